@@ -1,0 +1,57 @@
+"""Fixed facts of the REMC data and of the paper (Sekhon, Singh & Qi, 2018).
+
+Everything here is read off the paper or the authors' repository; see
+``book/method.md`` for the sources.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: The five core histone marks, in the column order of the authors' files.
+MARKS: Final[tuple[str, ...]] = ("H3K4me1", "H3K4me3", "H3K9me3", "H3K27me3", "H3K36me3")
+N_MARKS: Final[int] = len(MARKS)
+#: Bins of 100 bp around the transcription start site (+/- 10 kb).
+N_BINS: Final[int] = 200
+BIN_SIZE_BP: Final[int] = 100
+
+SPLITS: Final[tuple[str, ...]] = ("train", "valid", "test")
+#: Genes per split in the authors' full data (18,460 genes per pair).
+FULL_SPLIT_SIZES: Final[dict[str, int]] = {"train": 10_000, "valid": 2_360, "test": 6_100}
+
+#: REMC epigenome ids used by the paper and what they are.
+CELLS: Final[dict[str, str]] = {
+    "E003": "H1 embryonic stem cells",
+    "E004": "H1 BMP4-derived mesendoderm",
+    "E005": "H1 BMP4-derived trophoblast",
+    "E006": "H1-derived mesenchymal stem cells",
+    "E007": "H1-derived neuronal progenitor cells",
+    "E037": "CD4 memory primary cells",
+    "E038": "CD4 naive primary cells",
+    "E116": "GM12878 lymphoblastoid cells",
+    "E123": "K562 leukaemia cells",
+}
+
+#: The ten pairs of the paper (x-axis of Figure 4), written ``A-B``.
+PAPER_PAIRS: Final[tuple[str, ...]] = (
+    "E123-E003",
+    "E116-E003",
+    "E123-E116",
+    "E003-E005",
+    "E003-E006",
+    "E006-E007",
+    "E005-E006",
+    "E003-E004",
+    "E004-E006",
+    "E037-E038",
+)
+
+#: A gene is "differentially expressed" (Siamese label S = 1) when |LFC| >= this.
+DE_THRESHOLD: Final[float] = 2.0
+
+#: The authors' repository and the commit whose data we use.
+REMC_REPO: Final[str] = "QData/DeepDiffChrome"
+REMC_COMMIT: Final[str] = "2aef9c5520595b14da265578c2c04c3d65a4ad01"
+#: The authors' small real sample: Cell1 is E123 (K562), Cell2 is E003 (H1).
+SAMPLE_CELLS: Final[dict[str, str]] = {"E123": "Cell1", "E003": "Cell2"}
+SAMPLE_PAIR: Final[str] = "E123-E003"

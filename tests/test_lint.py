@@ -1,0 +1,36 @@
+"""Lint is part of the tests: ruff must pass on the library, tests, benchmarks and notebooks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+TARGETS = [p for p in ("deepdiff", "tests", "benchmarks", "notebooks", "workflow") if (ROOT / p).exists()]
+
+
+def _ruff() -> list[str]:
+    exe = shutil.which("ruff", path=str(ROOT / ".venv" / "bin")) or shutil.which("ruff")
+    if exe is None:
+        pytest.fail("ruff is not installed; run `make setup` (it is part of the dev extra)")
+    return [exe]
+
+
+def test_ruff_check() -> None:
+    result = subprocess.run([*_ruff(), "check", *TARGETS], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    result = subprocess.run(
+        [*_ruff(), "format", "--check", *TARGETS], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, "run `ruff format`:\n" + result.stdout + result.stderr
+
+
+def test_python_version_supported() -> None:
+    assert sys.version_info >= (3, 10)
