@@ -43,4 +43,6 @@ class Pair:
     @property
     def direction(self) -> str:
         """A one-line statement of the sign convention, for labels and logs."""
-        return f"LFC = log2((expr_{self.cell_b} + 1) / (expr_{self.cell_a} + 1)); > 0 means up in {self.cell_b}"
+        return (
+            f"LFC = log2((expr_{self.cell_b} + 1) / (expr_{self.cell_a} + 1)); > 0 means up in {self.cell_b}"
+        )

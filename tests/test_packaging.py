@@ -1,0 +1,62 @@
+"""The packaging files agree with each other: pyproject.toml, environment.yml, constraints."""
+
+from __future__ import annotations
+
+import re
+
+import tomllib
+import yaml
+
+from tests.conftest import ROOT
+
+# conda-forge names that differ from PyPI names
+CONDA_TO_PYPI = {"pytorch": "torch"}
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(.*)$", requirement)
+    assert match, requirement
+    name = match.group(1).lower().replace("_", "-")
+    return CONDA_TO_PYPI.get(name, name), match.group(2).replace(" ", "")
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = list(project["dependencies"])
+    for extra in ("book", "dev"):
+        reqs += [r for r in project["optional-dependencies"][extra] if not r.startswith("deepdiff-repro")]
+    return dict(_split(r) for r in reqs)
+
+
+def _environment_requirements() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    out: dict[str, str] = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            out.update(_split(r) for r in dep["pip"] if not r.startswith("-e"))
+        elif not dep.startswith(("python", "pip")):
+            out.update([_split(dep)])
+    return out
+
+
+def test_environment_yml_matches_pyproject() -> None:
+    assert _environment_requirements() == _pyproject_requirements()
+
+
+def test_constraints_pin_every_dependency_and_torch() -> None:
+    lines = (ROOT / "requirements" / "constraints.txt").read_text().splitlines()
+    pins = dict(
+        _split(line.split("==")[0])[0:1] + (line.split("==")[1],)
+        for line in lines
+        if "==" in line and not line.startswith("#")
+    )
+    assert pins.get("torch") == "2.13.0"
+    missing = sorted(set(_pyproject_requirements()) - set(pins))
+    assert not missing, f"not pinned in requirements/constraints.txt: {missing}"
+
+
+def test_distribution_name_differs_from_import_name() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    # An unrelated `deepdiff` exists on PyPI; sharing its distribution name would let one overwrite the other.
+    assert project["name"] != "deepdiff"
+    assert project["scripts"]["deepdiff"] == "deepdiff.cli:main"
