@@ -45,11 +45,11 @@ def test_environment_yml_matches_pyproject() -> None:
 
 def test_constraints_pin_every_dependency_and_torch() -> None:
     lines = (ROOT / "requirements" / "constraints.txt").read_text().splitlines()
-    pins = dict(
-        _split(line.split("==")[0])[0:1] + (line.split("==")[1],)
-        for line in lines
-        if "==" in line and not line.startswith("#")
-    )
+    pins = {}
+    for line in lines:
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==", 1)
+            pins[_split(name)[0]] = version.strip()
     assert pins.get("torch") == "2.13.0"
     missing = sorted(set(_pyproject_requirements()) - set(pins))
     assert not missing, f"not pinned in requirements/constraints.txt: {missing}"
