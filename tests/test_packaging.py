@@ -23,7 +23,7 @@ def _split(requirement: str) -> tuple[str, str]:
 def _pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = list(project["dependencies"])
-    for extra in ("book", "dev"):
+    for extra in ("book", "dev", "workflow"):
         reqs += [r for r in project["optional-dependencies"][extra] if not r.startswith("deepdiff-repro")]
     return dict(_split(r) for r in reqs)
 
