@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help setup book test test-fast lint pdf clean
+.PHONY: help setup book test test-fast lint pdf clean chromium
 
 help:
 	@echo "make book   - set up the environment and build the Jupyter Book (main job)"
@@ -29,7 +29,16 @@ book: setup
 	$(VENV)/bin/jupyter-book build book/
 	@echo "The book is at file://$(CURDIR)/book/_build/html/index.html"
 
-test: setup
+# The reader's-eye book test drives headless Chromium; install Debian's package where missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium not found: install it (Debian/Ubuntu: sudo apt-get install chromium) for the book test"; \
+	  fi; }
+
+test: setup chromium
 	$(VENV)/bin/python -m pytest
 
 test-fast: setup
