@@ -1,0 +1,157 @@
+"""The shared result format and cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from deepdiff.errors import DataError
+from deepdiff.results import (
+    COLLECT_COLUMNS,
+    cache_key,
+    collect_results,
+    find_result,
+    load_result,
+    result_path,
+    split_metrics,
+    write_result,
+)
+
+
+def _metrics(key: str, *, method: str = "raw_d", seed: int = 0, pcc: float = 0.5) -> dict:
+    return {
+        "kind": "deepdiff",
+        "method": method,
+        "pair": "E003-E004",
+        "data": {"source": "simulated", "label": "simulated (seed 0)", "checksum": "abc"},
+        "profile": "quick",
+        "seed": seed,
+        "config": {"lr": 1e-4},
+        "test": {"pearson": pcc, "spearman": 0.4, "mse": 1.0, "n": 3},
+        "valid": {"pearson": 0.6, "spearman": None, "mse": 1.0, "n": 2},
+        "key": key,
+    }
+
+
+def _predictions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"gene": ["ENSG01", "ENSG02", "ENSG03"], "lfc_true": [0.5, -1.0, 2.0], "lfc_pred": [0.1, -0.2, 1.0]}
+    )
+
+
+def test_cache_key_is_canonical_and_sensitive() -> None:
+    k = cache_key("deepdiff", "raw_d", {"a": 1, "b": [1, 2], "c": {"x": 1.5}}, "sum")
+    assert len(k) == 64 and int(k, 16) >= 0
+    assert k == cache_key("deepdiff", "raw_d", {"c": {"x": 1.5}, "b": (1, 2), "a": 1}, "sum")
+    assert k != cache_key("deepdiff", "raw_d", {"a": 1, "b": [1, 2], "c": {"x": 1.51}}, "sum")
+    assert k != cache_key("deepdiff", "raw_d", {"a": 1, "b": [1, 2], "c": {"x": 1.5}}, "other")
+    assert k != cache_key("deepdiff", "raw_c", {"a": 1, "b": [1, 2], "c": {"x": 1.5}}, "sum")
+    assert k != cache_key("baseline", "raw_d", {"a": 1, "b": [1, 2], "c": {"x": 1.5}}, "sum")
+    assert cache_key("baseline", "svr", {"C": np.float64(1.0), "n": np.int64(3)}, "s") == cache_key(
+        "baseline", "svr", {"C": 1.0, "n": 3}, "s"
+    )
+
+
+def test_result_path_layout(tmp_path: Path) -> None:
+    key = "0123456789abcdef" * 4
+    assert (
+        result_path(tmp_path, "E003-E004", "raw", 2, key)
+        == tmp_path / "E003-E004" / "raw" / "seed2-0123456789ab"
+    )
+
+
+def test_write_find_load_roundtrip(tmp_path: Path) -> None:
+    key = cache_key("deepdiff", "raw_d", {"lr": 1e-4}, "abc")
+    path = result_path(tmp_path, "E003-E004", "raw_d", 0, key)
+    assert find_result(tmp_path, "E003-E004", "raw_d", 0, key) is None
+    attention = {
+        "genes": np.array(["ENSG01", "ENSG02", "ENSG03"]),
+        "row_attention": np.full((3, 5), 0.2, dtype=np.float32),
+        "bin_attention": np.full((3, 5, 200), 1 / 200, dtype=np.float32),
+        "row_names": np.array(["H3K4me1", "H3K4me3", "H3K9me3", "H3K27me3", "H3K36me3"]),
+        "bin_row_names": np.array(["d1", "d2", "d3", "d4", "d5"]),
+    }
+    write_result(path, metrics=_metrics(key), predictions=_predictions(), attention=attention)
+    assert find_result(tmp_path, "E003-E004", "raw_d", 0, key) == path
+    # A different key with the same 12-character prefix is not a hit.
+    assert find_result(tmp_path, "E003-E004", "raw_d", 0, key[:12] + "0" * 52) is None
+    run = load_result(path)
+    assert run.metrics["key"] == key
+    assert run.metrics["history"] == [] and "created" in run.metrics and "code_version" in run.metrics
+    pd.testing.assert_frame_equal(run.predictions, _predictions())
+    att = run.attention()
+    assert att is not None and att["bin_attention"].shape == (3, 5, 200)
+    assert att["bin_attention"].dtype == np.float16
+    np.testing.assert_allclose(att["bin_attention"].sum(axis=-1), 1.0, rtol=1e-3)
+    assert list(att["row_names"]) == list(attention["row_names"])
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")], "temporary directory left behind"
+
+
+def test_write_result_validates(tmp_path: Path) -> None:
+    bad = _metrics("k")
+    del bad["pair"]
+    with pytest.raises(ValueError, match="pair"):
+        write_result(tmp_path / "x", metrics=bad, predictions=_predictions())
+    with pytest.raises(ValueError, match="lfc_pred"):
+        write_result(
+            tmp_path / "x", metrics=_metrics("k"), predictions=_predictions().drop(columns="lfc_pred")
+        )
+    with pytest.raises(ValueError, match="split_metrics"):
+        write_result(
+            tmp_path / "x", metrics={**_metrics("k"), "test": {"pearson": 1.0}}, predictions=_predictions()
+        )
+    assert not (tmp_path / "x").exists()
+
+
+def test_incomplete_or_corrupt_directory_is_not_a_hit(tmp_path: Path) -> None:
+    key = "f" * 64
+    path = result_path(tmp_path, "E003-E004", "raw_d", 0, key)
+    path.mkdir(parents=True)
+    (path / "predictions.csv").write_text("gene,lfc_true,lfc_pred\n")
+    assert find_result(tmp_path, "E003-E004", "raw_d", 0, key) is None
+    (path / "metrics.json").write_text("{not json")
+    assert find_result(tmp_path, "E003-E004", "raw_d", 0, key) is None
+    with pytest.raises(DataError, match="not valid JSON"):
+        load_result(path)
+    with pytest.raises(DataError, match="missing"):
+        load_result(tmp_path / "nowhere")
+
+
+def test_collect_results(tmp_path: Path) -> None:
+    assert list(collect_results(tmp_path).columns) == list(COLLECT_COLUMNS)
+    assert collect_results(tmp_path / "absent").empty
+    for method, seed, pcc in [("raw_d", 1, 0.3), ("raw_c", 0, 0.7), ("raw_d", 0, 0.4)]:
+        key = cache_key("deepdiff", method, {"seed": seed}, "abc")
+        write_result(
+            result_path(tmp_path, "E003-E004", method, seed, key),
+            metrics=_metrics(key, method=method, seed=seed, pcc=pcc),
+            predictions=_predictions(),
+        )
+    (tmp_path / "E003-E004" / "raw_d" / ".partial").mkdir()
+    (tmp_path / "E003-E004" / "raw_d" / ".partial" / "metrics.json").write_text("{}")
+    table = collect_results(tmp_path)
+    assert list(table["method"]) == ["raw_c", "raw_d", "raw_d"]
+    assert list(table["seed"]) == [0, 0, 1]
+    assert list(table["test_pearson"]) == [0.7, 0.4, 0.3]
+    assert table["valid_pearson"].tolist() == [0.6] * 3
+    assert set(table["data_label"]) == {"simulated (seed 0)"}
+
+
+def test_split_metrics_matches_scipy() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=100)
+    p = y + rng.normal(size=100)
+    m = split_metrics(y, p)
+    assert m["n"] == 100
+    assert m["pearson"] == pytest.approx(stats.pearsonr(y, p).statistic)
+    assert m["spearman"] == pytest.approx(stats.spearmanr(y, p).statistic)
+    assert m["mse"] == pytest.approx(np.mean((y - p) ** 2))
+    json.dumps(m)
+    const = split_metrics(y, np.zeros_like(y))
+    assert const["pearson"] is None and const["spearman"] is None
+    assert const["mse"] == pytest.approx(np.mean(y**2))
