@@ -1,0 +1,62 @@
+"""Choosing the torch device: detected automatically, or named by the user."""
+
+from __future__ import annotations
+
+import torch
+
+from deepdiff.errors import ConfigError
+
+DEVICE_CHOICES: tuple[str, ...] = ("auto", "cpu", "cuda", "cuda:N", "mps")
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def resolve_device(name: str | torch.device = "auto") -> torch.device:
+    """The device to train on.
+
+    Parameters
+    ----------
+    name : str or torch.device
+        ``"auto"`` picks CUDA, then Apple MPS, then the CPU; otherwise ``"cpu"``, ``"cuda"``,
+        ``"cuda:N"`` or ``"mps"``.
+
+    Raises
+    ------
+    ConfigError
+        If the name is not a device or the device is not available on this machine.
+    """
+    if isinstance(name, torch.device):
+        name = str(name)
+    text = str(name).strip().lower()
+    if text == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if _mps_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        device = torch.device(text)
+    except (RuntimeError, ValueError):
+        raise ConfigError(f"unknown device {name!r}; choose one of {', '.join(DEVICE_CHOICES)}") from None
+    if device.type == "cpu":
+        return device
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ConfigError(
+                f"device {name!r} requested but CUDA is not available here; use --device cpu or auto"
+            )
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise ConfigError(
+                f"device {name!r} requested but only {torch.cuda.device_count()} CUDA device(s) exist"
+            )
+        return device
+    if device.type == "mps":
+        if not _mps_available():
+            raise ConfigError(
+                f"device {name!r} requested but Apple MPS is not available here; use cpu or auto"
+            )
+        return device
+    raise ConfigError(f"unsupported device {name!r}; choose one of {', '.join(DEVICE_CHOICES)}")

@@ -1,0 +1,332 @@
+"""The training loop shared by every neural model: seeded, checkpointed, resumable.
+
+One epoch shuffles the training genes with a seeded generator, converts each batch of integer
+counts to float32 on the device (the splits are never converted as a whole), takes an Adam step
+with gradient-norm clipping, and then scores the validation split. The epoch whose validation
+Pearson correlation is the highest so far *or equal to it* is kept (the authors' ``>=``: ties
+go to the later epoch). After every epoch the complete state (model, optimiser, random states,
+history, best weights) is checkpointed atomically, so an interrupted run resumes to exactly the
+result of an uninterrupted one on the CPU.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+from tqdm.auto import tqdm
+
+from deepdiff.data.containers import SplitData
+from deepdiff.evaluation import pearson
+from deepdiff.training.checkpoint import load_checkpoint, restore_rng_state, rng_state, save_checkpoint
+from deepdiff.training.config import TrainConfig
+from deepdiff.training.tasks import Task
+
+#: Called after each epoch with the epoch's history record (after the checkpoint is written).
+EpochCallback = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What :func:`fit` returns.
+
+    Attributes
+    ----------
+    best_state : dict of str to Tensor
+        Model weights (on the CPU) of the selected epoch.
+    best_epoch : int
+        The selected epoch, counted from 1 (the last one if no epoch had a defined validation PCC).
+    best_score : float
+        Its validation Pearson correlation (NaN if undefined).
+    history : list of dict
+        One record per epoch: ``epoch``, ``train_loss`` and ``train_<part>``, ``valid_loss``,
+        ``valid_pearson``, ``valid_mse``, ``seconds``.
+    stopped_early : bool
+        True when the patience ran out before ``max_epochs``.
+    resumed_from : int
+        Epochs already done when this call started (0 for a fresh run).
+    """
+
+    best_state: dict[str, Tensor] = field(repr=False)
+    best_epoch: int
+    best_score: float
+    history: list[dict[str, Any]]
+    stopped_early: bool
+    resumed_from: int
+
+
+@contextmanager
+def seeded(seed: int, device: torch.device) -> Iterator[None]:
+    """Seed torch's global RNGs inside the block and restore the caller's states afterwards."""
+    devices = (
+        [device.index if device.index is not None else torch.cuda.current_device()]
+        if device.type == "cuda"
+        else []
+    )
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def _to_tensor(array: np.ndarray, device: torch.device) -> Tensor:
+    return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(device)
+
+
+def _cpu_state(model: nn.Module) -> dict[str, Tensor]:
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+
+def _score(value: float) -> float:
+    """Selection score: an undefined PCC (constant predictions) ranks below every defined one."""
+    return value if math.isfinite(value) else -math.inf
+
+
+def is_improvement(score: float, best: float | None) -> bool:
+    """The authors' rule: keep the epoch when its validation PCC is >= the best so far."""
+    return best is None or _score(score) >= best
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Predictions of a task over one split: arrays keyed as in ``Task.collect`` and the targets."""
+
+    outputs: dict[str, np.ndarray]
+    targets: dict[str, np.ndarray]
+    loss: float | None
+
+    def score(self, task: Task) -> float:
+        """Pearson correlation of the scored prediction and its target."""
+        return pearson(self.targets[task.score_target], self.outputs[task.score_key])
+
+
+def predict(
+    model: nn.Module,
+    task: Task,
+    split: SplitData,
+    *,
+    device: torch.device,
+    batch_size: int = 100,
+    attention: bool = False,
+    with_loss: bool = False,
+    targets: dict[str, np.ndarray] | None = None,
+) -> Prediction:
+    """Run ``model`` over ``split`` in evaluation mode, batch by batch.
+
+    Parameters
+    ----------
+    attention : bool
+        Also collect attention (memory: n x rows x 200 floats).
+    with_loss : bool
+        Also compute the task loss averaged over genes.
+    targets : dict, optional
+        ``task.targets(split)`` if already computed.
+    """
+    targets = task.targets(split) if targets is None else targets
+    n = len(split)
+    chunks: dict[str, list[np.ndarray]] = {}
+    loss_sum = 0.0
+    model.eval()
+    with torch.no_grad():
+        for start in range(0, n, batch_size):
+            index = np.arange(start, min(start + batch_size, n))
+            output = model(*(_to_tensor(a, device) for a in task.inputs(split, index)))
+            if with_loss:
+                batch_targets = {k: _to_tensor(v[index], device) for k, v in targets.items()}
+                loss, _ = task.loss(output, batch_targets)
+                loss_sum += float(loss) * len(index)
+            for key, value in task.collect(output, attention).items():
+                chunks.setdefault(key, []).append(value.detach().float().cpu().numpy())
+    outputs = {k: np.concatenate(v) for k, v in chunks.items()}
+    return Prediction(outputs=outputs, targets=targets, loss=loss_sum / n if with_loss and n else None)
+
+
+def _train_epoch(
+    model: nn.Module,
+    task: Task,
+    split: SplitData,
+    targets: dict[str, np.ndarray],
+    optimizer: torch.optim.Optimizer,
+    generator: torch.Generator,
+    config: TrainConfig,
+    device: torch.device,
+    bar: tqdm,
+) -> dict[str, float]:
+    """One pass over the shuffled training genes; returns gene-weighted mean losses."""
+    model.train()
+    n = len(split)
+    order = torch.randperm(n, generator=generator).numpy()
+    sums: dict[str, float] = {}
+    seen = 0
+    for start in range(0, n, config.batch_size):
+        index = order[start : start + config.batch_size]
+        inputs = [_to_tensor(a, device) for a in task.inputs(split, index)]
+        batch_targets = {k: _to_tensor(v[index], device) for k, v in targets.items()}
+        optimizer.zero_grad(set_to_none=True)
+        loss, parts = task.loss(model(*inputs), batch_targets)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
+        optimizer.step()
+        k = len(index)
+        seen += k
+        for name, value in {"loss": float(loss.detach()), **parts}.items():
+            sums[name] = sums.get(name, 0.0) + value * k
+        bar.update(k)
+        bar.set_postfix(loss=f"{sums['loss'] / seen:.4f}", refresh=False)
+    return {name: total / max(seen, 1) for name, total in sums.items()}
+
+
+def fit(
+    model: nn.Module,
+    task: Task,
+    train: SplitData,
+    valid: SplitData,
+    config: TrainConfig,
+    *,
+    seed: int,
+    device: torch.device,
+    checkpoint_path: str | Path | None = None,
+    fingerprint: str = "",
+    progress: bool = True,
+    desc: str = "training",
+    on_epoch_end: EpochCallback | None = None,
+) -> FitResult:
+    """Train ``model`` on ``train``, selecting the epoch by validation Pearson correlation.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Already built and initialised (see :func:`seeded`); moved to ``device`` here.
+    task : Task
+        How to feed the model and compute its loss (:mod:`deepdiff.training.tasks`).
+    train, valid : SplitData
+    config : TrainConfig
+        Optimiser, budget, clipping, patience.
+    seed : int
+        Seeds the shuffling generator and torch's global RNG (restored afterwards).
+    device : torch.device
+    checkpoint_path : path, optional
+        Where to save the state after each epoch; an existing checkpoint with the same
+        ``fingerprint`` is resumed (a different fingerprint is ignored and overwritten).
+    fingerprint : str
+        Identifies the run (the cache key); guards against resuming someone else's checkpoint.
+    progress : bool
+        Show a tqdm bar per epoch (running loss) and over epochs (validation PCC).
+    desc : str
+        Label of the progress bar.
+    on_epoch_end : callable, optional
+        Called with each epoch's record after its checkpoint is saved (tests use it to
+        interrupt a run).
+
+    Returns
+    -------
+    FitResult
+    """
+    model.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    generator = torch.Generator().manual_seed(seed)
+    train_targets = task.targets(train)
+    valid_targets = task.targets(valid)
+
+    history: list[dict[str, Any]] = []
+    best_state = _cpu_state(model)
+    best_score: float | None = None
+    best_epoch = 0
+    stale = 0
+    stopped = False
+    resumed_from = 0
+    with seeded(seed, device):
+        state = load_checkpoint(checkpoint_path) if checkpoint_path is not None else None
+        if state is not None and state.get("fingerprint") == fingerprint:
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            restore_rng_state(state["rng"], generator, device)
+            history = list(state["history"])
+            best_state = state["best_state"]
+            best_score = state["best_score"]
+            best_epoch = state["best_epoch"]
+            stale = state["stale"]
+            stopped = state["stopped"]
+            resumed_from = len(history)
+
+        epochs = tqdm(
+            total=config.max_epochs, initial=len(history), desc=desc, unit="epoch", disable=not progress
+        )
+        try:
+            while len(history) < config.max_epochs and not stopped:
+                epoch = len(history) + 1
+                tic = time.perf_counter()
+                with tqdm(
+                    total=len(train), desc=f"epoch {epoch}", unit="gene", leave=False, disable=not progress
+                ) as bar:
+                    train_losses = _train_epoch(
+                        model, task, train, train_targets, optimizer, generator, config, device, bar
+                    )
+                val = predict(
+                    model,
+                    task,
+                    valid,
+                    device=device,
+                    batch_size=config.eval_batch_size,
+                    with_loss=True,
+                    targets=valid_targets,
+                )
+                score = val.score(task)
+                y, p = val.targets[task.score_target], val.outputs[task.score_key]
+                record: dict[str, Any] = {
+                    "epoch": epoch,
+                    "train_loss": train_losses.pop("loss"),
+                    **{f"train_{k}": v for k, v in train_losses.items()},
+                    "valid_loss": val.loss,
+                    "valid_pearson": score if math.isfinite(score) else None,
+                    "valid_mse": float(np.mean((y.astype(np.float64) - p) ** 2)),
+                    "seconds": time.perf_counter() - tic,
+                }
+                history.append(record)
+                if is_improvement(score, best_score):
+                    best_score, best_epoch, best_state, stale = _score(score), epoch, _cpu_state(model), 0
+                else:
+                    stale += 1
+                    stopped = config.patience is not None and stale >= config.patience
+                if checkpoint_path is not None:
+                    save_checkpoint(
+                        checkpoint_path,
+                        {
+                            "fingerprint": fingerprint,
+                            "model": _cpu_state(model),
+                            "optimizer": optimizer.state_dict(),
+                            "rng": rng_state(generator, device),
+                            "history": history,
+                            "best_state": best_state,
+                            "best_score": best_score,
+                            "best_epoch": best_epoch,
+                            "stale": stale,
+                            "stopped": stopped,
+                        },
+                    )
+                epochs.update(1)
+                epochs.set_postfix(
+                    loss=f"{record['train_loss']:.4f}",
+                    valid_pcc=f"{score:.3f}",
+                    best=f"{best_score:.3f}@{best_epoch}",
+                )
+                if on_epoch_end is not None:
+                    on_epoch_end(record)
+        finally:
+            epochs.close()
+    final_score = best_score if best_score is not None and math.isfinite(best_score) else float("nan")
+    return FitResult(
+        best_state=best_state,
+        best_epoch=best_epoch,
+        best_score=final_score,
+        history=history,
+        stopped_early=stopped,
+        resumed_from=resumed_from,
+    )

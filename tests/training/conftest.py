@@ -1,0 +1,17 @@
+"""Training tests run torch on one thread: on a shared two-core machine, OpenMP threads that
+spin while another process holds the other core make small tensor operations many times slower."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import torch
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread() -> Iterator[None]:
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -1,0 +1,65 @@
+"""Profiles, overrides and device selection."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from deepdiff.errors import ConfigError
+from deepdiff.training.config import PROFILES, TrainConfig, training_config
+from deepdiff.training.device import resolve_device
+
+
+def test_paper_profile_is_the_authors_setting() -> None:
+    paper = PROFILES["paper"]
+    assert (paper.lr, paper.batch_size, paper.max_epochs, paper.clip_norm, paper.init_range) == (
+        1e-4,
+        10,
+        90,
+        1.0,
+        0.1,
+    )
+    assert (paper.contrastive_weight, paper.margin, paper.de_threshold, paper.aux_weight) == (
+        4.0,
+        2.0,
+        2.0,
+        1.0,
+    )
+    assert paper.patience is None and paper.max_train_genes is None and paper.max_valid_genes is None
+
+
+def test_quick_profile_is_smaller() -> None:
+    quick = PROFILES["quick"]
+    assert quick.max_epochs < PROFILES["paper"].max_epochs
+    assert quick.max_train_genes is not None and quick.max_valid_genes is not None
+
+
+def test_training_config_and_overrides() -> None:
+    assert training_config("paper") is PROFILES["paper"]
+    cfg = training_config("paper", {"max_epochs": 3, "patience": 2})
+    assert cfg.max_epochs == 3 and cfg.patience == 2 and cfg.lr == 1e-4
+    assert cfg.to_dict()["max_epochs"] == 3
+
+
+def test_unknown_profile_or_setting() -> None:
+    with pytest.raises(ConfigError, match=r"unknown profile 'fast'.*paper.*quick"):
+        training_config("fast")
+    with pytest.raises(ConfigError, match=r"unknown training setting.*epochs.*max_epochs"):
+        training_config("quick", {"epochs": 3})
+    with pytest.raises(ConfigError, match="max_epochs"):
+        training_config("quick", {"max_epochs": 0})
+    with pytest.raises(ConfigError, match="lr"):
+        TrainConfig(lr=0.0)
+
+
+def test_device_resolution() -> None:
+    assert resolve_device("cpu") == torch.device("cpu")
+    assert resolve_device("auto").type in {"cpu", "cuda", "mps"}
+    with pytest.raises(ConfigError, match=r"unknown device 'gpu0'.*auto, cpu, cuda"):
+        resolve_device("gpu0")
+    if not torch.cuda.is_available():
+        with pytest.raises(ConfigError, match="CUDA is not available"):
+            resolve_device("cuda")
+    if not (torch.backends.mps.is_available()):
+        with pytest.raises(ConfigError, match="MPS is not available"):
+            resolve_device("mps")
