@@ -286,11 +286,14 @@ class RunResult:
         The contents of ``metrics.json``.
     predictions : DataFrame
         The contents of ``predictions.csv`` (``gene`` as str).
+    reused : bool
+        True when a training entry point found this result in the cache instead of running.
     """
 
     path: Path
     metrics: dict[str, Any]
     predictions: pd.DataFrame = field(repr=False)
+    reused: bool = False
 
     def attention(self) -> dict[str, np.ndarray] | None:
         """The test genes' attention (``attention.npz``) as a dict of arrays, or None if not saved."""
