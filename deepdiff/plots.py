@@ -1,0 +1,352 @@
+"""Figures of the notebooks and the book, each labelled with its data source, budget and seeds.
+
+Every function returns a :class:`matplotlib.figure.Figure` and takes a ``provenance`` string
+(:func:`provenance`), printed under the title, so that no figure can be read without knowing
+whether it shows real full REMC data, the real sample or simulated data, under which profile and
+with how many seeds. The paper's own numbers, where shown, are marked as the paper's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from deepdiff import paper
+from deepdiff.constants import DE_THRESHOLD, MARKS, N_MARKS, PAPER_PAIRS
+
+#: Colours of the two cells and of the paper's numbers, fixed across figures.
+CELL_COLOURS = ("#1b6ca8", "#c0392b")
+PAPER_COLOUR = "#7f7f7f"
+
+
+def provenance(
+    data_label: str, profile: str | None = None, n_seeds: int | str | None = None, extra: str = ""
+) -> str:
+    """One line for a figure: ``"data: simulated (seed 0) | profile: quick | seeds: 1"``."""
+    parts = [f"data: {data_label}"]
+    if profile is not None:
+        parts.append(f"profile: {profile}")
+    if n_seeds is not None:
+        parts.append(f"seeds: {n_seeds}")
+    if extra:
+        parts.append(extra)
+    return " | ".join(parts)
+
+
+def _finish(fig: Figure, title: str, prov: str) -> Figure:
+    fig.suptitle(title, fontsize=12, fontweight="bold", y=0.995)
+    fig.text(
+        0.5,
+        0.945 if fig.get_figheight() < 4.5 else 0.955,
+        prov,
+        ha="center",
+        va="top",
+        fontsize=8.5,
+        color="#444444",
+        style="italic",
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.9 if fig.get_figheight() < 4.5 else 0.93))
+    return fig
+
+
+def plot_gene(
+    x_a: np.ndarray, x_b: np.ndarray, gene: str, cells: tuple[str, str], lfc: float, prov: str
+) -> Figure:
+    """The five marks of one gene around its TSS in the two cells.
+
+    Parameters
+    ----------
+    x_a, x_b : ndarray, shape (5, 200)
+        Read counts per mark and bin.
+    gene : str
+    cells : (str, str)
+        Names of cell A and cell B.
+    lfc : float
+        The gene's LFC (B vs A).
+    """
+    from deepdiff.interpret import bin_positions
+
+    pos = bin_positions() / 1000.0
+    fig = Figure(figsize=(9, 8.5))
+    axes = fig.subplots(N_MARKS, 1, sharex=True)
+    for m, ax in enumerate(axes):
+        ax.plot(pos, x_a[m], color=CELL_COLOURS[0], lw=1.2, label=cells[0])
+        ax.plot(pos, x_b[m], color=CELL_COLOURS[1], lw=1.2, label=cells[1], alpha=0.85)
+        ax.axvline(0, color="k", lw=0.6, ls=":")
+        ax.set_ylabel(f"{MARKS[m]}\n(reads/bin)", fontsize=9)
+    axes[0].legend(loc="upper right", fontsize=8, ncol=2)
+    axes[-1].set_xlabel("position relative to the TSS (kb; 100-bp bins)")
+    return _finish(fig, f"Gene {gene}: histone marks around the TSS (LFC {lfc:+.2f})", prov)
+
+
+def plot_lfc_distributions(
+    lfc: Mapping[str, np.ndarray], prov: str, threshold: float = DE_THRESHOLD
+) -> Figure:
+    """Distribution of the LFC of every pair, with the ±threshold of "differentially expressed"."""
+    frame = pd.concat(
+        [pd.DataFrame({"pair": p, "lfc": np.asarray(v)}) for p, v in lfc.items()], ignore_index=True
+    )
+    fig = Figure(figsize=(10, 4.6))
+    ax = fig.subplots()
+    sns.violinplot(
+        data=frame,
+        x="pair",
+        y="lfc",
+        ax=ax,
+        inner="quartile",
+        cut=0,
+        density_norm="width",
+        color="#9ecae1",
+        linewidth=0.8,
+    )
+    for t in (-threshold, threshold):
+        ax.axhline(t, color="#c0392b", lw=0.9, ls="--")
+    ax.text(
+        1.0,
+        threshold,
+        f" |LFC| = {threshold:g}",
+        color="#c0392b",
+        fontsize=8,
+        va="bottom",
+        transform=ax.get_yaxis_transform(),
+    )
+    ax.set_xlabel("pair A-B")
+    ax.set_ylabel("LFC = log2((expr_B + 1) / (expr_A + 1))")
+    ax.tick_params(axis="x", rotation=30)
+    return _finish(fig, "Log fold change of expression per pair", prov)
+
+
+def plot_learning_curves(history: Sequence[Mapping[str, float]], prov: str, title: str) -> Figure:
+    """Training loss and validation PCC per epoch; the selected epoch is marked.
+
+    ``history`` is the ``history`` list of ``metrics.json``: one dict per epoch with at least
+    ``epoch`` and any of ``train_loss``/``loss`` and ``valid_pearson``.
+    """
+    h = pd.DataFrame(list(history))
+    fig = Figure(figsize=(10, 3.8))
+    ax1, ax2 = fig.subplots(1, 2)
+    if h.empty:
+        for ax in (ax1, ax2):
+            ax.text(
+                0.5, 0.5, "no per-epoch history recorded", ha="center", va="center", transform=ax.transAxes
+            )
+        return _finish(fig, title, prov)
+    epoch = h["epoch"] if "epoch" in h else pd.Series(np.arange(1, len(h) + 1))
+    loss_cols = [c for c in h.columns if "loss" in c and pd.api.types.is_numeric_dtype(h[c])]
+    for c in loss_cols:
+        ax1.plot(epoch, h[c], marker="o", ms=3, label=c)
+    ax1.set_xlabel("epoch")
+    ax1.set_ylabel("loss (MSE-based, training objective)")
+    ax1.set_title("training loss")
+    if loss_cols:
+        ax1.legend(fontsize=8)
+    pcc_cols = [c for c in h.columns if "pearson" in c and pd.api.types.is_numeric_dtype(h[c])]
+    for c in pcc_cols:
+        ax2.plot(epoch, h[c], marker="o", ms=3, label=c)
+    if "valid_pearson" in h and h["valid_pearson"].notna().any():
+        best = int(h["valid_pearson"].idxmax())
+        ax2.axvline(epoch.iloc[best], color="k", ls=":", lw=0.8, label=f"selected epoch {epoch.iloc[best]}")
+    ax2.set_xlabel("epoch")
+    ax2.set_ylabel("Pearson correlation (LFC)")
+    ax2.set_title("validation PCC (model selection)")
+    if pcc_cols:
+        ax2.legend(fontsize=8)
+    return _finish(fig, title, prov)
+
+
+def plot_pred_vs_true(predictions: pd.DataFrame, prov: str, title: str, pcc_text: str = "") -> Figure:
+    """Predicted vs true LFC of the test genes (hexbin for many genes, scatter for few)."""
+    y, p = predictions["lfc_true"].to_numpy(), predictions["lfc_pred"].to_numpy()
+    fig = Figure(figsize=(5.6, 5.2))
+    ax = fig.subplots()
+    if len(y) > 1500:
+        hb = ax.hexbin(y, p, gridsize=45, bins="log", cmap="viridis", mincnt=1)
+        fig.colorbar(hb, ax=ax, label="genes (log scale)")
+    else:
+        ax.scatter(y, p, s=9, alpha=0.6, color="#1b6ca8", edgecolor="none", label=f"{len(y)} test genes")
+        ax.legend(loc="upper left", fontsize=8)
+    lim = [float(np.nanmin([y.min(), p.min()])), float(np.nanmax([y.max(), p.max()]))]
+    ax.plot(lim, lim, color="k", lw=0.7, ls="--")
+    ax.set_xlabel("true LFC (log2 fold change)")
+    ax.set_ylabel("predicted LFC (log2 fold change)")
+    if pcc_text:
+        ax.text(
+            0.97,
+            0.03,
+            pcc_text,
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=9,
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+        )
+    return _finish(fig, title, prov)
+
+
+def plot_method_comparison(
+    table: pd.DataFrame, prov: str, title: str, highlight: str | None = None
+) -> Figure:
+    """Test PCC with 95% intervals per method (one pair).
+
+    ``table`` has ``method``, ``pcc``, ``low``, ``high`` and optionally ``kind``.
+    """
+    t = table.sort_values("pcc", ascending=True).reset_index(drop=True)
+    labels = [paper.method_label(m) for m in t["method"]]
+    colours = [
+        "#c0392b" if m == highlight else ("#1b6ca8" if k == "deepdiff" else "#7f7f7f")
+        for m, k in zip(t["method"], t.get("kind", pd.Series(["baseline"] * len(t))), strict=True)
+    ]
+    fig = Figure(figsize=(8, 0.45 * len(t) + 1.8))
+    ax = fig.subplots()
+    err = np.vstack([t["pcc"] - t["low"], t["high"] - t["pcc"]])
+    ax.barh(labels, t["pcc"], color=colours, xerr=np.nan_to_num(err), capsize=3)
+    ax.set_xlabel("test Pearson correlation of predicted vs true LFC (95% bootstrap CI)")
+    ax.axvline(0, color="k", lw=0.6)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color="#1b6ca8", label="DeepDiff variant"), Patch(color="#7f7f7f", label="baseline")]
+    if highlight:
+        handles.insert(0, Patch(color="#c0392b", label=f"{paper.method_label(highlight)} (this run)"))
+    ax.legend(handles=handles, fontsize=8, loc="lower right")
+    return _finish(fig, title, prov)
+
+
+def plot_figure4(fig4: pd.DataFrame, prov: str) -> Figure:
+    """Our Figure 4: test PCC per pair for every variant and baseline (mean over seeds, 95% CI)."""
+    methods = [m for m in (*paper.PAPER_VARIANTS, *paper.PAPER_BASELINES) if m in set(fig4["method"])]
+    methods += sorted(set(fig4["method"]) - set(methods))
+    pairs = [p for p in PAPER_PAIRS if p in set(fig4["pair"])] + sorted(set(fig4["pair"]) - set(PAPER_PAIRS))
+    palette = sns.color_palette("tab10", len(paper.PAPER_VARIANTS)) + sns.color_palette("Greys", 6)[2:]
+    colour = {m: palette[i % len(palette)] for i, m in enumerate(methods)}
+    fig = Figure(figsize=(max(7, 1.3 * len(pairs) + 3), 4.8))
+    ax = fig.subplots()
+    width = 0.8 / max(1, len(methods))
+    for i, m in enumerate(methods):
+        sub = fig4[fig4["method"] == m].set_index("pair").reindex(pairs)
+        x = np.arange(len(pairs)) - 0.4 + (i + 0.5) * width
+        err = np.vstack([sub["pcc"] - sub["low"], sub["high"] - sub["pcc"]])
+        marker = "o" if m in paper.PAPER_VARIANTS else "s"
+        ax.errorbar(
+            x,
+            sub["pcc"],
+            yerr=np.nan_to_num(err),
+            fmt=marker,
+            ms=4.5,
+            color=colour[m],
+            capsize=1.5,
+            lw=0.8,
+            label=paper.method_label(m),
+        )
+    ax.set_xticks(np.arange(len(pairs)), pairs, rotation=30)
+    ax.set_xlabel("cell-type pair")
+    ax.set_ylabel("test PCC (LFC), 95% CI")
+    ax.legend(fontsize=7.5, ncol=2, bbox_to_anchor=(1.01, 1), loc="upper left")
+    ax.grid(axis="y", lw=0.4, alpha=0.6)
+    return _finish(
+        fig, "Figure 4 (ours): PCC per pair, DeepDiff variants (circles) and baselines (squares)", prov
+    )
+
+
+def plot_table1(t1: pd.DataFrame, prov: str) -> Figure:
+    """Relative PCC (%) of each variant vs two-layer SVR and AttentiveChrome: ours (CI) and the paper's."""
+    fig = Figure(figsize=(11, 4.4))
+    axes = fig.subplots(1, 2, sharey=True)
+    order = list(paper.VARIANT_LABELS.values())
+    for ax, base in zip(axes, paper.TABLE1_BASELINES, strict=True):
+        sub = t1[(t1["baseline"] == base) & (t1["statistic"] == "mean")].set_index("label").reindex(order)
+        y = np.arange(len(order))
+        ax.barh(
+            y + 0.2,
+            sub["paper"],
+            height=0.38,
+            color=PAPER_COLOUR,
+            label=f"paper ({paper.PAPER_SHORT}, Table 1)",
+        )
+        err = np.vstack([sub["ours"] - sub["low"], sub["high"] - sub["ours"]])
+        ax.barh(
+            y - 0.2,
+            sub["ours"],
+            height=0.38,
+            color="#1b6ca8",
+            xerr=np.nan_to_num(err),
+            capsize=2,
+            label="ours (95% CI)",
+        )
+        ax.axvline(100, color="k", lw=0.8, ls="--")
+        ax.set_yticks(y, order)
+        ax.set_xlabel(f"mean relative PCC vs {paper.method_label(base)} (%)")
+        ax.set_title(f"vs {paper.method_label(base)}")
+        ax.legend(fontsize=8, loc="lower right")
+    axes[0].invert_yaxis()
+    return _finish(fig, "Table 1: relative PCC of DeepDiff variants, ours beside the paper's", prov)
+
+
+def plot_mark_attention(summary: pd.DataFrame, prov: str, title: str) -> Figure:
+    """Figure 5 style: mean mark-level attention of up- and down-regulated genes, with 95% CIs."""
+    fig = Figure(figsize=(8, 4.4))
+    ax = fig.subplots()
+    groups = [g for g in ("up", "down") if g in set(summary["group"])]
+    colours = {"up": "#222222", "down": "#a0a0a0"}
+    x = np.arange(N_MARKS)
+    for i, g in enumerate(groups):
+        sub = summary[summary["group"] == g].set_index("mark").reindex(MARKS)
+        err = np.vstack([sub["mean"] - sub["low"], sub["high"] - sub["mean"]])
+        n = int(sub["n_genes"].iloc[0])
+        ax.bar(
+            x - 0.2 + 0.4 * i,
+            sub["mean"],
+            width=0.38,
+            color=colours[g],
+            yerr=np.nan_to_num(err),
+            capsize=3,
+            label=f"{g}-regulated ({n} genes)",
+        )
+    ax.axhline(1.0 / N_MARKS, color="#c0392b", lw=0.8, ls="--", label="uniform (1/5)")
+    ax.set_xticks(x, MARKS)
+    ax.set_xlabel("histone mark")
+    ax.set_ylabel("mean mark-level attention (share, 95% CI)")
+    ax.legend(fontsize=8)
+    return _finish(fig, title, prov)
+
+
+def plot_bin_profiles(profiles: pd.DataFrame, prov: str, title: str, smooth: int = 5) -> Figure:
+    """Mean bin-level attention per mark around the TSS, one panel per group of genes."""
+    groups = list(dict.fromkeys(profiles["group"]))
+    fig = Figure(figsize=(5.2 * len(groups), 4.0))
+    axes = fig.subplots(1, len(groups), sharey=True, squeeze=False)
+    palette = dict(zip(MARKS, sns.color_palette("colorblind", N_MARKS), strict=True))
+    for ax, g in zip(axes[0], groups, strict=True):
+        sub = profiles[profiles["group"] == g]
+        for mark, rows in sub.groupby("mark", sort=False):
+            prof = rows.groupby("bin")["attention"].mean()
+            if smooth > 1:
+                prof = prof.rolling(smooth, center=True, min_periods=1).mean()
+            pos = rows.groupby("bin")["position_bp"].first() / 1000.0
+            ax.plot(pos, prof, color=palette[str(mark)], lw=1.3, label=str(mark))
+        ax.axhline(1.0 / 200, color="k", lw=0.7, ls=":", label="uniform (1/200)")
+        ax.axvline(0, color="k", lw=0.5)
+        ax.set_title(f"{g} genes")
+        ax.set_xlabel("position relative to the TSS (kb)")
+    axes[0][0].set_ylabel(f"mean bin attention (rolling mean of {smooth} bins)")
+    axes[0][-1].legend(fontsize=7.5, loc="upper right")
+    return _finish(fig, title, prov)
+
+
+def plot_recovery(table: pd.DataFrame, prov: str, title: str) -> Figure:
+    """Recovery of the planted mechanism by attention and by gradient attribution.
+
+    ``table`` has ``method`` (e.g. ``"attention"``, ``"grad_x_input"``), ``metric`` and ``value``.
+    """
+    fig = Figure(figsize=(8, 4.0))
+    ax = fig.subplots()
+    sns.barplot(data=table, x="metric", y="value", hue="method", ax=ax, palette="Set2")
+    ax.axhline(0.5, color="k", lw=0.7, ls=":", label="chance (AUROC)")
+    ax.set_ylim(min(-0.1, float(table["value"].min()) - 0.05), 1.05)
+    ax.set_xlabel("recovery metric (1 = perfect)")
+    ax.set_ylabel("value")
+    ax.legend(fontsize=8, loc="lower right")
+    return _finish(fig, title, prov)
