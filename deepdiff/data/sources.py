@@ -1,0 +1,371 @@
+"""The data sources behind one entry point, :func:`load_pair`.
+
+========== ====================================================================================
+source     what
+========== ====================================================================================
+remc       the authors' full data (``data/ProcessedData/{cell}.*`` at the pinned commit),
+           downloaded, verified by git blob SHA-1 and cached; only the pair's two cells
+sample     the authors' small real pair (``data/Cell1.*`` = E123, ``data/Cell2.*`` = E003),
+           fetched the same way; pairs ``E123-E003`` or ``E003-E123``
+local      a directory with ``{cell}.{train,valid,test}.csv`` and ``{cell}.expr.csv``
+simulated  :func:`deepdiff.simulate.simulate_pair`
+auto       ``remc`` when it is cached or reachable, else ``simulated`` (with a loud warning)
+========== ====================================================================================
+
+The data checksum of a real pair is the SHA-256 over the sorted lines ``<role> <git blob SHA-1>``,
+one per file used, where the role is ``A.train.csv``, ..., ``B.expr.csv``: the same bytes in the
+same roles give the same checksum whichever source delivered them (the sample fetched by
+``sample`` and the same files read by ``local`` agree), and swapping the cells changes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from deepdiff.constants import REMC_COMMIT, SAMPLE_CELLS, SPLITS
+from deepdiff.data.cache import default_cache_dir, load_expression, load_split
+from deepdiff.data.containers import PairData
+from deepdiff.data.download import (
+    DownloadPolicy,
+    download_path,
+    fetch_entries,
+    file_url,
+    probe,
+    remc_base_url,
+)
+from deepdiff.data.manifest import FILE_ROLES, cell_entries, load_manifest
+from deepdiff.data.pair import Pair
+from deepdiff.data.remc_format import pair_split
+from deepdiff.errors import ConfigError, DataError
+
+#: Every value accepted by ``source``.
+SOURCES: tuple[str, ...] = ("remc", "sample", "local", "simulated", "auto")
+#: Sources fetched from the authors' repository.
+REMOTE_SOURCES: tuple[str, ...] = ("remc", "sample")
+LABELS: Mapping[str, str] = {
+    "remc": "real full REMC",
+    "sample": "real sample (authors' E123/E003, 200 genes per split)",
+}
+#: Seconds the ``auto`` source waits for the REMC server before falling back.
+PROBE_TIMEOUT = 3.0
+
+
+class DataSourceWarning(UserWarning):
+    """The data actually used differ from what was asked for (``auto`` fell back to simulated)."""
+
+
+@dataclass(frozen=True)
+class CellFiles:
+    """The four files of one cell on local disk.
+
+    Attributes
+    ----------
+    cell : str
+    paths : mapping
+        Role (``train``, ``valid``, ``test``, ``expr``) -> local path.
+    urls : mapping
+        Role -> URL it was downloaded from (empty for ``local``).
+    """
+
+    cell: str
+    paths: Mapping[str, Path]
+    urls: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- locating files
+
+
+def local_cell_files(data_dir: str | os.PathLike[str], cell: str) -> CellFiles:
+    """The files of ``cell`` in ``data_dir``: ``{cell}.{train,valid,test,expr}.csv``.
+
+    Raises
+    ------
+    DataError
+        When the directory or some of the files are missing; names what is there.
+    """
+    data_dir = Path(data_dir).expanduser()
+    if not data_dir.is_dir():
+        raise DataError(f"data directory {data_dir} does not exist (source='local' reads CELL.*.csv from it)")
+    paths = {role: data_dir / f"{cell}.{role}.csv" for role in FILE_ROLES}
+    missing = [p.name for p in paths.values() if not p.is_file()]
+    if missing:
+        found = sorted({p.name.split(".")[0] for p in data_dir.glob("*.expr.csv")})
+        raise DataError(
+            f"cell {cell!r} has no files in {data_dir}: missing {', '.join(missing)}. Each cell needs "
+            f"CELL.train.csv, CELL.valid.csv, CELL.test.csv and CELL.expr.csv; cells found there: "
+            f"{', '.join(found) or 'none'}."
+        )
+    return CellFiles(cell=cell, paths=paths)
+
+
+def remote_cell_files(
+    cells: tuple[str, ...],
+    source: str,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    base_url: str | None = None,
+    progress: bool = True,
+    policy: DownloadPolicy | None = None,
+) -> list[CellFiles]:
+    """Verified local copies of the files of ``cells`` from ``remc`` or ``sample`` (downloaded if needed)."""
+    manifest = load_manifest()
+    root = default_cache_dir(cache_dir)
+    per_cell = [
+        cell_entries(cell, source, manifest) for cell in cells
+    ]  # all lookups fail before any download
+    local = fetch_entries(
+        [e for entries in per_cell for e in entries.values()],
+        cache_dir=root,
+        base_url=base_url,
+        policy=policy,
+        progress=progress,
+    )
+    return [
+        CellFiles(
+            cell=cell,
+            paths={role: local[e.path] for role, e in entries.items()},
+            urls={role: file_url(e.path, base_url=base_url) for role, e in entries.items()},
+        )
+        for cell, entries in zip(cells, per_cell, strict=True)
+    ]
+
+
+def is_cached(
+    pair: str | Pair, source: str = "remc", *, cache_dir: str | os.PathLike[str] | None = None
+) -> bool:
+    """True when every file of ``pair`` from ``source`` (remc or sample) is in the download cache."""
+    pair = Pair.parse(pair)
+    root = default_cache_dir(cache_dir)
+    try:
+        entries = [e for cell in (pair.cell_a, pair.cell_b) for e in cell_entries(cell, source).values()]
+    except DataError:
+        return False
+    return all(download_path(root, e.path).is_file() for e in entries)
+
+
+# ----------------------------------------------------------------------------- choosing a source
+
+
+def resolve_source(
+    source: str,
+    pair: str | Pair | None = None,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    base_url: str | None = None,
+    timeout: float = PROBE_TIMEOUT,
+) -> str:
+    """The concrete source for ``source``: itself, or for ``"auto"`` either ``"remc"`` or ``"simulated"``.
+
+    ``auto`` is ``remc`` when the pair's files are already cached or the REMC server answers
+    within ``timeout`` seconds; otherwise ``simulated``, with a :class:`DataSourceWarning`.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown source.
+    """
+    if source not in SOURCES:
+        raise ConfigError(f"unknown data source {source!r}; expected one of {', '.join(SOURCES)}")
+    if source != "auto":
+        return source
+    if pair is not None and is_cached(pair, "remc", cache_dir=cache_dir):
+        return "remc"
+    probe_url = file_url("data/Cell1.expr.csv", base_url=base_url)
+    if probe(probe_url, timeout=timeout):
+        return "remc"
+    warnings.warn(
+        f"DATA SOURCE FALLBACK: the REMC data server {remc_base_url(base_url)} did not answer within "
+        f"{timeout:g} s, so source='auto' uses SIMULATED data, not the real REMC data. Results are "
+        "labelled 'simulated'. To use the real data, fetch it by hand (deepdiff data fetch --help) "
+        "or pass source='remc' once online.",
+        DataSourceWarning,
+        stacklevel=2,
+    )
+    return "simulated"
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def data_checksum(file_checksums: Mapping[str, str]) -> str:
+    """SHA-256 over the sorted lines ``<name> <checksum>``."""
+    text = "".join(f"{name} {checksum}\n" for name, checksum in sorted(file_checksums.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def assemble_pair(
+    pair: Pair,
+    files_a: CellFiles,
+    files_b: CellFiles,
+    *,
+    source: str,
+    label: str,
+    cache_dir: str | os.PathLike[str] | None = None,
+    progress: bool = True,
+    meta: Mapping[str, Any] | None = None,
+) -> PairData:
+    """Read and validate the eight files of a pair and build its :class:`PairData`."""
+    from tqdm.auto import tqdm
+
+    root = default_cache_dir(cache_dir)
+    checksums: dict[str, str] = {}
+    with tqdm(total=2 * len(FILE_ROLES), desc=f"reading {pair}", unit="file", disable=not progress) as bar:
+        expression = {}
+        for side, files in (("A", files_a), ("B", files_b)):
+            loaded = load_expression(files.paths["expr"])
+            expression[side] = loaded.value
+            checksums[f"{side}.expr.csv"] = loaded.checksum
+            bar.update()
+        splits = {}
+        for split in SPLITS:
+            cells = {}
+            for side, files in (("A", files_a), ("B", files_b)):
+                loaded = load_split(files.paths[split], cache_dir=root)
+                cells[side] = loaded.value
+                checksums[f"{side}.{split}.csv"] = loaded.checksum
+                bar.update()
+            splits[split] = pair_split(
+                cells["A"],
+                cells["B"],
+                expression["A"],
+                expression["B"],
+                paths=(
+                    files_a.paths[split],
+                    files_b.paths[split],
+                    files_a.paths["expr"],
+                    files_b.paths["expr"],
+                ),
+            )
+    files_meta = {
+        f"{side}.{role}.csv": str(files.paths[role])
+        for side, files in (("A", files_a), ("B", files_b))
+        for role in FILE_ROLES
+    }
+    urls = {
+        f"{side}.{role}.csv": files.urls[role]
+        for side, files in (("A", files_a), ("B", files_b))
+        for role in files.urls
+    }
+    return PairData(
+        pair=pair,
+        train=splits["train"],
+        valid=splits["valid"],
+        test=splits["test"],
+        source=source,
+        label=label,
+        checksum=data_checksum(checksums),
+        meta={"files": files_meta, "urls": urls, "file_sha1": checksums, **(meta or {})},
+    )
+
+
+def subset_genes(data: PairData, n_genes: int, seed: int = 0) -> PairData:
+    """A random subset of about ``n_genes`` genes in all, split sizes kept in proportion.
+
+    Genes keep their file order; the label and the checksum say that it is a subset.
+    """
+    total = sum(len(data.split(s)) for s in SPLITS)
+    if n_genes <= 0:
+        raise ConfigError(f"n_genes must be positive, got {n_genes}")
+    if n_genes >= total:
+        return data
+    rng = np.random.default_rng(seed)
+    parts = {}
+    for name in SPLITS:
+        split = data.split(name)
+        keep = max(1, round(n_genes * len(split) / total))
+        parts[name] = split.subset(np.sort(rng.choice(len(split), size=keep, replace=False)))
+    kept = sum(len(p) for p in parts.values())
+    return dataclasses.replace(
+        data,
+        **parts,
+        label=f"{data.label}, random subset of {kept} genes (seed {seed})",
+        checksum=hashlib.sha256(f"{data.checksum} subset n={n_genes} seed={seed}".encode()).hexdigest(),
+        meta={**data.meta, "subset": {"n_genes": n_genes, "seed": seed, "kept": kept}},
+    )
+
+
+def load_pair(
+    pair: str | Pair,
+    source: str = "remc",
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    base_url: str | None = None,
+    progress: bool = True,
+    n_genes: int | None = None,
+    seed: int = 0,
+) -> PairData:
+    """Load one pair of cells from a data source: the single entry point for data.
+
+    Parameters
+    ----------
+    pair : str or Pair
+        ``"A-B"``; the target is ``log2((expr_B + 1) / (expr_A + 1))``.
+    source : {"remc", "sample", "local", "simulated", "auto"}
+        See the module docstring.
+    data_dir : path-like, optional
+        The folder of ``source="local"`` (required there, refused elsewhere).
+    cache_dir : path-like, optional
+        Download and parse cache; default ``$DEEPDIFF_CACHE_DIR`` or the per-user cache.
+    base_url : str, optional
+        Server of the authors' files (default ``$DEEPDIFF_REMC_URL`` or GitHub).
+    progress : bool
+        Progress bars for downloads and parsing.
+    n_genes : int, optional
+        ``simulated``: genes to simulate. Real sources: keep a random subset of about this many
+        genes in all (split sizes in proportion; stated in the label and checksum).
+    seed : int
+        Simulator seed; for real sources the seed of the subset.
+
+    Raises
+    ------
+    DataError, DownloadError, ConfigError
+        With messages that say what is wrong and what to do.
+    """
+    pair = Pair.parse(pair)
+    requested = source
+    source = resolve_source(source, pair, cache_dir=cache_dir, base_url=base_url)
+    if data_dir is not None and source != "local":
+        raise ConfigError(f"data_dir is only used with source='local' (got source={source!r})")
+    if source == "simulated":
+        from deepdiff.simulate import simulate_pair  # written separately; imported only when needed
+
+        kwargs: dict[str, Any] = {"seed": seed}
+        if n_genes is not None:
+            kwargs["n_genes"] = n_genes
+        return simulate_pair(pair, **kwargs)
+    if source == "local":
+        if data_dir is None:
+            raise ConfigError(
+                "source='local' needs data_dir, the folder with CELL.{train,valid,test,expr}.csv"
+            )
+        files_a, files_b = (local_cell_files(data_dir, cell) for cell in (pair.cell_a, pair.cell_b))
+        label = f"local: {Path(data_dir).expanduser().resolve()}"
+        meta: dict[str, Any] = {"data_dir": str(Path(data_dir).expanduser().resolve())}
+    else:
+        if source == "sample" and {pair.cell_a, pair.cell_b} != set(SAMPLE_CELLS):
+            raise DataError(
+                f"pair {pair} is not in the authors' sample, which holds only E123 (K562, file Cell1) and "
+                "E003 (H1, file Cell2): use E123-E003 or E003-E123 (the order sets the sign of the LFC), "
+                "or source='remc' for the other pairs"
+            )
+        files_a, files_b = remote_cell_files(
+            (pair.cell_a, pair.cell_b), source, cache_dir=cache_dir, base_url=base_url, progress=progress
+        )
+        label = LABELS[source]
+        meta = {"commit": REMC_COMMIT, "base_url": remc_base_url(base_url)}
+    if requested != source:
+        meta["requested_source"] = requested
+    data = assemble_pair(
+        pair, files_a, files_b, source=source, label=label, cache_dir=cache_dir, progress=progress, meta=meta
+    )
+    return data if n_genes is None else subset_genes(data, n_genes, seed)

@@ -1,0 +1,175 @@
+"""Verified downloads against a local server on 127.0.0.1: success, corruption, interruption, offline."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deepdiff.constants import REMC_COMMIT
+from deepdiff.data.download import (
+    DEFAULT_BASE_URL,
+    DownloadPolicy,
+    download_path,
+    download_verified,
+    fetch_entries,
+    file_url,
+    probe,
+    remc_base_url,
+)
+from deepdiff.data.manifest import cell_entries, file_git_sha1, load_manifest
+from deepdiff.errors import DownloadError
+
+FAST = DownloadPolicy(connect_timeout=2.0, read_timeout=2.0, retries=2, backoff=0.0)
+PATH = "data/Cell1.expr.csv"
+
+
+def _no_sleep(_: float) -> None:
+    pass
+
+
+def _leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.rglob("*") if p.is_file()) if directory.exists() else []
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 with nothing listening (connections are refused at once)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A port that accepts connections (kernel backlog) but never answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield sock.getsockname()[1]
+
+
+def test_urls_and_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DEEPDIFF_REMC_URL", raising=False)
+    assert file_url(PATH) == f"https://raw.githubusercontent.com/QData/DeepDiffChrome/{REMC_COMMIT}/{PATH}"
+    assert remc_base_url() == DEFAULT_BASE_URL
+    monkeypatch.setenv("DEEPDIFF_REMC_URL", "http://mirror.example/x/")
+    assert file_url(PATH) == f"http://mirror.example/x/{REMC_COMMIT}/{PATH}"
+    assert file_url(PATH, base_url="http://other") == f"http://other/{REMC_COMMIT}/{PATH}"
+    assert download_path(tmp_path, PATH) == tmp_path / "downloads" / REMC_COMMIT / PATH
+
+
+def test_download_verifies_and_renames(remc_server, cache_dir: Path) -> None:
+    entry = load_manifest()[PATH]
+    dest = download_path(cache_dir, PATH)
+    url = file_url(PATH, base_url=remc_server.base_url)
+    assert download_verified(url, dest, entry.sha1, policy=FAST, progress=False) == dest
+    assert file_git_sha1(dest) == entry.sha1
+    assert _leftovers(dest.parent) == [dest.name]  # no temporary file left behind
+
+
+def test_checksum_mismatch_keeps_nothing(remc_server, cache_dir: Path) -> None:
+    entry = load_manifest()[PATH]
+    remc_server.behaviour.corrupt.add(remc_server.url_path(PATH))
+    dest = download_path(cache_dir, PATH)
+    with pytest.raises(DownloadError, match="checksum mismatch") as info:
+        download_verified(
+            file_url(PATH, base_url=remc_server.base_url), dest, entry.sha1, policy=FAST, progress=False
+        )
+    assert entry.sha1 in str(info.value)
+    assert _leftovers(cache_dir) == []
+    assert len(remc_server.behaviour.requests) == 1  # a complete but wrong file is not retried
+
+
+def test_interrupted_transfer_is_retried(remc_server, cache_dir: Path) -> None:
+    entry = load_manifest()[PATH]
+    remc_server.behaviour.truncate[remc_server.url_path(PATH)] = 2
+    dest = download_path(cache_dir, PATH)
+    download_verified(
+        file_url(PATH, base_url=remc_server.base_url),
+        dest,
+        entry.sha1,
+        policy=FAST,
+        progress=False,
+        sleep=_no_sleep,
+    )
+    assert file_git_sha1(dest) == entry.sha1
+    assert len(remc_server.behaviour.requests) == 3
+    assert _leftovers(dest.parent) == [dest.name]
+
+
+def test_transfer_that_keeps_failing_is_an_error(remc_server, cache_dir: Path) -> None:
+    entry = load_manifest()[PATH]
+    remc_server.behaviour.truncate[remc_server.url_path(PATH)] = 100
+    dest = download_path(cache_dir, PATH)
+    waits: list[float] = []
+    with pytest.raises(DownloadError, match=r"failed 3 times.*interrupted: received \d+ of \d+ bytes"):
+        download_verified(
+            file_url(PATH, base_url=remc_server.base_url),
+            dest,
+            entry.sha1,
+            policy=DownloadPolicy(retries=2, backoff=0.5),
+            progress=False,
+            sleep=waits.append,
+        )
+    assert waits == [0.5, 1.0]  # exponential backoff
+    assert _leftovers(cache_dir) == []
+
+
+def test_missing_file_is_a_clear_error(remc_server, cache_dir: Path) -> None:
+    url = file_url("data/nothing.csv", base_url=remc_server.base_url)
+    with pytest.raises(DownloadError, match="HTTP 404"):
+        download_verified(url, cache_dir / "x.csv", "0" * 40, policy=FAST, progress=False)
+    assert len(remc_server.behaviour.requests) == 1
+
+
+def test_fetch_entries_downloads_once_and_repairs_damage(remc_server, cache_dir: Path) -> None:
+    entries = list(cell_entries("E003", "sample").values())
+    paths = fetch_entries(entries, cache_dir=cache_dir, base_url=remc_server.base_url, progress=False)
+    assert [file_git_sha1(paths[e.path]) for e in entries] == [e.sha1 for e in entries]
+    assert len(remc_server.behaviour.requests) == 4
+    fetch_entries(entries, cache_dir=cache_dir, base_url=remc_server.base_url, progress=False)
+    assert len(remc_server.behaviour.requests) == 4  # all cached and verified
+    damaged = paths[entries[0].path]
+    damaged.write_bytes(b"damaged")
+    fetch_entries(entries, cache_dir=cache_dir, base_url=remc_server.base_url, progress=False)
+    assert len(remc_server.behaviour.requests) == 5
+    assert file_git_sha1(damaged) == entries[0].sha1
+
+
+def test_unreachable_server_fails_fast_with_manual_instructions(closed_port: int, cache_dir: Path) -> None:
+    entries = list(cell_entries("E123", "sample").values())
+    base = f"http://127.0.0.1:{closed_port}"
+    start = time.monotonic()
+    with pytest.raises(DownloadError) as info:
+        fetch_entries(entries, cache_dir=cache_dir, base_url=base, progress=False)  # default policy
+    assert time.monotonic() - start < 5
+    message = str(info.value)
+    assert "cannot connect" in message and "offline" in message
+    assert "To fetch the files by hand" in message and "source='local'" in message
+    for entry in entries:
+        assert file_url(entry.path, base_url=base) in message
+        assert str(download_path(cache_dir, entry.path)) in message
+    assert _leftovers(cache_dir) == []
+
+
+def test_silent_server_times_out_and_is_retried(silent_server: int, cache_dir: Path) -> None:
+    policy = DownloadPolicy(connect_timeout=1.0, read_timeout=0.3, retries=1, backoff=0.0)
+    start = time.monotonic()
+    with pytest.raises(DownloadError, match="failed 2 times"):
+        download_verified(
+            f"http://127.0.0.1:{silent_server}/x", cache_dir / "x", "0" * 40, policy=policy, progress=False
+        )
+    assert time.monotonic() - start < 5
+
+
+def test_probe(remc_server, closed_port: int) -> None:
+    assert probe(file_url(PATH, base_url=remc_server.base_url), timeout=2)
+    assert remc_server.behaviour.requests == [f"HEAD {remc_server.url_path(PATH)}"]
+    assert not probe(file_url("data/none.csv", base_url=remc_server.base_url), timeout=2)
+    start = time.monotonic()
+    assert not probe(f"http://127.0.0.1:{closed_port}/x", timeout=2)
+    assert time.monotonic() - start < 3
