@@ -1,0 +1,167 @@
+"""The reader's-eye checks of the built book, on small hand-made pages."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from deepdiff import paper
+from scripts.book_check import (
+    check_book,
+    check_links,
+    check_page,
+    check_status_text,
+    status_expectations,
+    toc_documents,
+)
+from scripts.chromium import Browser
+from tests.book.helpers import chromium_or_skip
+from tests.conftest import ROOT
+
+
+def _png(width: int = 4, height: int = 3) -> bytes:
+    """A valid grey PNG, written with the standard library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _page(title: str, body: str) -> str:
+    filler = "<p>" + "Words a reader reads. " * 20 + "</p>"
+    return f"<html><body><main><h1 id='top'>{title}</h1>{filler}{body}</main></body></html>"
+
+
+def test_toc_documents_reads_parts_chapters_and_sections(tmp_path: Path) -> None:
+    toc = tmp_path / "_toc.yml"
+    toc.write_text(
+        "format: jb-book\nroot: intro\nparts:\n  - caption: A\n    chapters:\n      - file: a.md\n"
+        "        sections:\n          - file: a/b\n      - file: notebooks/c.ipynb\n",
+        encoding="utf-8",
+    )
+    assert toc_documents(toc) == ["intro", "a", "a/b", "notebooks/c"]
+    assert toc_documents(ROOT / "_toc.yml")[0] == "intro"
+
+
+def test_check_links_finds_missing_files_and_anchors_only(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "a.html").write_text(
+        '<a id="here" href="#here">self</a><a href="sub/b.html#there">ok</a>'
+        '<a href="sub/b.html#nowhere">bad anchor</a><a href="gone.html">missing</a>'
+        '<a href="https://example.org/x.html">external</a><a href="mailto:a@b.c">mail</a>'
+        '<img src="sub/pic.png"><script src="_static/x.js"></script>',
+        encoding="utf-8",
+    )
+    (tmp_path / "sub" / "b.html").write_text(
+        '<p id="there"></p><a href="../a.html#here">back</a>', encoding="utf-8"
+    )
+    (tmp_path / "sub" / "pic.png").write_bytes(_png())
+    (tmp_path / "_static" / "x.js").write_text("", encoding="utf-8")
+    (tmp_path / "_static" / "template.html").write_text('<a href="{{ pathto(x) }}">', encoding="utf-8")
+
+    problems, checked = check_links(tmp_path)
+    assert checked == 7
+    assert problems == [
+        "a.html: link to a missing anchor: sub/b.html#nowhere",
+        "a.html: link to a missing file: gone.html",
+    ]
+
+
+def test_status_expectations_cover_every_result_of_the_paper() -> None:
+    expected = status_expectations()
+    claims = (*paper.FIGURE4_CLAIMS, *paper.FIGURE5_CLAIMS, *paper.APPENDIX_CLAIMS)
+    assert len(expected) == len(paper.VARIANT_LABELS) + 2 + len(claims)
+    text = " ".join(
+        [
+            *(f"Table 1: {label} relative PCC" for label in paper.VARIANT_LABELS.values()),
+            "Figure 4: all",
+            "Figure 5: x",
+        ]
+        + [f"{c.figure}: {c.statement}" for c in claims]
+    )
+    assert check_status_text(text, expected) == []
+    missing = check_status_text(text.replace("Table 1: Raw:c relative", ""), expected)
+    assert len(missing) == 1 and "Raw:c" in missing[0]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Browser:
+    chromium_or_skip()
+    with Browser() as running:
+        yield running
+
+
+def test_page_probe_reports_broken_images_errors_and_missing_figures(
+    tmp_path: Path, browser: Browser
+) -> None:
+    (tmp_path / "ok.png").write_bytes(_png())
+    (tmp_path / "notebooks").mkdir()
+    good = tmp_path / "good.html"
+    good.write_text(_page("Fine", '<div class="cell_output"><img src="ok.png"></div>'), encoding="utf-8")
+    bad = tmp_path / "notebooks" / "bad.html"
+    bad.write_text(
+        _page(
+            "Broken",
+            '<img src="missing.png"><div class="cell_output"><div class="output traceback">'
+            "Traceback (most recent call last):\n  ValueError: boom</div></div>",
+        ),
+        encoding="utf-8",
+    )
+    page = browser.open(good.as_uri())
+    problems, found = check_page(page, "good")
+    page.close()
+    assert problems == []
+    assert found["images"][0]["width"] == 4
+
+    page = browser.open(bad.as_uri())
+    problems, _ = check_page(page, "notebooks/bad")
+    page.close()
+    text = "\n".join(problems)
+    assert "broken image" in text and "missing.png" in text
+    assert "without any figure" in text
+    assert "shows an error" in text and "Python traceback" in text
+
+
+def test_check_book_opens_every_page_and_takes_screenshots(tmp_path: Path, browser: Browser) -> None:
+    html = tmp_path / "html"
+    (html / "notebooks").mkdir(parents=True)
+    (html / "fig.png").write_bytes(_png(300, 200))
+    (html / "intro.html").write_text(
+        _page("Intro", '<a href="notebooks/one.html#top">one</a>'), encoding="utf-8"
+    )
+    (html / "notebooks" / "one.html").write_text(
+        _page("One", '<div class="cell_output"><img src="../fig.png"></div>'), encoding="utf-8"
+    )
+    (html / "status.html").write_text(
+        _page("Status", "<table><tr><td>Figure 4: ok</td></tr></table>"), encoding="utf-8"
+    )
+    toc = tmp_path / "_toc.yml"
+    toc.write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - file: notebooks/one\n  - file: status\n",
+        encoding="utf-8",
+    )
+
+    shots = tmp_path / "shots"
+    report = check_book(
+        html,
+        screenshots=shots,
+        toc=toc,
+        expected_status={"Figure 4": ("Figure 4:",), "Figure 5": ("Figure 5:",)},
+        browser=browser,
+    )
+    assert report.pages == ["intro", "notebooks/one", "status"]
+    assert report.problems == ["status: does not list Figure 5 (looked for 'Figure 5:')"]
+    assert sorted(p.name for p in report.screenshots) == ["figure.png", "intro.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in report.screenshots)

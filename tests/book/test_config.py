@@ -1,0 +1,143 @@
+"""The book's configuration: where its sources are, how it executes, what it lists and cites."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import os
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+
+import deepdiff
+from scripts.book_check import toc_documents
+from tests.conftest import ROOT
+
+BOOK = ROOT / "book"
+NOTEBOOKS = ("01_data", "02_baselines", "03_train", "04_attention", "05_results")
+#: The works every page set must cite (key in references.bib: what it is).
+REQUIRED_CITATIONS = {
+    "sekhon2018deepdiff": "DeepDiff, Bioinformatics 2018",
+    "singh2017attentivechrome": "AttentiveChrome, NeurIPS 2017",
+    "singh2016deepchrome": "DeepChrome, Bioinformatics 2016",
+    "roadmap2015": "Roadmap Epigenomics Consortium, Nature 2015",
+}
+CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+
+
+def _config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def _pages() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in BOOK.glob("*.md")}
+
+
+def test_book_folder_links_to_the_top_level_configuration_and_notebooks() -> None:
+    for name, target in (
+        ("_config.yml", "_config.yml"),
+        ("_toc.yml", "_toc.yml"),
+        ("notebooks", "notebooks"),
+    ):
+        link = BOOK / name
+        assert link.is_symlink(), f"book/{name} must be a symlink to ../{target}"
+        assert not os.path.isabs(os.readlink(link)), f"book/{name} must be a relative link (it is cloned)"
+        assert link.resolve() == (ROOT / target).resolve()
+
+
+def test_execution_is_cached_generous_and_stops_on_errors() -> None:
+    execute = _config()["execute"]
+    assert execute["execute_notebooks"] == "cache"
+    assert execute["raise_on_error"] is True
+    assert execute["allow_errors"] is False
+    assert execute["timeout"] >= 600, "cells train small models on CPU"
+    assert execute.get("run_in_temp", False) is False
+
+
+def test_build_outputs_and_environments_are_not_sources() -> None:
+    excluded = set(_config()["exclude_patterns"])
+    assert {"_build", ".venv", "results", "notebooks/*.py"} <= excluded
+
+
+def test_toc_lists_every_page_and_the_five_notebooks_which_exist() -> None:
+    docs = toc_documents(ROOT / "_toc.yml")
+    expected = ["intro", "quickstart", "method", *(f"notebooks/{n}" for n in NOTEBOOKS), "status", "api"]
+    assert docs[: len(expected)] == expected
+    assert "bibliography" in docs
+    missing = [d for d in docs if not any((BOOK / f"{d}{ext}").is_file() for ext in (".md", ".ipynb"))]
+    assert not missing, f"pages listed in _toc.yml but absent from book/: {missing}"
+
+
+def test_status_page_is_read_after_the_notebooks_it_summarises() -> None:
+    # Sphinx reads pages in sorted order; the status page must see the runs the notebooks made.
+    docs = toc_documents(ROOT / "_toc.yml")
+    notebooks = [d for d in docs if d.startswith("notebooks/")]
+    assert sorted([*notebooks, "status"])[-1] == "status"
+
+
+def test_status_page_builds_its_table_by_calling_the_library() -> None:
+    text = (BOOK / "status.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---")[1])
+    assert front["mystnb"]["execution_mode"] == "force", "the table must follow the results present"
+    assert "live_pages: [status]" in (ROOT / "_config.yml").read_text(encoding="utf-8")
+    cells = re.findall(r"```\{code-cell\}.*?\n(.*?)```", text, flags=re.S)
+    code = "\n".join(cells)
+    assert "from deepdiff.reproduction import status_table" in code
+    assert "status_table(results_dir)" in code
+    assert not re.search(r"\b(reproduced|not yet run)\b\s*\|", text), "no hand-written status table"
+
+    from deepdiff.reproduction import status_table
+
+    assert next(iter(inspect.signature(status_table).parameters)) == "results_dir"
+
+
+def test_pages_cite_the_paper_its_predecessors_and_the_data() -> None:
+    bib = (BOOK / "references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
+    cited = {
+        key.strip() for text in _pages().values() for group in CITE.findall(text) for key in group.split(",")
+    }
+    assert set(REQUIRED_CITATIONS) <= cited, f"not cited: {set(REQUIRED_CITATIONS) - cited}"
+    assert cited <= keys, f"cited but not in references.bib: {cited - keys}"
+    assert "10.1093/bioinformatics/bty612" in bib
+    assert "{bibliography}" in _pages()["bibliography.md"]
+    assert _config()["bibtex_bibfiles"] == ["references.bib"]
+
+
+def _modules() -> list[str]:
+    """Every module of the package, found on disk (namespace packages included)."""
+    package = Path(deepdiff.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        if parts[-1] == "__main__":
+            continue
+        found.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return [m for m in found if m != "deepdiff"]
+
+
+def test_api_page_documents_every_module() -> None:
+    text = (BOOK / "api.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\s{3}(deepdiff(?:\.\w+)+)\s*$", text, flags=re.M)
+    assert ":recursive:" in text, "listed packages are documented with all their submodules"
+    for name in listed:
+        assert importlib.util.find_spec(name) is not None, f"api.md lists {name}, which does not exist"
+    undocumented = [m for m in _modules() if not any(m == n or m.startswith(n + ".") for n in listed)]
+    assert not undocumented, f"add these modules (or their package) to book/api.md: {undocumented}"
+
+
+def test_live_pages_extension_marks_the_status_page_outdated() -> None:
+    spec = importlib.util.spec_from_file_location("live_pages", BOOK / "_ext" / "live_pages.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    app = SimpleNamespace(config=SimpleNamespace(live_pages=["status", "gone"]))
+    env = SimpleNamespace(found_docs={"intro", "status"})
+    assert module._always_outdated(app, env, set(), set(), set()) == ["status"]
+    assert module._always_outdated(app, env, set(), {"status"}, set()) == []
+
+
+def test_generated_api_pages_are_not_committed() -> None:
+    assert "_autosummary/" in (BOOK / ".gitignore").read_text(encoding="utf-8")

@@ -1,0 +1,45 @@
+"""Shared state of the end-to-end tests: one results directory for the whole session.
+
+The files run in name order: ``test_1_notebooks.py`` executes the notebooks, which train on the
+quick profile and write their runs into :func:`e2e_results_dir`; ``test_2_book.py`` then builds
+the book with ``DEEPDIFF_RESULTS_DIR`` pointing at the same directory, so the book finds every run
+(the result cache is keyed by configuration and data) instead of training again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+#: Set this to keep the end-to-end results between sessions (e.g. to rerun only the book test fast).
+KEEP_RESULTS_ENV = "DEEPDIFF_TEST_RESULTS_DIR"
+
+
+@pytest.fixture(scope="session")
+def e2e_results_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The results directory shared by the notebook and book tests of this session.
+
+    A fresh temporary folder, or ``$DEEPDIFF_TEST_RESULTS_DIR`` when set. The user's own
+    ``DEEPDIFF_RESULTS_DIR`` is deliberately not used: tests never write into real results.
+    """
+    kept = os.environ.get(KEEP_RESULTS_ENV, "").strip()
+    if kept:
+        path = Path(kept).expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return tmp_path_factory.mktemp("e2e-results")
+
+
+@pytest.fixture
+def e2e_env(e2e_results_dir: Path) -> dict[str, str]:
+    """Environment for a subprocess of an end-to-end test (a notebook run, a book build).
+
+    The current environment (with the test's isolated ``DEEPDIFF_CACHE_DIR``) plus the shared
+    results directory and a non-interactive matplotlib backend.
+    """
+    env = dict(os.environ)
+    env["DEEPDIFF_RESULTS_DIR"] = str(e2e_results_dir)
+    env["MPLBACKEND"] = "Agg"
+    return env
