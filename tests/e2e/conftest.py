@@ -15,6 +15,9 @@ import pytest
 
 #: Set this to keep the end-to-end results between sessions (e.g. to rerun only the book test fast).
 KEEP_RESULTS_ENV = "DEEPDIFF_TEST_RESULTS_DIR"
+#: The data the end-to-end runs use. Simulated data need no network and no download, so the tests
+#: behave the same offline and online; set ``DEEPDIFF_TEST_DATA`` (e.g. ``sample``) to change it.
+E2E_DATA = os.environ.get("DEEPDIFF_TEST_DATA", "").strip() or "simulated"
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +40,12 @@ def e2e_env(e2e_results_dir: Path) -> dict[str, str]:
     """Environment for a subprocess of an end-to-end test (a notebook run, a book build).
 
     The current environment (with the test's isolated ``DEEPDIFF_CACHE_DIR``) plus the shared
-    results directory and a non-interactive matplotlib backend.
+    results directory, the data of the end-to-end runs (``DEEPDIFF_DATA``, read by the notebooks
+    when no ``data`` parameter is given) and a non-interactive matplotlib backend. The notebook
+    runs and the book build must use the same data, or the book would not find the runs.
     """
     env = dict(os.environ)
     env["DEEPDIFF_RESULTS_DIR"] = str(e2e_results_dir)
+    env["DEEPDIFF_DATA"] = E2E_DATA
     env["MPLBACKEND"] = "Agg"
     return env
