@@ -1,0 +1,165 @@
+"""``deepdiff data``: fetch a pair's files into the cache, or summarise a pair.
+
+Examples
+--------
+deepdiff data fetch --pair E003-E004 --data remc
+deepdiff data fetch --pair E003-E004 --data remc --print-urls     # fetch by hand elsewhere
+deepdiff data info --pair E123-E003 --data sample
+deepdiff data info --pair K562-HepG2 --data local --data-dir my_data/
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from deepdiff.constants import REMC_COMMIT, REMC_REPO, SAMPLE_PAIR
+
+if TYPE_CHECKING:
+    from deepdiff.data.containers import PairData
+
+DATA_SOURCES = ("remc", "sample", "local", "simulated", "auto")
+_BY_HAND = f"""
+Fetching by hand: the files are
+  https://raw.githubusercontent.com/{REMC_REPO}/{REMC_COMMIT}/data/ProcessedData/CELL.{{train,valid,test,expr}}.csv
+  (full data; CELL = E003, E004, E005, E006, E007, E037, E038, E116, E123) and
+  https://raw.githubusercontent.com/{REMC_REPO}/{REMC_COMMIT}/data/Cell{{1,2}}.{{train,valid,test,expr}}.csv
+  (the sample: Cell1 = E123, Cell2 = E003). `--print-urls` lists a pair's files and where to put them in the
+cache; alternatively put them in one folder and use --data local --data-dir FOLDER.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``data`` subcommand with ``fetch`` and ``info``."""
+    p = subparsers.add_parser(
+        "data",
+        help="fetch the REMC data of a pair into the cache, or summarise a pair",
+        description="Fetch the authors' REMC files of a pair (verified, cached), or summarise a pair's data.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("Examples\n--------\n", 1)[1] + _BY_HAND,
+    )
+    sub = p.add_subparsers(title="actions", dest="action", metavar="ACTION", required=True)
+
+    fetch = sub.add_parser(
+        "fetch",
+        help="download and verify a pair's files, and parse them into the cache",
+        description="Download the eight files of a pair (two cells x train/valid/test/expr), verify them "
+        "by git blob SHA-1, and parse them into the binary cache.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_BY_HAND,
+    )
+    fetch.add_argument(
+        "--pair", help=f"cells A-B, e.g. E003-E004 (default with --data sample: {SAMPLE_PAIR})"
+    )
+    fetch.add_argument(
+        "--data", default="remc", choices=("remc", "sample"), help="source (default: %(default)s)"
+    )
+    fetch.add_argument("--print-urls", action="store_true", help="only print the URLs and cache paths")
+    _common(fetch)
+    fetch.set_defaults(func=run_fetch)
+
+    info = sub.add_parser(
+        "info",
+        help="load a pair and print its summary: sizes, LFC statistics, direction, provenance",
+        description="Load a pair from any source and print its summary.",
+    )
+    info.add_argument("--pair", help=f"cells A-B (default with --data sample: {SAMPLE_PAIR})")
+    info.add_argument("--data", default="auto", choices=DATA_SOURCES, help="source (default: %(default)s)")
+    info.add_argument("--data-dir", help="with --data local: folder with CELL.{train,valid,test,expr}.csv")
+    info.add_argument(
+        "--genes", type=int, help="simulated: genes to simulate; real data: a random subset of about N genes"
+    )
+    info.add_argument(
+        "--data-seed", type=int, default=0, help="seed of the simulation or subset (default: 0)"
+    )
+    _common(info)
+    info.set_defaults(func=run_info)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cache-dir", help="data cache (default: $DEEPDIFF_CACHE_DIR or the per-user cache)")
+    p.add_argument("--base-url", help="server of the authors' files (default: $DEEPDIFF_REMC_URL or GitHub)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def _pair(args: argparse.Namespace) -> str:
+    from deepdiff.errors import ConfigError
+
+    if args.pair:
+        return args.pair
+    if args.data == "sample":
+        return SAMPLE_PAIR
+    raise ConfigError(
+        f"--pair is required (e.g. --pair E003-E004), except with --data sample ({SAMPLE_PAIR})"
+    )
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    """Fetch (or list) the files of a pair."""
+    from deepdiff.data.cache import default_cache_dir
+    from deepdiff.data.download import download_path, file_url
+    from deepdiff.data.manifest import cell_entries
+    from deepdiff.data.pair import Pair
+    from deepdiff.data.sources import load_pair
+
+    pair = Pair.parse(_pair(args))
+    if args.print_urls:
+        root = default_cache_dir(args.cache_dir)
+        for cell in (pair.cell_a, pair.cell_b):
+            for entry in cell_entries(cell, args.data).values():
+                print(
+                    f"{file_url(entry.path, base_url=args.base_url)}\n  -> {download_path(root, entry.path)}"
+                )
+                print(f"     git blob SHA-1 {entry.sha1}")
+        return 0
+    data = load_pair(
+        pair, args.data, cache_dir=args.cache_dir, base_url=args.base_url, progress=not args.no_progress
+    )
+    print(describe_pair(data))
+    print(f"cached under {default_cache_dir(args.cache_dir)}")
+    return 0
+
+
+def run_info(args: argparse.Namespace) -> int:
+    """Load a pair and print its summary."""
+    from deepdiff.data.sources import load_pair
+
+    data = load_pair(
+        _pair(args),
+        args.data,
+        data_dir=args.data_dir,
+        cache_dir=args.cache_dir,
+        base_url=args.base_url,
+        progress=not args.no_progress,
+        n_genes=args.genes,
+        seed=args.data_seed,
+    )
+    print(describe_pair(data))
+    return 0
+
+
+def describe_pair(data: PairData) -> str:
+    """A readable summary: provenance, direction, and per split the sizes and LFC statistics."""
+    import numpy as np
+
+    from deepdiff.constants import DE_THRESHOLD, SPLITS
+
+    lines = [
+        f"{data.pair}  [{data.label}]  source={data.source}",
+        f"  {data.pair.direction}",
+        f"  checksum {data.checksum}",
+        f"  {'split':<6} {'genes':>7}  {'counts':<17} {'LFC mean':>8} {'sd':>6} {'min':>7} {'max':>7}"
+        f" {f'|LFC|>={DE_THRESHOLD:g}':>9} {'up in ' + data.pair.cell_b:>12}",
+    ]
+    for name in SPLITS:
+        split = data.split(name)
+        lfc = split.lfc.astype(np.float64)
+        counts = f"{split.x_a.dtype}, max {int(max(split.x_a.max(initial=0), split.x_b.max(initial=0)))}"
+        if len(split) == 0:
+            lines.append(f"  {name:<6} {0:>7}")
+            continue
+        lines.append(
+            f"  {name:<6} {len(split):>7,}  {counts:<17} {lfc.mean():>8.3f} {lfc.std():>6.3f} {lfc.min():>7.2f}"
+            f" {lfc.max():>7.2f} {np.mean(np.abs(lfc) >= DE_THRESHOLD):>9.1%} {np.mean(lfc > 0):>12.1%}"
+        )
+    return "\n".join(lines)
