@@ -1,0 +1,39 @@
+"""The paper's baselines and a few beyond it, behind one interface.
+
+The paper's (Section 4.2, Appendix 1.5): single-layer SVR on the best bin (``svr1``),
+two-layer SVR (``svr2``), RReliefF feature selection + random forest (``relief_rf``) and
+AttentiveChrome-diff (``attentivechrome_diff``, trained by :mod:`deepdiff.training`). Beyond
+the paper, reported beside its Table 1: ridge regression (``ridge``), histogram gradient
+boosting (``hgb``) and a DeepChrome-style 1-D CNN (``cnn``).
+
+Every baseline is fitted on the training split, selects its hyper-parameters by the validation
+Pearson correlation and predicts the test split once; :func:`run_baseline` writes the shared
+result directory (:mod:`deepdiff.results`). Input representations: :mod:`deepdiff.baselines.features`.
+
+Names are imported on first use, so that the command line can list the methods without
+loading numpy, scikit-learn or torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "FittedBaseline": "deepdiff.baselines.base",
+    "RunContext": "deepdiff.baselines.base",
+    "EXTRA_METHODS": "deepdiff.baselines.registry",
+    "METHODS": "deepdiff.baselines.registry",
+    "PAPER_METHODS": "deepdiff.baselines.registry",
+    "MethodSpec": "deepdiff.baselines.registry",
+    "get_method": "deepdiff.baselines.registry",
+    "run_baseline": "deepdiff.baselines.run",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
