@@ -7,13 +7,13 @@ Split files (``{cell}.{train,valid,test}.csv``) have no header and one row per g
 with exactly 200 consecutive rows per gene, bins 1..200 in order. Expression files
 (``{cell}.expr.csv``) have rows ``ENSGID,count``.
 
-Reading has two paths. The fast path turns every ``_`` into ``,`` (so the pandas C parser also
-splits the row id into gene, symbol and bin), parses gene ids as categoricals (no Python object
-per row) and checks the structure with array operations. Whenever anything about a file is not
-exactly as expected, the careful path re-reads it line by line: it is the reference definition of
-a valid file, and it either raises a :class:`~deepdiff.errors.DataError` naming file, line, gene,
-what was expected and what to do, or returns the parsed arrays (for instance when a gene symbol
-itself contains ``_``, which the fast path cannot split).
+Reading has two paths. The fast path turns the ``_`` of each row id into ``,`` (so the pandas C
+parser also splits the id into gene, symbol and bin; a symbol may itself contain ``_``), parses
+gene ids as categoricals (no Python object per row) and checks the structure with array
+operations. Whenever anything about a file is not exactly as expected, the careful path re-reads
+it line by line: it is the reference definition of a valid file, and it either raises a
+:class:`~deepdiff.errors.DataError` naming file, line, gene, what was expected and what to do, or
+returns the parsed arrays (for files the fast path does not handle, e.g. with spaces in bins).
 
 Counts must be whole, non-negative numbers (``3`` or ``3.0``); they are stored as uint16 when the
 largest fits, else uint32. Expression values are parsed as float64.
@@ -43,7 +43,7 @@ READER_VERSION = 1
 SPLIT_FIELDS = 1 + N_MARKS
 _FAST_COLUMNS = 3 + N_MARKS  # gene, symbol, bin, counts — after "_" became ","
 _FAST_DTYPES = {0: "category", 1: "category", 2: np.int64} | {3 + j: np.int64 for j in range(N_MARKS)}
-_UNDERSCORE, _COMMA = ord("_"), ord(",")
+_UNDERSCORE, _COMMA, _NEWLINE = ord("_"), ord(","), ord("\n")
 _SEPARATOR_PATTERN = np.array([_UNDERSCORE, _UNDERSCORE] + [_COMMA] * N_MARKS, dtype=np.uint8)
 _UINT16_MAX = int(np.iinfo(np.uint16).max)
 _UINT32_MAX = int(np.iinfo(np.uint32).max)
@@ -197,13 +197,44 @@ def read_split(path: str | os.PathLike[str]) -> CellSplit:
     return parse_split(read_bytes(path), path)
 
 
+def _mark_id_separators(buffer: np.ndarray) -> int | None:
+    """Turn the two ``_`` that cut each row id into gene, symbol and bin into ``,`` (in place).
+
+    Returns the number of rows, or None when a row has not exactly five commas and at least two
+    underscores before its first comma. In the common case every ``_`` is such a separator; when
+    a symbol contains ``_`` (e.g. ``Y_RNA``) only the first and the last one of each id are.
+    """
+    underscores = buffer == _UNDERSCORE
+    separators = buffer[underscores | (buffer == _COMMA)]
+    width = _SEPARATOR_PATTERN.size
+    if separators.size % width == 0 and (separators.reshape(-1, width) == _SEPARATOR_PATTERN).all():
+        buffer[underscores] = _COMMA
+        return separators.size // width
+    positions = np.flatnonzero(underscores | (buffer == _COMMA) | (buffer == _NEWLINE))
+    kinds = buffer[positions]
+    newline = kinds == _NEWLINE
+    line = np.cumsum(newline) - newline  # a newline belongs to the line it ends
+    n_lines = int(newline.sum()) + int(buffer.size > 0 and buffer[-1] != _NEWLINE)
+    comma = kinds == _COMMA
+    if (np.bincount(line[comma], minlength=n_lines) != N_MARKS).any():
+        return None
+    commas_before = np.cumsum(comma) - comma - N_MARKS * line  # earlier commas in the same line
+    in_id = (kinds == _UNDERSCORE) & (commas_before == 0)
+    id_line = line[in_id]
+    if (np.bincount(id_line, minlength=n_lines) < 2).any():
+        return None
+    first = np.r_[True, id_line[1:] != id_line[:-1]]
+    last = np.r_[id_line[1:] != id_line[:-1], True]
+    buffer[positions[in_id][first | last]] = _COMMA
+    return n_lines
+
+
 def _parse_split_fast(data: bytes) -> CellSplit | None:
     """Vectorised reader; None whenever the file is not exactly well-formed."""
     buffer = np.frombuffer(data, dtype=np.uint8).copy()
-    underscores = buffer == _UNDERSCORE
-    # The separators of every row, in file order: each row must have "_", "_" then five ",".
-    separators = buffer[underscores | (buffer == _COMMA)]
-    buffer[underscores] = _COMMA
+    expected_rows = _mark_id_separators(buffer)
+    if expected_rows is None:
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas warns about casts of values we then reject
@@ -219,12 +250,7 @@ def _parse_split_fast(data: bytes) -> CellSplit | None:
     except (ValueError, OverflowError, TypeError):  # pandas' ParserError is a ValueError
         return None
     n_rows = len(frame)
-    if frame.shape[1] != _FAST_COLUMNS or n_rows == 0 or n_rows % N_BINS:
-        return None
-    if (
-        separators.size != n_rows * _SEPARATOR_PATTERN.size
-        or (separators.reshape(n_rows, -1) != _SEPARATOR_PATTERN).any()
-    ):
+    if frame.shape[1] != _FAST_COLUMNS or n_rows != expected_rows or n_rows == 0 or n_rows % N_BINS:
         return None
     n_genes = n_rows // N_BINS
     gene_codes = frame[0].cat.codes.to_numpy().reshape(n_genes, N_BINS)
@@ -298,7 +324,7 @@ def parse_split_careful(data: bytes, path: str | os.PathLike[str] = "<bytes>") -
     """Line-by-line reference reader: the definition of a valid split file.
 
     Slow (a Python loop over rows); :func:`parse_split` uses it only when the fast path rejects a
-    file, to find and explain the problem, or to parse ids whose symbol contains ``_``.
+    file, to find and explain the problem.
     """
     _check_not_empty(data, path, f"rows {_ROW_FORMAT}")
     genes: list[str] = []

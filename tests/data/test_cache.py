@@ -81,3 +81,11 @@ def test_describe_cache(tmp_path: Path) -> None:
     summary = describe_cache(tmp_path / "c")
     assert summary.downloads == [("abc/data/Cell1.expr.csv", 5)]
     assert summary.parsed_entries == 0
+
+
+def test_unwritable_cache_warns_but_loads(split_file: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.warns(RuntimeWarning, match="could not write the data cache"):
+        loaded = load_split(split_file, cache_dir=blocker)
+    np.testing.assert_array_equal(loaded.value.counts, expected_counts())
