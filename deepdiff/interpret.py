@@ -444,3 +444,79 @@ def recovery_scores(
         if np.isfinite(mark_scores).any()
         else math.nan,
     }
+
+
+# --------------------------------------------------------------------------------------------
+# The trained model behind a result
+# --------------------------------------------------------------------------------------------
+
+#: File of the selected weights in a result directory, when the run saved them.
+WEIGHTS_FILE = "model.pt"
+
+
+def trained_model(run: Any, data: Any, device: str = "cpu") -> tuple[Any, str]:
+    """The trained DeepDiff model behind a result, for gradient attributions.
+
+    The selected weights are loaded from ``model.pt`` in the result directory when the run saved
+    them; otherwise the run is repeated in memory with its recorded configuration and seed (the
+    same public steps as :func:`deepdiff.training.runner.train_variant`). Either way the model's
+    test predictions are compared with the stored ones, and the returned text says how closely
+    they agree, so that a non-deterministic repeat cannot pass unnoticed.
+
+    Parameters
+    ----------
+    run : RunResult
+        A DeepDiff result (kind ``deepdiff``).
+    data : PairData
+        The data it was trained on (checked by checksum).
+    device : str
+
+    Returns
+    -------
+    (model, check)
+        The model in evaluation mode on ``device``, and one line describing where the weights
+        came from and the largest difference from the stored test predictions.
+
+    Raises
+    ------
+    DataError
+        When ``data`` is not the data of ``run``, or the run is not a DeepDiff variant.
+    """
+    import torch
+
+    from deepdiff.models import ModelConfig, build_model, init_uniform_
+    from deepdiff.training import PairTask, TrainConfig, fit, predict, resolve_device, seeded
+    from deepdiff.training.runner import loss_weights, subsample, variant_spec
+
+    m = run.metrics
+    if m.get("kind") != "deepdiff":
+        raise DataError(f"{run.path} is a {m.get('kind')} result, not a DeepDiff variant")
+    if m["data"]["checksum"] != data.checksum:
+        raise DataError(
+            f"{run.path} was trained on data {m['data']['label']!r} (checksum {m['data']['checksum'][:12]}), "
+            f"not on {data.label!r} ({data.checksum[:12]}); load the run's data first"
+        )
+    variant, seed = m["method"], int(m["seed"])
+    config = TrainConfig(**m["config"]["train"])
+    model_config = ModelConfig(**m["config"].get("model", {}))
+    spec = variant_spec(variant)
+    task = PairTask(has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(config))
+    dev = resolve_device(device)
+    with seeded(seed, dev):
+        model = build_model(variant, model_config)
+        init_uniform_(model, config.init_range)
+    weights = run.path / WEIGHTS_FILE
+    if weights.is_file():
+        model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+        how = f"weights loaded from {weights.name}"
+    else:
+        train = subsample(data.train, config.max_train_genes, config.subsample_seed)
+        valid = subsample(data.valid, config.max_valid_genes, config.subsample_seed)
+        result = fit(model, task, train, valid, config, seed=seed, device=dev, progress=False)
+        model.load_state_dict(result.best_state)
+        how = "retrained in memory with the run's configuration and seed (the result holds no weights)"
+    model.to(dev).eval()
+    pred = predict(model, task, data.test, device=dev, batch_size=config.eval_batch_size).outputs["diff"]
+    stored = run.predictions.set_index("gene").loc[np.asarray(data.test.genes).astype(str), "lfc_pred"]
+    gap = float(np.max(np.abs(pred - stored.to_numpy()))) if len(pred) else 0.0
+    return model, f"model: {how}; largest difference from the stored test predictions: {gap:.2e} (LFC units)"

@@ -24,6 +24,9 @@ from deepdiff.data.pair import Pair
 from deepdiff.errors import ConfigError, DataError, DeepDiffError
 from deepdiff.paths import default_expression_dir, resolve_results_dir
 
+#: Environment variable that says what ``data="auto"`` means when the book is built.
+DATA_ENV = "DEEPDIFF_DATA"
+
 
 @dataclass(frozen=True)
 class NotebookParams:
@@ -59,34 +62,18 @@ class NotebookParams:
         return ", ".join(parts) + f", device {self.device}, results in {self.results_dir}"
 
 
-def validate_params(
-    *,
-    pair: str,
-    data: str,
-    profile: str,
-    seed: int,
-    device: str,
-    results_dir: str | os.PathLike[str] | None,
-    variant: str | None = None,
-    data_dir: str | os.PathLike[str] | None = None,
-) -> NotebookParams:
-    """Check every notebook parameter before any work is done.
+def check_pair(pair: str, data: str = "auto") -> Pair:
+    """Parse a pair parameter and check that ``data`` can provide it.
 
     Raises
     ------
     ConfigError
-        Naming the bad parameter and the allowed values.
+        For a malformed pair, an unknown REMC cell, or a pair the real sample does not hold.
     """
-    from deepdiff.data.sources import SOURCES
-    from deepdiff.training.config import PROFILES
-    from deepdiff.training.device import resolve_device
-
     try:
         parsed = Pair.parse(pair)
     except DataError as err:
         raise ConfigError(f"parameter pair: {err}") from None
-    if data not in SOURCES:
-        raise ConfigError(f"parameter data={data!r} is unknown; choose one of {', '.join(SOURCES)}")
     if data != "local":
         unknown = [c for c in (parsed.cell_a, parsed.cell_b) if c not in CELLS]
         if unknown:
@@ -100,10 +87,51 @@ def validate_params(
             f"parameter pair={pair!r} is not in the authors' real sample, which holds only E123 and E003: "
             "use pair='E123-E003' with data='sample'"
         )
+    return parsed
+
+
+def check_pairs(pairs: Sequence[str], data: str = "auto") -> list[str]:
+    """:func:`check_pair` for each; returns the canonical names without duplicates, in order."""
+    if isinstance(pairs, str):
+        pairs = [pairs]
+    return list(dict.fromkeys(str(check_pair(p, data)) for p in pairs))
+
+
+def validate_params(
+    *,
+    pair: str,
+    data: str,
+    profile: str,
+    seed: int,
+    device: str,
+    results_dir: str | os.PathLike[str] | None,
+    variant: str | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> NotebookParams:
+    """Check every notebook parameter before any work is done.
+
+    ``data="auto"`` means ``$DEEPDIFF_DATA`` when that is set (the book's build sets it), else
+    the real REMC data when reachable, else simulated data (stated loudly by :func:`data_banner`).
+
+    Raises
+    ------
+    ConfigError
+        Naming the bad parameter and the allowed values.
+    """
+    from deepdiff.data.sources import SOURCES
+    from deepdiff.training.config import PROFILES
+    from deepdiff.training.device import resolve_device
+
+    if data == "auto" and os.environ.get(DATA_ENV, "").strip():
+        # The book is built with DEEPDIFF_DATA set (e.g. remc for the published book).
+        data = os.environ[DATA_ENV].strip()
+    if data not in SOURCES:
+        raise ConfigError(f"parameter data={data!r} is unknown; choose one of {', '.join(SOURCES)}")
     if data == "local" and data_dir is None:
         raise ConfigError(
             "parameter data='local' needs data_dir, the folder with CELL.{train,valid,test,expr}.csv"
         )
+    parsed = check_pair(pair, data)
     if profile not in PROFILES:
         raise ConfigError(f"parameter profile={profile!r} is unknown; choose one of {', '.join(PROFILES)}")
     if variant is not None:
@@ -351,3 +379,142 @@ def _calibration_summary(pairs: Sequence[str]) -> pd.DataFrame:
             row[q] = -value if flip and np.isfinite(value) else value
         rows.append(row)
     return pd.DataFrame(rows).set_index("pair")
+
+
+# --------------------------------------------------------------------------------------------
+# Runs in tables
+# --------------------------------------------------------------------------------------------
+
+
+def validate_methods(
+    methods: Sequence[str] | None, allowed: Sequence[str], what: str = "methods"
+) -> list[str]:
+    """``methods`` (all of ``allowed`` when None), checked against ``allowed``.
+
+    Raises
+    ------
+    ConfigError
+        Naming the unknown entries and the allowed ones.
+    """
+    if methods is None:
+        return list(allowed)
+    if isinstance(methods, str):
+        methods = [methods]
+    unknown = [m for m in methods if m not in allowed]
+    if unknown:
+        raise ConfigError(
+            f"parameter {what}: unknown {', '.join(map(repr, unknown))}; choose from {', '.join(allowed)}"
+        )
+    return list(methods)
+
+
+def run_summary(runs: Sequence[Any], n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """One row per run (:class:`deepdiff.results.RunResult`): test PCC with a bootstrap interval and more.
+
+    Returns
+    -------
+    DataFrame
+        ``method``, ``label``, ``kind``, ``test PCC``, ``95% CI``, ``valid PCC``, ``test genes``,
+        ``selected`` (hyper-parameters or epoch), ``seconds`` (wall time of the run),
+        ``cached`` (found in the result cache), ``data``, ``profile``, ``seed``.
+    """
+    from deepdiff.evaluation import bootstrap_pearson_ci
+    from deepdiff.paper import method_label
+
+    rows = []
+    for run in runs:
+        m = run.metrics
+        pred = run.predictions
+        low, high = bootstrap_pearson_ci(pred["lfc_true"], pred["lfc_pred"], n_boot=n_boot, seed=seed)
+        selected = m.get("selected") or {}
+        rows.append(
+            {
+                "method": m["method"],
+                "label": method_label(m["method"]),
+                "kind": m["kind"],
+                "test PCC": run.test_pearson,
+                "95% CI": f"[{low:.3f}, {high:.3f}]",
+                "low": low,
+                "high": high,
+                "valid PCC": (m.get("valid") or {}).get("pearson"),
+                "test genes": len(pred),
+                "selected": ", ".join(
+                    f"{k}={_short(v)}" for k, v in selected.items() if not isinstance(v, dict)
+                )[:90],
+                "seconds": m.get("wall_time_s"),
+                "cached": bool(getattr(run, "reused", False)),
+                "data": m["data"]["label"],
+                "profile": m["profile"],
+                "seed": m["seed"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def runs_of_pair(results_dir: str | os.PathLike[str], data: PairData) -> pd.DataFrame:
+    """Every complete run of this pair on the same data (source and label), any profile."""
+    from deepdiff.results import collect_results
+
+    runs = collect_results(results_dir)
+    if runs.empty:
+        return runs
+    mask = (
+        (runs["pair"] == str(data.pair))
+        & (runs["source"] == data.source)
+        & (runs["data_label"] == data.label)
+    )
+    return runs[mask].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Checks of the data, for chapter 1
+# --------------------------------------------------------------------------------------------
+
+
+def split_table(data: PairData) -> pd.DataFrame:
+    """Per split: genes, genes shared with another split, count range, LFC spread and DE share.
+
+    Raises
+    ------
+    DataError
+        When a gene appears in two splits or counts are negative (the data would be unusable).
+    """
+    from deepdiff.constants import SPLITS
+
+    seen: dict[str, str] = {}
+    rows = []
+    for name in SPLITS:
+        split = data.split(name)
+        shared = 0
+        for gene in np.asarray(split.genes).astype(str):
+            if gene in seen:
+                shared += 1
+            seen.setdefault(gene, name)
+        low = int(min(split.x_a.min(initial=0), split.x_b.min(initial=0)))
+        if low < 0:
+            raise DataError(f"{data.label}: negative read counts in the {name} split")
+        lfc = split.lfc
+        rows.append(
+            {
+                "split": name,
+                "genes": len(split),
+                "genes also in an earlier split": shared,
+                "array shape (per cell)": "×".join(map(str, split.x_a.shape)),
+                "count dtype": str(split.x_a.dtype),
+                "max count": int(max(split.x_a.max(initial=0), split.x_b.max(initial=0))),
+                "LFC SD": float(lfc.std()) if len(lfc) else np.nan,
+                f"|LFC| ≥ {DE_THRESHOLD:g}": float(np.mean(np.abs(lfc) >= DE_THRESHOLD))
+                if len(lfc)
+                else np.nan,
+            }
+        )
+    table = pd.DataFrame(rows).set_index("split")
+    if table["genes also in an earlier split"].sum():
+        raise DataError(f"{data.label}: genes appear in more than one split; the splits leak into each other")
+    return table

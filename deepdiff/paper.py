@@ -58,8 +58,15 @@ APPENDIX_AUX_CLASSIFICATION_N_PAIRS: Final[int] = 6
 
 
 def method_label(method: str) -> str:
-    """The paper's name of a variant or baseline; other methods keep their library name."""
-    return VARIANT_LABELS.get(method, BASELINE_LABELS.get(method, method))
+    """The paper's name of a variant or baseline; other baselines their registry label, else the name."""
+    if method in VARIANT_LABELS:
+        return VARIANT_LABELS[method]
+    if method in BASELINE_LABELS:
+        return BASELINE_LABELS[method]
+    from deepdiff.baselines.registry import METHODS  # light: the baselines' modules load lazily
+
+    spec = METHODS.get(method)
+    return spec.label if spec is not None else method
 
 
 @dataclass(frozen=True)

@@ -350,3 +350,71 @@ def plot_recovery(table: pd.DataFrame, prov: str, title: str) -> Figure:
     ax.set_ylabel("value")
     ax.legend(fontsize=8, loc="lower right")
     return _finish(fig, title, prov)
+
+
+def plot_mark_profiles(x: np.ndarray, groups: Mapping[str, np.ndarray], prov: str, title: str) -> Figure:
+    """Mean ``log2(count + 1)`` per mark and bin for groups of genes (one panel per mark).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_genes, 5, 200)
+        Read counts of one cell.
+    groups : mapping
+        Group name -> gene index array.
+    """
+    from deepdiff.interpret import bin_positions
+
+    pos = bin_positions() / 1000.0
+    fig = Figure(figsize=(12, 3.6))
+    axes = fig.subplots(1, N_MARKS, sharex=True)
+    palette = sns.color_palette("Set1", max(3, len(groups)))
+    for m, ax in enumerate(axes):
+        for i, (name, idx) in enumerate(groups.items()):
+            if len(idx) == 0:
+                continue
+            mean = np.log2(np.asarray(x[np.asarray(idx), m], dtype=np.float64) + 1.0).mean(axis=0)
+            ax.plot(pos, mean, color=palette[i], lw=1.2, label=f"{name} ({len(idx)})")
+        ax.set_title(MARKS[m], fontsize=10)
+        ax.set_xlabel("kb from TSS")
+        ax.axvline(0, color="k", lw=0.5, ls=":")
+    axes[0].set_ylabel("mean log2(reads + 1) per bin")
+    axes[-1].legend(fontsize=7.5, loc="upper right")
+    return _finish(fig, title, prov)
+
+
+def plot_planted(bin_weights: np.ndarray, prov: str, title: str) -> Figure:
+    """The simulator's planted coupling: change of each bin's log mean count per unit of activity."""
+    from deepdiff.interpret import bin_positions
+
+    pos = bin_positions() / 1000.0
+    fig = Figure(figsize=(9, 3.8))
+    ax = fig.subplots()
+    palette = sns.color_palette("colorblind", N_MARKS)
+    for m in range(N_MARKS):
+        ax.plot(pos, bin_weights[m], color=palette[m], lw=1.5, label=MARKS[m])
+    ax.axhline(0, color="k", lw=0.6)
+    ax.axvline(0, color="k", lw=0.5, ls=":")
+    ax.set_xlabel("position relative to the TSS (kb)")
+    ax.set_ylabel("planted weight (Δ log mean count per SD of activity)")
+    ax.legend(fontsize=8, ncol=2)
+    return _finish(fig, title, prov)
+
+
+def plot_lfc_quantiles(
+    reference: np.ndarray, other: np.ndarray, labels: tuple[str, str], prov: str, title: str
+) -> Figure:
+    """Quantile-quantile plot of two LFC distributions (e.g. real vs simulated), with the DE thresholds."""
+    q = np.linspace(0.005, 0.995, 199)
+    a, b = np.quantile(reference, q), np.quantile(other, q)
+    fig = Figure(figsize=(5.4, 5.0))
+    ax = fig.subplots()
+    ax.plot(a, b, "o", ms=3, color="#1b6ca8", label="quantiles 0.5%-99.5%")
+    lim = [float(min(a.min(), b.min())), float(max(a.max(), b.max()))]
+    ax.plot(lim, lim, color="k", lw=0.7, ls="--", label="y = x")
+    for t in (-DE_THRESHOLD, DE_THRESHOLD):
+        ax.axvline(t, color="#c0392b", lw=0.6, ls=":")
+        ax.axhline(t, color="#c0392b", lw=0.6, ls=":")
+    ax.set_xlabel(f"LFC quantile, {labels[0]}")
+    ax.set_ylabel(f"LFC quantile, {labels[1]}")
+    ax.legend(fontsize=8)
+    return _finish(fig, title, prov)

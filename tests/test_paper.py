@@ -47,6 +47,7 @@ def test_method_names_agree_with_the_grid() -> None:
 def test_method_label_maps_known_and_keeps_unknown() -> None:
     assert paper.method_label("raw_aux_siamese") == "Raw+Aux+Siamese"
     assert paper.method_label("svr2") == "two-layer SVR"
+    assert paper.method_label("ridge") == "ridge regression"  # a baseline beyond the paper
     assert paper.method_label("xgboost") == "xgboost"
 
 

@@ -1,0 +1,174 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 1. The data
+#
+# DeepDiff {cite}`sekhon2018deepdiff` uses the processed Roadmap Epigenomics (REMC) data {cite}`roadmap2015` that
+# its authors published with their code {cite}`deepdiffchrome`: for each of nine cell types and each gene, the
+# read counts of five core histone marks in 200 bins of 100 bp around the transcription start site (TSS), and an
+# expression count. A *pair* `A-B` of cell types gives each gene a target, the log fold change
+# `LFC = log2((expr_B + 1) / (expr_A + 1))`. Genes are split 10,000 / 2,360 / 6,100 into training, validation and
+# test, the same genes for every pair.
+#
+# This notebook gets the data and checks them, shows what one gene looks like, and how strongly expression
+# changes in each of the paper's ten pairs — which sets how hard each pair is. When the real data cannot be
+# reached, the project falls back to *simulated* data with a planted, known mechanism; the last section shows that
+# mechanism and how the simulator was calibrated against the real data.
+
+# %% tags=["parameters"]
+pair = "E003-E004"  # cell A - cell B; LFC > 0 means up in B
+data = "auto"  # auto, remc, sample, simulated, local
+profile = "quick"  # not used for training here; kept so every notebook takes the same parameters
+seed = 0
+device = "auto"
+results_dir = None  # None: deepdiff.paths.default_results_dir()
+n_genes = None  # simulated data: genes to simulate (None: the notebooks' default)
+expression_dir = None  # folder of real E*.expr.csv (None: ../shared/data/remc-expression if present)
+
+# %%
+from deepdiff.notebook import validate_params
+
+params = validate_params(
+    pair=pair, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir
+)
+print(params.describe())
+
+# %%
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown, display
+
+from deepdiff import plots
+from deepdiff.constants import CELLS, DE_THRESHOLD, MARKS, PAPER_PAIRS, SPLITS
+from deepdiff.notebook import data_banner, load_data, real_pair_lfcs, show_html, split_table
+
+pd.set_option("display.precision", 3)
+
+# %% [markdown]
+# ## Getting the data
+#
+# Real files are downloaded from the authors' repository at a pinned commit and verified against their git
+# checksums before use; parsed arrays are cached. The box says which data this run uses.
+
+# %%
+pair_data = load_data(params, n_genes=n_genes)
+show_html(data_banner(pair_data, requested=data))
+prov = plots.provenance(pair_data.label, None, None, f"pair {params.pair}")
+print(f"cell A = {pair_data.pair.cell_a}: {CELLS.get(pair_data.pair.cell_a, '?')}")
+print(f"cell B = {pair_data.pair.cell_b}: {CELLS.get(pair_data.pair.cell_b, '?')}")
+
+# %% [markdown]
+# ### The splits
+#
+# The checks below must hold for any data source: no gene in two splits, every array of shape
+# genes × 5 marks × 200 bins, non-negative integer counts.
+
+# %%
+display(split_table(pair_data))
+
+# %% [markdown]
+# ## What a gene looks like
+#
+# The gene of the training split with the largest absolute LFC: its five marks around the TSS in the two cells.
+
+# %%
+train = pair_data.train
+lfc_train = train.lfc
+g = int(np.argmax(np.abs(lfc_train)))
+plots.plot_gene(
+    train.x_a[g],
+    train.x_b[g],
+    str(train.genes[g]),
+    (pair_data.pair.cell_a, pair_data.pair.cell_b),
+    float(lfc_train[g]),
+    prov,
+)
+
+# %% [markdown]
+# On average over genes, the marks of the genes that go up, go down or stay (cell B):
+
+# %%
+groups = {
+    f"up (LFC ≥ {DE_THRESHOLD:g})": np.flatnonzero(lfc_train >= DE_THRESHOLD),
+    f"down (LFC ≤ −{DE_THRESHOLD:g})": np.flatnonzero(lfc_train <= -DE_THRESHOLD),
+    "unchanged (|LFC| < 0.5)": np.flatnonzero(np.abs(lfc_train) < 0.5),
+}
+plots.plot_mark_profiles(
+    train.x_b, groups, prov, f"Mean marks of cell {pair_data.pair.cell_b} by change of expression"
+)
+
+# %% [markdown]
+# ## How much expression changes in the ten pairs
+#
+# From the real expression files of the nine cells (all 19,795 genes each). A gene counts as *differentially
+# expressed* when |LFC| ≥ 2 (the threshold of the paper's Siamese loss); Figure 5 uses |LFC| > 8.
+
+# %%
+real = real_pair_lfcs(expression_dir, PAPER_PAIRS)
+display(Markdown(f"**Source:** {real.label}"))
+display(real.summary)
+if real.lfc:
+    plots.plot_lfc_distributions(
+        real.lfc, plots.provenance(real.label.split(" (")[0], extra="10 pairs of the paper")
+    )
+
+# %% [markdown]
+# Pairs of related cells (H1 and its derived cells, the two CD4 T-cell types) change few genes; pairs that cross
+# lineages (K562 or GM12878 against H1) change many. A pair whose LFC barely varies is hard to predict
+# in terms of correlation, whatever the model.
+
+# %% [markdown]
+# ## Simulated data: the planted mechanism and its calibration
+#
+# Only when this run uses simulated data. The simulator draws marks from a known rule — which marks follow a
+# gene's activity, in which bins and in which direction — and expression changes calibrated to the real pair.
+
+# %%
+truth = pair_data.truth
+if truth is None:
+    display(Markdown("This run uses real data; nothing was planted."))
+else:
+    print(truth.describe())
+    plots.plot_planted(truth.bin_weights, prov, f"Planted mechanism of the simulated pair {params.pair}")
+
+# %% [markdown]
+# Calibration: the simulated LFC of this pair beside the real LFC of the same pair (quantiles), and the simulated
+# marks beside the real sample's (per-mark summaries stored with the simulator).
+
+# %%
+if truth is not None:
+    from deepdiff.notebook import mark_calibration_table
+
+    sim_lfc = np.concatenate([pair_data.split(s).lfc for s in SPLITS])
+    if real.lfc and params.pair in real.lfc:
+        plots.plot_lfc_quantiles(
+            real.lfc[params.pair],
+            sim_lfc,
+            ("real expression files", "simulated"),
+            prov,
+            f"LFC of {params.pair}: simulated vs real",
+        )
+    display(
+        Markdown(
+            f"Spread of the LFC: simulated SD {sim_lfc.std():.2f}, "
+            f"{np.mean(np.abs(sim_lfc) >= DE_THRESHOLD):.1%} of genes with |LFC| ≥ 2; "
+            f"real (from {real.source}): SD {real.summary.loc[params.pair, 'std']:.2f}, "
+            f"{real.summary.loc[params.pair, 'de_fraction']:.1%}."
+        )
+    )
+    display(mark_calibration_table(pair_data))
+    print("marks:", ", ".join(MARKS))
