@@ -19,7 +19,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "confidence interval over test genes."
         ),
     )
-    p.add_argument("results_dir", metavar="RESULTS_DIR", help="folder written by `deepdiff train`/`baseline`")
+    p.add_argument(
+        "results_dir",
+        metavar="RESULTS_DIR",
+        nargs="?",
+        default=None,
+        help="folder written by `deepdiff train`/`baseline` (default: the project's results directory)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list of runs instead of a table")
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default: %(default)s)")
     p.add_argument("--level", type=float, default=0.95, help="interval coverage (default: %(default)s)")
@@ -36,12 +42,12 @@ def _clean(value: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Print the table (or JSON); an absent directory is an error, an empty one is reported."""
     import sys
-    from pathlib import Path
 
     from deepdiff.errors import ConfigError, DataError
     from deepdiff.evaluation import evaluate_results
+    from deepdiff.paths import resolve_results_dir
 
-    root = Path(args.results_dir)
+    root = resolve_results_dir(args.results_dir)
     if not root.is_dir():
         raise DataError(
             f"results directory {root} does not exist; run `deepdiff train ... --out {root}` first"
