@@ -1,0 +1,433 @@
+"""The compiled recurrence kernel: C source, build on first use, and a ctypes binding.
+
+The stacked bidirectional LSTM (see :mod:`deepdiff.models.recurrent`) is a long sequential loop
+of small matrix products. In C, each thread takes whole groups (one row, one direction) and runs
+all time steps without synchronisation, with the gate arithmetic fused into one pass and the
+hidden size a compile-time constant, so the inner loops use full-width vector instructions.
+
+The source is compiled once per hidden size with the system C compiler (``cc``/``gcc``; no
+Python package is needed) into the cache directory (``$DEEPDIFF_CACHE_DIR/kernels`` or the
+per-user cache), keyed by a hash of the source, the flags and the CPU. Without a compiler the
+models fall back to the pure PyTorch recurrence, which computes the same values, only slower.
+``DEEPDIFF_KERNELS`` selects the backend: ``auto`` (default), ``native`` or ``torch``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from deepdiff.errors import ConfigError
+
+#: Environment variable choosing the recurrence backend: ``auto``, ``native`` or ``torch``.
+BACKEND_ENV = "DEEPDIFF_KERNELS"
+BACKENDS = ("auto", "native", "torch")
+_CACHE_ENV = "DEEPDIFF_CACHE_DIR"
+_FLAGS = ("-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-shared", "-fPIC", "-pthread")
+
+_SOURCE = r"""
+/* Stacked bidirectional LSTM recurrence (forward and backpropagation through time).
+ *
+ * G groups (group 2r + d: row r, direction d) are independent sequences with their own
+ * weights; threads take whole groups, so the time loop runs without any synchronisation.
+ * Layouts (float32, contiguous):
+ *   x      (G, T, B, I)  step-ordered input (reverse directions already flipped)
+ *   w_ih   (G, 4H, I), w_hh (G, 4H, H), bias (G, 4H) = b_ih + b_hh   (nn.LSTM layout, i f g o)
+ *   y      (R, B, T, 2H) time-ordered output, forward direction in [0, H), reverse in [H, 2H)
+ *   cells  (G, T, B, H)  cell states (saved for backward) or NULL
+ *   gates  (G, T, B, 4H) gate activations (saved for backward) or NULL (recomputed)
+ * HID (the hidden size) is a compile-time constant so the inner loops vectorise fully.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef HID
+#error "compile with -DHID=<hidden size>"
+#endif
+#define NG (4 * HID)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+ALWAYS_INLINE float exp_approx(float x) {
+    /* Cephes-style expf: |relative error| < 2e-7 on [-87, 88]; vectorises, unlike expf. */
+    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    float n = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    union { int32_t i; float f; } scale;
+    scale.i = ((int32_t)n + 127) << 23;
+    return p * scale.f;
+}
+
+ALWAYS_INLINE float sigmoid(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
+ALWAYS_INLINE float tanh_approx(float x) { return 2.0f / (1.0f + exp_approx(-2.0f * x)) - 1.0f; }
+
+/* Vectors of 16 floats (one AVX-512 register; the compiler splits them on narrower ISAs). */
+typedef float v16 __attribute__((vector_size(64)));
+typedef float v16u __attribute__((vector_size(64), aligned(4)));
+#define LOADV(p) (*(const v16u *)(p))
+#define STOREV(p, v) (*(v16u *)(p) = (v))
+
+/* C (M x N, row stride N) += A (M x K, element (m, k) at A[m * ars + k * acs]) @ Bm (K x N).
+ * N is a multiple of 16 and a compile-time constant; RB rows of C stay in registers. */
+#define DEFINE_GEMM(NAME, N, RB)                                                              \
+    static void NAME(int M, int K, const float *A, long ars, long acs, const float *restrict Bm, \
+                     float *restrict C) {                                                     \
+        enum { NV = (N) / 16 };                                                               \
+        int m = 0;                                                                            \
+        for (; m + (RB) <= M; m += (RB)) {                                                    \
+            v16 acc[RB][NV];                                                                  \
+            _Pragma("GCC unroll 16") for (int q = 0; q < (RB); q++)                           \
+            _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++)                             \
+                acc[q][v] = LOADV(C + (long)(m + q) * (N) + 16 * v);                          \
+            for (int k = 0; k < K; k++) {                                                     \
+                const float *b = Bm + (long)k * (N);                                          \
+                v16 bv[NV];                                                                   \
+                _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) bv[v] = LOADV(b + 16 * v); \
+                _Pragma("GCC unroll 16") for (int q = 0; q < (RB); q++) {                     \
+                    const v16 a = (v16){} + A[(long)(m + q) * ars + (long)k * acs];           \
+                    _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) acc[q][v] += a * bv[v]; \
+                }                                                                             \
+            }                                                                                 \
+            _Pragma("GCC unroll 16") for (int q = 0; q < (RB); q++)                           \
+            _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++)                             \
+                STOREV(C + (long)(m + q) * (N) + 16 * v, acc[q][v]);                          \
+        }                                                                                     \
+        for (; m < M; m++) {                                                                  \
+            v16 acc[NV];                                                                      \
+            _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) acc[v] = LOADV(C + (long)m * (N) + 16 * v); \
+            for (int k = 0; k < K; k++) {                                                     \
+                const v16 a = (v16){} + A[(long)m * ars + (long)k * acs];                     \
+                const float *b = Bm + (long)k * (N);                                          \
+                _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) acc[v] += a * LOADV(b + 16 * v); \
+            }                                                                                 \
+            _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) STOREV(C + (long)m * (N) + 16 * v, acc[v]); \
+        }                                                                                     \
+    }
+
+#if HID % 4 != 0
+#error "the hidden size must be a multiple of 4"
+#endif
+DEFINE_GEMM(gemm_gates, NG, (NG >= 128 ? 2 : 4))
+
+/* Runtime-N version for the input size (only the Level II input gradient uses it). */
+static void gemm_any(int M, int N, int K, const float *A, long ars, long acs, const float *restrict Bm,
+                     float *restrict C) {
+    for (int m = 0; m < M; m++) {
+        float *c = C + (long)m * N;
+        for (int k = 0; k < K; k++) {
+            const float a = A[(long)m * ars + (long)k * acs];
+            const float *b = Bm + (long)k * N;
+            for (int n = 0; n < N; n++) c[n] += a * b[n];
+        }
+    }
+}
+
+#if HID % 16 == 0
+DEFINE_GEMM(gemm_hidden, HID, (HID >= 32 ? 4 : 8))
+#else
+static void gemm_hidden(int M, int K, const float *A, long ars, long acs, const float *restrict Bm, float *restrict C) {
+    gemm_any(M, HID, K, A, ars, acs, Bm, C);
+}
+#endif
+
+typedef struct {
+    int G, T, B, I, n_threads;
+    const float *x, *w_ih, *w_hh, *bias, *grad_y;
+    float *y, *cells, *gates, *grad_x, *grad_w_ih, *grad_w_hh, *grad_bias;
+    int next; /* next group to take (atomic) */
+    int failed;
+} job_t;
+
+/* Transpose a (rows x cols) matrix into (cols x rows). */
+static void transpose(const float *src, int rows, int cols, float *dst) {
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) dst[(long)j * rows + i] = src[(long)i * cols + j];
+}
+
+/* z (B x 4H) = bias + x_t @ w_ih^T + h @ w_hh^T, then activations in place. */
+static void gate_activations(const job_t *job, const float *bias, const float *wiT, const float *whT,
+                             const float *x_t, const float *h, float *z) {
+    const int B = job->B, I = job->I;
+    for (int b = 0; b < B; b++) memcpy(z + (long)b * NG, bias, sizeof(float) * NG);
+    gemm_gates(B, I, x_t, I, 1, wiT, z);
+    if (h) gemm_gates(B, HID, h, HID, 1, whT, z);
+    for (int b = 0; b < B; b++) {
+        float *zb = z + (long)b * NG;
+        for (int j = 0; j < 2 * HID; j++) zb[j] = sigmoid(zb[j]);
+        for (int j = 2 * HID; j < 3 * HID; j++) zb[j] = tanh_approx(zb[j]);
+        for (int j = 3 * HID; j < NG; j++) zb[j] = sigmoid(zb[j]);
+    }
+}
+
+/* One step of the cell for every batch row: c <- f c + i g, h <- o tanh(c); z holds activations. */
+static void cell_forward(int B, const float *restrict z, float *restrict c, float *restrict h) {
+    for (int b = 0; b < B; b++) {
+        const float *zb = z + (long)b * NG;
+        float *cb = c + (long)b * HID, *hb = h + (long)b * HID;
+        for (int j = 0; j < HID; j++) {
+            const float cn = zb[HID + j] * cb[j] + zb[j] * zb[2 * HID + j];
+            cb[j] = cn;
+            hb[j] = zb[3 * HID + j] * tanh_approx(cn);
+        }
+    }
+}
+
+/* Backward of one step for one batch row. dh holds the recurrent gradient of h_t (from step
+ * t + 1); dcf holds dc_{t+1} f_{t+1} on entry and dc_t f_t on exit; dz receives the gradient of
+ * the pre-activations (i, f, g, o). */
+static void cell_backward(const float *restrict z, const float *restrict ct, const float *restrict cp,
+                          const float *restrict gy, const float *restrict dh, float *restrict dcf,
+                          float *restrict dz) {
+    for (int j = 0; j < HID; j++) {
+        const float gi = z[j], gf = z[HID + j], gg = z[2 * HID + j], go = z[3 * HID + j];
+        const float tc = tanh_approx(ct[j]);
+        const float dhj = gy[j] + dh[j];
+        const float dc = dcf[j] + dhj * go * (1.0f - tc * tc);
+        dz[j] = dc * gg * gi * (1.0f - gi);
+        dz[HID + j] = dc * cp[j] * gf * (1.0f - gf);
+        dz[2 * HID + j] = dc * gi * (1.0f - gg * gg);
+        dz[3 * HID + j] = dhj * tc * go * (1.0f - go);
+        dcf[j] = dc * gf;
+    }
+}
+
+static void forward_group(const job_t *job, int g, float *scratch) {
+    const int T = job->T, B = job->B, I = job->I, d = g % 2, r = g / 2;
+    float *whT = scratch, *wiT = whT + HID * NG, *z = wiT + (long)I * NG;
+    float *h = z + (long)B * NG, *c = h + (long)B * HID;
+    transpose(job->w_hh + (long)g * NG * HID, NG, HID, whT);
+    transpose(job->w_ih + (long)g * NG * I, NG, I, wiT);
+    const float *bias = job->bias + (long)g * NG;
+    memset(c, 0, sizeof(float) * B * HID);
+    for (int t = 0; t < T; t++) {
+        const int time = d ? T - 1 - t : t;
+        const float *x_t = job->x + ((long)g * T + t) * B * I;
+        float *zt = job->gates ? job->gates + ((long)g * T + t) * B * NG : z;
+        gate_activations(job, bias, wiT, whT, x_t, t > 0 ? h : NULL, zt);
+        cell_forward(B, zt, c, h);
+        for (int b = 0; b < B; b++) {
+            memcpy(job->y + (((long)r * B + b) * T + time) * 2 * HID + d * HID, h + (long)b * HID,
+                   sizeof(float) * HID);
+            if (job->cells)
+                memcpy(job->cells + (((long)g * T + t) * B + b) * HID, c + (long)b * HID, sizeof(float) * HID);
+        }
+    }
+}
+
+static void backward_group(const job_t *job, int g, float *scratch) {
+    const int T = job->T, B = job->B, I = job->I, d = g % 2, r = g / 2;
+    float *whT = scratch, *wiT = whT + HID * NG, *z = wiT + (long)I * NG;
+    float *dz = z + (long)B * NG, *hprev = dz + (long)B * NG, *dh = hprev + (long)B * HID;
+    float *dcf = dh + (long)B * HID, *dwhT = dcf + (long)B * HID, *dwiT = dwhT + HID * NG;
+    float *db = dwiT + (long)I * NG, *zeros = db + NG;
+    memset(zeros, 0, sizeof(float) * B * HID);
+    const float *w_hh = job->w_hh + (long)g * NG * HID, *w_ih = job->w_ih + (long)g * NG * I;
+    transpose(w_hh, NG, HID, whT);
+    transpose(w_ih, NG, I, wiT);
+    const float *bias = job->bias + (long)g * NG;
+    memset(dh, 0, sizeof(float) * B * HID);
+    memset(dcf, 0, sizeof(float) * B * HID);
+    memset(dwhT, 0, sizeof(float) * HID * NG);
+    memset(dwiT, 0, sizeof(float) * I * NG);
+    memset(db, 0, sizeof(float) * NG);
+    for (int t = T - 1; t >= 0; t--) {
+        const int time = d ? T - 1 - t : t;
+        const float *x_t = job->x + ((long)g * T + t) * B * I;
+        if (t > 0) {
+            const int tprev = d ? time + 1 : time - 1;
+            for (int b = 0; b < B; b++)
+                memcpy(hprev + (long)b * HID, job->y + (((long)r * B + b) * T + tprev) * 2 * HID + d * HID,
+                       sizeof(float) * HID);
+        }
+        const float *zt;
+        if (job->gates) {
+            zt = job->gates + ((long)g * T + t) * B * NG;
+        } else {
+            gate_activations(job, bias, wiT, whT, x_t, t > 0 ? hprev : NULL, z);
+            zt = z;
+        }
+        const float *ct = job->cells + ((long)g * T + t) * B * HID;
+        const float *cp = t > 0 ? ct - (long)B * HID : zeros;
+        for (int b = 0; b < B; b++)
+            cell_backward(zt + (long)b * NG, ct + (long)b * HID, cp + (long)b * HID,
+                          job->grad_y + (((long)r * B + b) * T + time) * 2 * HID + d * HID, dh + (long)b * HID,
+                          dcf + (long)b * HID, dz + (long)b * NG);
+        for (int b = 0; b < B; b++)
+            for (int j = 0; j < NG; j++) db[j] += dz[(long)b * NG + j];
+        if (t > 0) gemm_gates(HID, B, hprev, 1, HID, dz, dwhT);
+        gemm_gates(I, B, x_t, 1, I, dz, dwiT);
+        if (job->grad_x) {
+            float *gx = job->grad_x + ((long)g * T + t) * B * I;
+            memset(gx, 0, sizeof(float) * B * I);
+            gemm_any(B, I, NG, dz, NG, 1, w_ih, gx);
+        }
+        memset(dh, 0, sizeof(float) * B * HID);
+        if (t > 0) gemm_hidden(B, NG, dz, NG, 1, w_hh, dh);
+    }
+    transpose(dwhT, HID, NG, job->grad_w_hh + (long)g * NG * HID);
+    transpose(dwiT, I, NG, job->grad_w_ih + (long)g * NG * I);
+    memcpy(job->grad_bias + (long)g * NG, db, sizeof(float) * NG);
+}
+
+static void *forward_worker(void *arg) {
+    job_t *job = arg;
+    const long size = (long)HID * NG + (long)job->I * NG + (long)job->B * NG + 2L * job->B * HID;
+    float *scratch = malloc(sizeof(float) * size);
+    if (!scratch) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); return NULL; }
+    int g;
+    while ((g = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED)) < job->G) forward_group(job, g, scratch);
+    free(scratch);
+    return NULL;
+}
+
+static void *backward_worker(void *arg) {
+    job_t *job = arg;
+    const long size = 2L * HID * NG + 2L * job->I * NG + 2L * job->B * NG + 4L * job->B * HID + NG;
+    float *scratch = malloc(sizeof(float) * size);
+    if (!scratch) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); return NULL; }
+    int g;
+    while ((g = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED)) < job->G) backward_group(job, g, scratch);
+    free(scratch);
+    return NULL;
+}
+
+static int run(job_t *job, void *(*worker)(void *)) {
+    int n = job->n_threads < 1 ? 1 : job->n_threads;
+    if (n > job->G) n = job->G;
+    pthread_t threads[64];
+    if (n > 64) n = 64;
+    int started = 0;
+    for (int i = 1; i < n; i++)
+        if (pthread_create(&threads[started], NULL, worker, job) == 0) started++;
+    worker(job);
+    for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
+    return job->failed ? -1 : 0;
+}
+
+int bilstm_hidden_size(void) { return HID; }
+
+int bilstm_forward(int G, int T, int B, int I, const float *x, const float *w_ih, const float *w_hh,
+                   const float *bias, float *y, float *cells, float *gates, int n_threads) {
+    job_t job = {G, T, B, I, n_threads, x, w_ih, w_hh, bias, NULL, y, cells, gates, NULL, NULL, NULL, NULL, 0, 0};
+    return run(&job, forward_worker);
+}
+
+int bilstm_backward(int G, int T, int B, int I, const float *x, const float *w_ih, const float *w_hh,
+                    const float *bias, const float *y, const float *cells, const float *gates,
+                    const float *grad_y, float *grad_x, float *grad_w_ih, float *grad_w_hh, float *grad_bias,
+                    int n_threads) {
+    job_t job = {G, T, B, I, n_threads, x, w_ih, w_hh, bias, grad_y, (float *)y, (float *)cells, (float *)gates,
+                 grad_x, grad_w_ih, grad_w_hh, grad_bias, 0, 0};
+    return run(&job, backward_worker);
+}
+"""
+
+
+def backend_from_env() -> str:
+    """The backend named by ``$DEEPDIFF_KERNELS`` (``auto`` when unset)."""
+    name = os.environ.get(BACKEND_ENV, "auto").strip().lower() or "auto"
+    if name not in BACKENDS:
+        raise ConfigError(f"{BACKEND_ENV}={name!r} is not a backend; choose one of {', '.join(BACKENDS)}")
+    return name
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get(_CACHE_ENV, "").strip()
+    if env:
+        return Path(env).expanduser() / "kernels"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("deepdiff-repro")) / "kernels"
+
+
+def _cpu_signature() -> str:
+    """What ``-march=native`` depends on: the machine and its instruction-set flags."""
+    flags = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith(("flags", "Features")):
+                    flags = line
+                    break
+    except OSError:
+        pass
+    return f"{platform.machine()}|{platform.processor()}|{flags}"
+
+
+def _compiler() -> str | None:
+    for name in (os.environ.get("CC", ""), "cc", "gcc", "clang"):
+        if name and shutil.which(name):
+            return name
+    return None
+
+
+@functools.cache
+def _build(hidden: int) -> tuple[ctypes.CDLL | None, str]:
+    """Compile (or find in the cache) and load the kernel for one hidden size.
+
+    Returns the library, or ``None`` and the reason it is unavailable.
+    """
+    if platform.system() == "Windows":
+        return None, "the compiled kernel is built for POSIX systems only"
+    if hidden % 4:
+        return None, f"hidden size {hidden} is not a multiple of 4"
+    compiler = _compiler()
+    if compiler is None:
+        return None, "no C compiler found (cc, gcc or clang)"
+    key = hashlib.sha256(
+        "\n".join([_SOURCE, " ".join(_FLAGS), str(hidden), _cpu_signature()]).encode()
+    ).hexdigest()
+    target = _cache_dir() / f"bilstm_h{hidden}_{key[:16]}.so"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+            source = Path(tmp) / "bilstm.c"
+            source.write_text(_SOURCE, encoding="utf-8")
+            built = Path(tmp) / target.name
+            cmd = [compiler, *_FLAGS, f"-DHID={hidden}", str(source), "-o", str(built)]
+            try:
+                result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            except (OSError, subprocess.SubprocessError) as err:
+                return None, f"compiling the kernel failed: {err}"
+            if result.returncode != 0:
+                return None, f"compiling the kernel failed: {result.stderr.strip()[-2000:]}"
+            os.replace(built, target)  # atomic: a concurrent build finds a whole file or none
+    try:
+        lib = ctypes.CDLL(str(target))
+    except OSError as err:
+        return None, f"loading {target} failed: {err}"
+    ptr, num = ctypes.c_void_p, ctypes.c_int
+    lib.bilstm_forward.argtypes = [num] * 4 + [ptr] * 7 + [num]
+    lib.bilstm_forward.restype = num
+    lib.bilstm_backward.argtypes = [num] * 4 + [ptr] * 12 + [num]
+    lib.bilstm_backward.restype = num
+    lib.bilstm_hidden_size.restype = num
+    if lib.bilstm_hidden_size() != hidden:
+        return None, f"{target} was built for another hidden size"
+    return lib, ""
+
+
+def kernel(hidden: int) -> ctypes.CDLL | None:
+    """The compiled kernel for ``hidden``, or ``None`` when it cannot be built here."""
+    return _build(hidden)[0]
+
+
+def unavailable_reason(hidden: int) -> str:
+    """Why :func:`kernel` returns ``None`` for ``hidden`` (empty when it is available)."""
+    return _build(hidden)[1]

@@ -1,0 +1,235 @@
+"""The seven DeepDiff variants as compositions of the same blocks, and their registry.
+
+Every variant is one :class:`DeepDiff` module configured by a :class:`VariantSpec`:
+
+* a **raw branch** (``raw_inputs``): rows built from the two cells' inputs (``A``, ``B``,
+  ``A-B``), each with its own Level I encoder;
+* an optional **auxiliary branch** (``has_aux``): each cell's five rows with Level I encoders
+  (one set per cell, or one set shared by both cells when ``siamese``), a Level II per cell and
+  a linear head predicting that cell's ``log2(expr + 1)``;
+* the **difference head**: with a raw branch, one Level II over all rows (the raw rows, then
+  A's and B's auxiliary rows) and a linear head; without, an MLP (64 -> 32, ReLU, -> 1) on the
+  two cells' Level II embeddings.
+
+All Level I encoders of a model form one :class:`~deepdiff.models.encoders.AttentiveEncoderBank`
+(shared weights are looked up by index), so one call runs every row of every branch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from deepdiff.constants import MARKS
+from deepdiff.errors import ConfigError, DataError
+from deepdiff.models.config import DEFAULT_CONFIG, ModelConfig
+from deepdiff.models.encoders import level_one, level_two
+from deepdiff.models.outputs import ModelOutput
+
+#: The raw rows a variant may build from the two cells' inputs.
+RAW_INPUTS = ("A", "B", "A-B")
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """What a DeepDiff variant is made of.
+
+    Attributes
+    ----------
+    name : str
+        Registry key (the authors' ``--model_name``).
+    paper_name : str
+        Name in the paper (Table 1, Figure 4).
+    inputs : str
+        The inputs, in words.
+    description : str
+        One line on the architecture.
+    has_aux : bool
+        Per-cell branch with auxiliary ``log2(expr + 1)`` heads.
+    siamese : bool
+        The per-cell branch's Level I is shared by both cells; contrastive embeddings returned.
+    raw_inputs : tuple of str
+        Raw rows, in order, each five marks: ``"A"``, ``"B"``, ``"A-B"``.
+    """
+
+    name: str
+    paper_name: str
+    inputs: str
+    description: str
+    has_aux: bool
+    siamese: bool
+    raw_inputs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [r for r in self.raw_inputs if r not in RAW_INPUTS]
+        if unknown:
+            raise ConfigError(f"variant {self.name}: unknown raw inputs {unknown}; use {RAW_INPUTS}")
+        if self.siamese and not self.has_aux:
+            raise ConfigError(f"variant {self.name}: a Siamese variant needs the per-cell branch")
+        if not self.raw_inputs and not self.has_aux:
+            raise ConfigError(f"variant {self.name}: needs raw inputs or the per-cell branch")
+
+
+_RAW_ALL = ("A", "B", "A-B")
+VARIANTS: dict[str, VariantSpec] = {
+    spec.name: spec
+    for spec in (
+        VariantSpec(
+            "raw_d", "Raw:d", "X_A - X_B (5 rows)",
+            "Level I per row of the difference, Level II over 5 rows, linear head",
+            has_aux=False, siamese=False, raw_inputs=("A-B",),
+        ),
+        VariantSpec(
+            "raw_c", "Raw:c", "[X_A, X_B] (10 rows)",
+            "Level I per row of both cells, Level II over 10 rows, linear head",
+            has_aux=False, siamese=False, raw_inputs=("A", "B"),
+        ),
+        VariantSpec(
+            "raw", "Raw", "[X_A, X_B, X_A - X_B] (15 rows)",
+            "Level I per row of both cells and their difference, Level II over 15 rows, linear head",
+            has_aux=False, siamese=False, raw_inputs=_RAW_ALL,
+        ),
+        VariantSpec(
+            "aux", "Aux", "X_A, X_B (5 rows each)",
+            "per-cell Level I and Level II with auxiliary heads; MLP on both cells' embeddings",
+            has_aux=True, siamese=False,
+        ),
+        VariantSpec(
+            "raw_aux", "Raw+Aux", "[X_A, X_B, X_A - X_B] + X_A, X_B",
+            "Raw's 15 rows plus per-cell rows; Level II over 25 rows; per-cell auxiliary heads",
+            has_aux=True, siamese=False, raw_inputs=_RAW_ALL,
+        ),
+        VariantSpec(
+            "aux_siamese", "Aux+Siamese", "X_A, X_B (5 rows each)",
+            "Aux with one Level I shared by both cells and a contrastive loss on its embeddings",
+            has_aux=True, siamese=True,
+        ),
+        VariantSpec(
+            "raw_aux_siamese", "Raw+Aux+Siamese", "[X_A, X_B, X_A - X_B] + X_A, X_B",
+            "Raw+Aux with the per-cell Level I shared by both cells and a contrastive loss",
+            has_aux=True, siamese=True, raw_inputs=_RAW_ALL,
+        ),
+    )
+}  # fmt: skip
+
+
+def get_variant(name: str) -> VariantSpec:
+    """The spec of a variant, or a ConfigError listing the valid names."""
+    try:
+        return VARIANTS[name]
+    except KeyError:
+        raise ConfigError(f"unknown DeepDiff variant {name!r}; choose one of {', '.join(VARIANTS)}") from None
+
+
+def mark_names(n_marks: int) -> list[str]:
+    """The marks' names (:data:`~deepdiff.constants.MARKS`), or ``mark0..`` for other counts."""
+    return list(MARKS) if n_marks == len(MARKS) else [f"mark{i}" for i in range(n_marks)]
+
+
+def check_input(x: Tensor, name: str, config: ModelConfig) -> None:
+    """Raise a DataError unless ``x`` is a float tensor of shape (batch, n_marks, n_bins)."""
+    expected = (config.n_marks, config.n_bins)
+    if x.dim() != 3 or tuple(x.shape[1:]) != expected or not x.is_floating_point():
+        raise DataError(
+            f"{name} must be a float tensor of shape (batch, {expected[0]}, {expected[1]}) "
+            f"(genes x marks x bins, raw counts); got {x.dtype} {tuple(x.shape)}"
+        )
+
+
+class DeepDiff(nn.Module):
+    """One DeepDiff variant (see the module docstring for the composition).
+
+    Parameters
+    ----------
+    spec : VariantSpec
+    config : ModelConfig
+    """
+
+    def __init__(self, spec: VariantSpec, config: ModelConfig = DEFAULT_CONFIG) -> None:
+        super().__init__()
+        self.spec = spec
+        self.config = config
+        n = config.n_marks
+        self.n_raw_rows = n * len(spec.raw_inputs)
+        n_cell_weights = 0 if not spec.has_aux else (n if spec.siamese else 2 * n)
+        self.level_one = level_one(self.n_raw_rows + n_cell_weights, config)
+        rows: Tensor | None = None
+        if spec.siamese:  # both cells' rows use the shared encoders
+            shared = torch.arange(self.n_raw_rows, self.n_raw_rows + n)
+            rows = torch.cat([torch.arange(self.n_raw_rows), shared, shared])
+        self.register_buffer("level_one_rows", rows, persistent=False)
+        if spec.has_aux:
+            self.cell_level_two = level_two(2, config)
+            self.aux_heads = nn.ModuleList([nn.Linear(config.row_embedding, 1) for _ in range(2)])
+        if spec.raw_inputs:
+            self.joint_level_two = level_two(1, config)
+            self.diff_head: nn.Module = nn.Linear(config.row_embedding, 1)
+        else:
+            width = 2 * config.row_embedding
+            self.diff_head = nn.Sequential(nn.Linear(width, width // 2), nn.ReLU(), nn.Linear(width // 2, 1))
+
+        marks = mark_names(n)
+        raw_names = [f"{source}:{mark}" for source in spec.raw_inputs for mark in marks]
+        tag = "(aux)" if spec.raw_inputs else ""
+        cell_names = [f"{cell}{tag}:{mark}" for cell in ("A", "B") for mark in marks] if spec.has_aux else []
+        #: Names of the rows of ``row_attention``.
+        self.row_names: list[str] = raw_names + cell_names if spec.raw_inputs else cell_names
+        #: Names of the rows of ``bin_attention``.
+        self.bin_row_names: list[str] = raw_names if spec.raw_inputs else cell_names
+
+    def forward(self, x_a: Tensor, x_b: Tensor) -> ModelOutput:
+        """Predict the log fold change of every gene.
+
+        Parameters
+        ----------
+        x_a, x_b : Tensor, shape (batch, n_marks, n_bins)
+            Raw read counts of cell A and cell B, as floats.
+        """
+        check_input(x_a, "x_a", self.config)
+        check_input(x_b, "x_b", self.config)
+        if x_a.shape != x_b.shape:
+            raise DataError(
+                f"x_a and x_b must have the same shape; got {tuple(x_a.shape)} and {tuple(x_b.shape)}"
+            )
+        spec, n, n_raw = self.spec, self.config.n_marks, self.n_raw_rows
+        batch = x_a.shape[0]
+        sources = {"A": x_a, "B": x_b, "A-B": x_a - x_b}
+        parts = [sources[s] for s in spec.raw_inputs] + ([x_a, x_b] if spec.has_aux else [])
+        x = torch.cat(parts, dim=1).transpose(0, 1).unsqueeze(-1)  # (rows, batch, bins, 1)
+        embed, bin_attention = self.level_one(
+            x, self.level_one_rows
+        )  # (rows, batch, 64), (rows, batch, bins)
+
+        out: dict[str, Tensor | None] = {}
+        if spec.has_aux:
+            cells = embed[n_raw:].view(2, n, batch, -1).transpose(1, 2)  # (2, batch, n, 64)
+            cell_rep, cell_attention = self.cell_level_two(cells)
+            out["aux_a"] = self.aux_heads[0](cell_rep[0]).squeeze(-1)
+            out["aux_b"] = self.aux_heads[1](cell_rep[1]).squeeze(-1)
+            if spec.siamese:
+                out["embed_a"] = embed[n_raw : n_raw + n].transpose(0, 1).reshape(batch, -1)
+                out["embed_b"] = embed[n_raw + n :].transpose(0, 1).reshape(batch, -1)
+        if spec.raw_inputs:
+            rep, row_attention = self.joint_level_two(embed.transpose(0, 1).unsqueeze(0))
+            diff = self.diff_head(rep[0]).squeeze(-1)
+            rows_attention = row_attention[0]
+            bins = bin_attention[:n_raw].transpose(0, 1)
+        else:
+            diff = self.diff_head(torch.cat([cell_rep[0], cell_rep[1]], dim=-1)).squeeze(-1)
+            rows_attention = cell_attention.transpose(0, 1).reshape(batch, 2 * n)
+            bins = bin_attention.transpose(0, 1)
+        return ModelOutput(diff=diff, row_attention=rows_attention, bin_attention=bins, **out)
+
+
+def build_model(variant: str, config: ModelConfig = DEFAULT_CONFIG) -> nn.Module:
+    """A DeepDiff variant by name (``raw_d``, ``raw_c``, ``raw``, ``aux``, ``raw_aux``,
+    ``aux_siamese``, ``raw_aux_siamese``); ConfigError on an unknown name.
+
+    Parameters are initialised as PyTorch does by default; call
+    :func:`~deepdiff.models.init_uniform_` for the authors' U(-0.1, 0.1).
+    """
+    if not isinstance(config, ModelConfig):
+        raise ConfigError(f"config must be a ModelConfig, got {type(config).__name__}")
+    return DeepDiff(get_variant(variant), config)
