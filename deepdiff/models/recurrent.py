@@ -371,3 +371,18 @@ class BiLSTMBank(nn.Module):
         if resolve_backend(self.backend, self.hidden_size, x) == "native":
             return _NativeRecurrence.apply(*args)
         return _TorchRecurrence.apply(*args)
+
+
+def set_backend(model: nn.Module, backend: str | None) -> nn.Module:
+    """Choose the recurrence backend of every :class:`BiLSTMBank` in ``model``; returns ``model``.
+
+    ``None`` follows ``$DEEPDIFF_KERNELS``; ``"auto"``, ``"native"`` or ``"torch"`` fix it.
+    """
+    if backend is not None and backend not in native.BACKENDS:
+        raise ConfigError(
+            f"unknown recurrence backend {backend!r}; choose one of {', '.join(native.BACKENDS)}"
+        )
+    for module in model.modules():
+        if isinstance(module, BiLSTMBank):
+            module.backend = backend
+    return model
