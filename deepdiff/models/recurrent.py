@@ -92,10 +92,12 @@ class _TorchRecurrence(torch.autograd.Function):
     Inputs are step-ordered: ``x`` (G, T, B, I) with G = 2 * rows (reverse directions already
     flipped), ``w_ih`` (G, 4H, I), ``w_hh`` (G, 4H, H), ``bias`` (G, 4H) (= b_ih + b_hh).
     Output: ``y`` (rows, B, T, 2H), time-ordered, forward direction first, like ``nn.LSTM``.
+    ``training`` says whether to keep what backward needs (``needs_input_grad`` inside forward
+    does not know about ``torch.no_grad``).
     """
 
     @staticmethod
-    def forward(ctx: Any, x: Tensor, w_ih: Tensor, w_hh: Tensor, bias: Tensor) -> Tensor:
+    def forward(ctx: Any, x: Tensor, w_ih: Tensor, w_hh: Tensor, bias: Tensor, training: bool) -> Tensor:
         groups, n_time, batch, n_in = x.shape
         hidden = w_hh.shape[-1]
         rows = groups // 2
@@ -103,7 +105,6 @@ class _TorchRecurrence(torch.autograd.Function):
         w_ih_s = (w_ih * scale[:, None]).transpose(1, 2).contiguous()
         w_hh_s = (w_hh * scale[:, None]).transpose(1, 2).contiguous()
         b_s = (bias * scale).unsqueeze(1)
-        training = any(ctx.needs_input_grad)
 
         y = x.new_empty(rows, batch, n_time, 2 * hidden)
         y5 = y.view(rows, batch, n_time, 2, hidden)
@@ -211,7 +212,7 @@ class _TorchRecurrence(torch.autograd.Function):
             grad_bias += gz.sum(1)
             if grad_x is not None:
                 grad_x[:, t0:t1] = torch.bmm(gz, w_ih).view(groups, n, batch, n_in)
-        return grad_x, grad_w_ih, grad_w_hh, grad_bias
+        return grad_x, grad_w_ih, grad_w_hh, grad_bias, None
 
 
 def _ptr(t: Tensor | None) -> int | None:
@@ -226,12 +227,11 @@ class _NativeRecurrence(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx: Any, x: Tensor, w_ih: Tensor, w_hh: Tensor, bias: Tensor) -> Tensor:
+    def forward(ctx: Any, x: Tensor, w_ih: Tensor, w_hh: Tensor, bias: Tensor, training: bool) -> Tensor:
         groups, n_time, batch, n_in = x.shape
         hidden = w_hh.shape[-1]
         lib = native.kernel(hidden)
         assert lib is not None  # checked by the caller
-        training = any(ctx.needs_input_grad)
         y = x.new_empty(groups // 2, batch, n_time, 2 * hidden)
         cells = x.new_empty(groups, n_time, batch, hidden) if training else None
         keep = training and groups * n_time * batch * 4 * hidden * 4 <= _KEEP_GATES_BYTES
@@ -263,7 +263,7 @@ class _NativeRecurrence(torch.autograd.Function):
         )
         if status != 0:
             raise MemoryError("the recurrence kernel could not allocate its work buffers")
-        return grad_x, *grads
+        return grad_x, *grads, None
 
 
 def _threads() -> int:
@@ -367,6 +367,7 @@ class BiLSTMBank(nn.Module):
             w_ih.reshape(groups, gates, n_in).contiguous(),
             w_hh.reshape(groups, gates, self.hidden_size).contiguous(),
             bias.reshape(groups, gates).contiguous(),
+            torch.is_grad_enabled() and any(t.requires_grad for t in (x, w_ih, w_hh, bias)),
         )
         if resolve_backend(self.backend, self.hidden_size, x) == "native":
             return _NativeRecurrence.apply(*args)
