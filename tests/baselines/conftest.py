@@ -1,0 +1,74 @@
+"""Small pairs for the baseline tests: simulated by the project's simulator, or built by hand."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from deepdiff.constants import N_BINS, N_MARKS
+from deepdiff.data.containers import PairData, SplitData
+from deepdiff.data.pair import Pair
+
+#: Genes of the simulated test pair: about 600 / 140 / 360 in train / valid / test.
+SIM_GENES = 1100
+
+
+@pytest.fixture(scope="session")
+def sim_pair() -> PairData:
+    """A small simulated pair with a planted mechanism (``data.truth``)."""
+    from deepdiff.simulate import simulate_pair
+
+    return simulate_pair("E003-E004", n_genes=SIM_GENES, seed=0)
+
+
+@pytest.fixture(scope="session")
+def null_pair() -> PairData:
+    """The same simulator with the marks decoupled from expression: nothing to find."""
+    from deepdiff.simulate import SimulationConfig, simulate_pair
+
+    return simulate_pair("E003-E004", n_genes=SIM_GENES, seed=0, config=SimulationConfig(mark_coupling=0.0))
+
+
+def _hand_split(n: int, rng: np.random.Generator, prefix: str) -> SplitData:
+    """H3K4me3 around the TSS follows each cell's activity; the LFC follows the activity change."""
+    act_a = rng.normal(size=n)
+    act_b = act_a + rng.normal(size=n)
+    peak = np.exp(-(((np.arange(N_BINS) - 100) / 8.0) ** 2))
+
+    def marks(activity: np.ndarray) -> np.ndarray:
+        rate = np.full((n, N_MARKS, N_BINS), 0.5)
+        rate[:, 1, :] += 4.0 * np.exp(activity)[:, None] * peak[None, :]
+        return rng.poisson(rate).astype(np.uint16)
+
+    lfc = 2.0 * (act_b - act_a) + rng.normal(scale=0.5, size=n)
+    expr_a = np.round(2.0 ** rng.normal(5.0, 1.0, size=n))
+    expr_b = np.clip(np.round((expr_a + 1.0) * 2.0**lfc - 1.0), 0.0, None)
+    return SplitData(
+        genes=np.array([f"{prefix}{i:04d}" for i in range(n)]),
+        x_a=marks(act_a),
+        x_b=marks(act_b),
+        expr_a=expr_a,
+        expr_b=expr_b,
+    )
+
+
+def hand_pair(sizes: tuple[int, int, int] = (200, 80, 60), seed: int = 0) -> PairData:
+    """A tiny pair built without the simulator (fast; for interface tests)."""
+    rng = np.random.default_rng(seed)
+    splits = [_hand_split(n, rng, name) for n, name in zip(sizes, ("tr", "va", "te"), strict=True)]
+    return PairData(
+        pair=Pair.parse("E003-E004"),
+        train=splits[0],
+        valid=splits[1],
+        test=splits[2],
+        source="simulated",
+        label=f"hand-made test pair (seed {seed})",
+        checksum=hashlib.sha256(f"hand-made {sizes} {seed}".encode()).hexdigest(),
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_pair() -> PairData:
+    return hand_pair()
