@@ -1,0 +1,92 @@
+"""The ``deepdiff train`` and ``deepdiff evaluate`` commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from deepdiff.cli import main
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--variant", "raw_x"], r"unknown variant 'raw_x'; choose one of raw_d, raw_c, raw, aux"),
+        (["--profile", "huge"], r"unknown profile 'huge'; choose one of paper, quick"),
+        (["--device", "gpu"], r"unknown device 'gpu'"),
+        (["--epochs", "0"], r"max_epochs must be a positive integer"),
+        (["--pair", "E003E004"], r"malformed pair 'E003E004'"),
+    ],
+)
+def test_train_errors_before_loading_data(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    base = ["train", "--pair", "E003-E004", "--data", "simulated", "--out", str(tmp_path), "--no-progress"]
+    assert main([*base, *args]) == 2
+    err = capsys.readouterr().err
+    assert "deepdiff train: error:" in err
+    assert re.search(message, err), err
+    assert not any(tmp_path.iterdir())
+
+
+def test_train_needs_a_pair_except_for_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--data", "remc", "--no-progress"]) == 2
+    assert "--pair is required" in capsys.readouterr().err
+
+
+def test_evaluate_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(tmp_path / "nothing")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["evaluate", str(tmp_path)]) == 0
+    assert "no complete results" in capsys.readouterr().err
+    assert main(["evaluate", str(tmp_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_train_then_evaluate_on_the_real_sample(
+    sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results"
+    argv = [
+        "train",
+        "--pair",
+        "Cell1-Cell2",
+        "--data",
+        "local",
+        "--data-dir",
+        str(sample_dir),
+        "--genes",
+        "120",
+        "--variant",
+        "raw_d,attentivechrome_diff",
+        "--epochs",
+        "1",
+        "--device",
+        "cpu",
+        "--threads",
+        "1",
+        "--out",
+        str(out),
+        "--no-progress",
+    ]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "raw_d on Cell1-Cell2" in text and "attentivechrome_diff on Cell1-Cell2" in text
+    assert main(argv) == 0
+    assert text.count("reused cached result") == 0
+    assert capsys.readouterr().out.count("reused cached result") == 2
+
+    assert main(["evaluate", str(out), "--n-boot", "200"]) == 0
+    table = capsys.readouterr().out
+    assert "raw_d" in table and "attentivechrome_diff" in table and "95% CI" in table
+    assert main(["evaluate", str(out), "--json", "--n-boot", "200"]) == 0
+    runs = json.loads(capsys.readouterr().out)
+    assert {r["method"] for r in runs} == {"raw_d", "attentivechrome_diff"}
+    for r in runs:
+        assert r["source"] == "local" and r["profile"] == "quick" and r["seed"] == 0
+        assert r["n_test"] > 0
+        if r["test_pearson"] is not None:
+            assert r["test_pearson_low"] <= r["test_pearson"] <= r["test_pearson_high"]
