@@ -1,9 +1,40 @@
-"""Soft attention with a learned context vector (the authors' ``rec_attention``)."""
+"""Soft attention with a learned context vector (the authors' ``rec_attention``).
+
+The states attended over are the Level I LSTM outputs, the largest tensor of the model
+(rows x genes x 200 bins x 64). Autograd's backward of the two products would materialise
+three tensors of that size; :class:`_Attend` writes the state gradient into one, in three
+passes over the states.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import Tensor, nn
+
+
+class _Attend(torch.autograd.Function):
+    """``weights = softmax_t(states . context)``, ``embedding = sum_t weights * states``."""
+
+    @staticmethod
+    def forward(ctx: Any, states: Tensor, context: Tensor) -> tuple[Tensor, Tensor]:
+        weights = torch.softmax(torch.einsum("sbtd,sd->sbt", states, context), dim=-1)
+        embedding = torch.einsum("sbt,sbtd->sbd", weights, states)
+        ctx.save_for_backward(states, context, weights)
+        return embedding, weights
+
+    @staticmethod
+    def backward(ctx: Any, grad_embedding: Tensor, grad_weights: Tensor | None) -> tuple[Tensor, Tensor]:
+        states, context, weights = ctx.saved_tensors
+        grad_w = torch.einsum("sbtd,sbd->sbt", states, grad_embedding)
+        if grad_weights is not None:
+            grad_w = grad_w + grad_weights
+        grad_scores = weights * (grad_w - (weights * grad_w).sum(-1, keepdim=True))
+        grad_states = weights.unsqueeze(-1) * grad_embedding.unsqueeze(2)
+        grad_states.addcmul_(grad_scores.unsqueeze(-1), context[:, None, None, :])
+        grad_context = torch.einsum("sbt,sbtd->sd", grad_scores, states)
+        return grad_states, grad_context
 
 
 class ContextAttention(nn.Module):
@@ -45,7 +76,4 @@ class ContextAttention(nn.Module):
             Attention weights; each (sequence set, gene) sums to one over T.
         """
         context = self.context if rows is None else self.context[rows]
-        scores = torch.einsum("sbtd,sd->sbt", states, context)
-        weights = torch.softmax(scores, dim=-1)
-        embedding = torch.einsum("sbt,sbtd->sbd", weights, states)
-        return embedding, weights
+        return _Attend.apply(states, context)
