@@ -101,6 +101,22 @@ def best_index(scores: Sequence[float]) -> int:
     return int(np.argmax(values))
 
 
+def simplest_within_one_se(scores: Sequence[float], n_valid: int) -> int:
+    """Index of the first (simplest) candidate whose score is within one standard error of the best.
+
+    Breiman's one-standard-error rule with the standard error of a Pearson correlation,
+    ``(1 - r**2) / sqrt(n - 1)``, at the best score ``r``. Grids are ordered simplest (most
+    regularised) first, so a candidate that is not measurably worse than the best is preferred.
+    """
+    values = np.asarray(scores, dtype=np.float64)
+    values = np.where(np.isfinite(values), values, -np.inf)
+    best = float(values.max())
+    if not math.isfinite(best):
+        return 0
+    se = (1.0 - best**2) / math.sqrt(max(n_valid - 1, 1))
+    return int(np.flatnonzero(values >= best - se)[0])
+
+
 def finite_or_none(value: float) -> float | None:
     """JSON-friendly score: None for NaN or infinite."""
     return float(value) if math.isfinite(value) else None
