@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import nbformat
 import yaml
 
 import deepdiff
@@ -32,7 +33,12 @@ def _config() -> dict:
 
 
 def _pages() -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in BOOK.glob("*.md")}
+    """The text of every page: the Markdown pages and the notebooks (cells joined)."""
+    pages = {p.name: p.read_text(encoding="utf-8") for p in BOOK.glob("*.md")}
+    for nb in (ROOT / "notebooks").glob("*.ipynb"):
+        cells = nbformat.read(nb, as_version=4).cells
+        pages[nb.name] = "\n".join(cell.source for cell in cells)
+    return pages
 
 
 def test_book_folder_links_to_the_top_level_configuration_and_notebooks() -> None:
