@@ -100,6 +100,10 @@ class Selection:
     rule: str
 
 
+def _genes(n: int) -> str:
+    return f"{n} gene" if n == 1 else f"{n} genes"
+
+
 def select_regulated(lfc: np.ndarray, up: float = 8.0, down: float = -8.0, min_genes: int = 10) -> Selection:
     """Genes with LFC above ``up`` and below ``down`` (the paper's ±8).
 
@@ -120,7 +124,7 @@ def select_regulated(lfc: np.ndarray, up: float = 8.0, down: float = -8.0, min_g
         up_idx = order[::-1][: min(min_genes, lfc.size)]
         up_idx = up_idx[lfc[up_idx] > 0]
         parts.append(
-            f"up: only {int((lfc > up).sum())} genes with LFC > {up:g}, so the {up_idx.size} most up-regulated "
+            f"up: only {_genes(int((lfc > up).sum()))} with LFC > {up:g}, so the {up_idx.size} most up-regulated "
             f"(LFC ≥ {lfc[up_idx].min():.2f})"
             if up_idx.size
             else f"up: no gene with LFC > {up:g} or > 0"
@@ -132,7 +136,7 @@ def select_regulated(lfc: np.ndarray, up: float = 8.0, down: float = -8.0, min_g
         down_idx = order[: min(min_genes, lfc.size)]
         down_idx = down_idx[lfc[down_idx] < 0]
         parts.append(
-            f"down: only {int((lfc < down).sum())} genes with LFC < {down:g}, so the {down_idx.size} most "
+            f"down: only {_genes(int((lfc < down).sum()))} with LFC < {down:g}, so the {down_idx.size} most "
             f"down-regulated (LFC ≤ {lfc[down_idx].max():.2f})"
             if down_idx.size
             else f"down: no gene with LFC < {down:g} or < 0"

@@ -24,6 +24,9 @@ from deepdiff.data.pair import Pair
 from deepdiff.errors import ConfigError, DataError, DeepDiffError
 from deepdiff.paths import default_expression_dir, resolve_results_dir
 
+# Progress bars are off in the notebooks; tqdm.auto's advice to install ipywidgets is noise there.
+warnings.filterwarnings("ignore", message="IProgress not found")
+
 #: Environment variable that says what ``data="auto"`` means when the book is built.
 DATA_ENV = "DEEPDIFF_DATA"
 
@@ -454,6 +457,8 @@ def run_summary(runs: Sequence[Any], n_boot: int = 1000, seed: int = 0) -> pd.Da
 def _short(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, (list, tuple)) and len(value) > 3:
+        return f"[{len(value)} values]"
     return str(value)
 
 

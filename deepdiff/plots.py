@@ -38,18 +38,13 @@ def provenance(
 
 
 def _finish(fig: Figure, title: str, prov: str) -> Figure:
-    fig.suptitle(title, fontsize=12, fontweight="bold", y=0.995)
+    """Title, provenance line under it, and a tight layout below both (a fixed band in inches)."""
+    height = fig.get_figheight()
+    fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.06 / height, va="top")
     fig.text(
-        0.5,
-        0.945 if fig.get_figheight() < 4.5 else 0.955,
-        prov,
-        ha="center",
-        va="top",
-        fontsize=8.5,
-        color="#444444",
-        style="italic",
+        0.5, 1 - 0.34 / height, prov, ha="center", va="top", fontsize=8.5, color="#444444", style="italic"
     )
-    fig.tight_layout(rect=(0, 0, 1, 0.9 if fig.get_figheight() < 4.5 else 0.93))
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.48 / height))
     return fig
 
 
@@ -192,23 +187,38 @@ def plot_method_comparison(
 ) -> Figure:
     """Test PCC with 95% intervals per method (one pair).
 
-    ``table`` has ``method``, ``pcc``, ``low``, ``high`` and optionally ``kind``.
+    ``table`` has ``method``, ``pcc``, ``low``, ``high``. Colours: DeepDiff variants, the paper's
+    baselines, and baselines beyond the paper; ``highlight`` marks one method.
     """
+    from matplotlib.patches import Patch
+
     t = table.sort_values("pcc", ascending=True).reset_index(drop=True)
-    labels = [paper.method_label(m) for m in t["method"]]
-    colours = [
-        "#c0392b" if m == highlight else ("#1b6ca8" if k == "deepdiff" else "#7f7f7f")
-        for m, k in zip(t["method"], t.get("kind", pd.Series(["baseline"] * len(t))), strict=True)
-    ]
+    categories = {
+        "DeepDiff variant": "#1b6ca8",
+        "the paper's baseline": "#7f7f7f",
+        "baseline beyond the paper": "#d9b779",
+    }
+
+    def category(method: str) -> str:
+        if method in paper.PAPER_VARIANTS:
+            return "DeepDiff variant"
+        return "the paper's baseline" if method in paper.PAPER_BASELINES else "baseline beyond the paper"
+
+    cats = [category(m) for m in t["method"]]
+    colours = ["#c0392b" if m == highlight else categories[c] for m, c in zip(t["method"], cats, strict=True)]
     fig = Figure(figsize=(8, 0.45 * len(t) + 1.8))
     ax = fig.subplots()
     err = np.vstack([t["pcc"] - t["low"], t["high"] - t["pcc"]])
-    ax.barh(labels, t["pcc"], color=colours, xerr=np.nan_to_num(err), capsize=3)
+    ax.barh(
+        [paper.method_label(m) for m in t["method"]],
+        t["pcc"],
+        color=colours,
+        xerr=np.nan_to_num(err),
+        capsize=3,
+    )
     ax.set_xlabel("test Pearson correlation of predicted vs true LFC (95% bootstrap CI)")
     ax.axvline(0, color="k", lw=0.6)
-    from matplotlib.patches import Patch
-
-    handles = [Patch(color="#1b6ca8", label="DeepDiff variant"), Patch(color="#7f7f7f", label="baseline")]
+    handles = [Patch(color=categories[c], label=c) for c in categories if c in cats]
     if highlight:
         handles.insert(0, Patch(color="#c0392b", label=f"{paper.method_label(highlight)} (this run)"))
     ax.legend(handles=handles, fontsize=8, loc="lower right")
@@ -216,9 +226,11 @@ def plot_method_comparison(
 
 
 def plot_figure4(fig4: pd.DataFrame, prov: str) -> Figure:
-    """Our Figure 4: test PCC per pair for every variant and baseline (mean over seeds, 95% CI)."""
+    """Our Figure 4: test PCC per pair for the paper's variants and baselines (mean over seeds, 95% CI).
+
+    Methods beyond the paper are left out, as in the paper's figure.
+    """
     methods = [m for m in (*paper.PAPER_VARIANTS, *paper.PAPER_BASELINES) if m in set(fig4["method"])]
-    methods += sorted(set(fig4["method"]) - set(methods))
     pairs = [p for p in PAPER_PAIRS if p in set(fig4["pair"])] + sorted(set(fig4["pair"]) - set(PAPER_PAIRS))
     palette = sns.color_palette("tab10", len(paper.PAPER_VARIANTS)) + sns.color_palette("Greys", 6)[2:]
     colour = {m: palette[i % len(palette)] for i, m in enumerate(methods)}
@@ -278,11 +290,14 @@ def plot_table1(t1: pd.DataFrame, prov: str) -> Figure:
         )
         ax.axvline(100, color="k", lw=0.8, ls="--")
         ax.set_yticks(y, order)
-        ax.set_xlabel(f"mean relative PCC vs {paper.method_label(base)} (%)")
+        ax.set_xlabel(f"mean relative PCC vs {paper.method_label(base)} (%); 100 = as good")
         ax.set_title(f"vs {paper.method_label(base)}")
-        ax.legend(fontsize=8, loc="lower right")
     axes[0].invert_yaxis()
-    return _finish(fig, "Table 1: relative PCC of DeepDiff variants, ours beside the paper's", prov)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8.5, loc="lower center", ncol=2, frameon=False)
+    _finish(fig, "Table 1: relative PCC of DeepDiff variants, ours beside the paper's", prov)
+    fig.subplots_adjust(bottom=0.22)
+    return fig
 
 
 def plot_mark_attention(summary: pd.DataFrame, prov: str, title: str) -> Figure:
@@ -309,7 +324,9 @@ def plot_mark_attention(summary: pd.DataFrame, prov: str, title: str) -> Figure:
     ax.set_xticks(x, MARKS)
     ax.set_xlabel("histone mark")
     ax.set_ylabel("mean mark-level attention (share, 95% CI)")
-    ax.legend(fontsize=8)
+    top = float(np.nanmax(summary["high"].to_numpy(dtype=float), initial=1.0 / N_MARKS))
+    ax.set_ylim(0, 1.3 * top)
+    ax.legend(fontsize=8, loc="upper center", ncol=3)
     return _finish(fig, title, prov)
 
 
@@ -418,3 +435,22 @@ def plot_lfc_quantiles(
     ax.set_ylabel(f"LFC quantile, {labels[1]}")
     ax.legend(fontsize=8)
     return _finish(fig, title, prov)
+
+
+def show_inline(dpi: int = 110) -> None:
+    """Make IPython show every returned :class:`Figure` as a PNG, whatever the matplotlib backend.
+
+    The figures here are built without pyplot (no global figure state), so IPython needs a PNG
+    formatter for them; the inline backend registers one, but a non-interactive backend (``Agg``,
+    as under papermill in CI) does not. Outside IPython this does nothing.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+    except ImportError:  # pragma: no cover - IPython is part of the notebook extra
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    formatter.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight", dpi=dpi))

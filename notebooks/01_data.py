@@ -57,6 +57,7 @@ from deepdiff.constants import CELLS, DE_THRESHOLD, MARKS, PAPER_PAIRS, SPLITS
 from deepdiff.notebook import data_banner, load_data, real_pair_lfcs, show_html, split_table
 
 pd.set_option("display.precision", 3)
+plots.show_inline()
 
 # %% [markdown]
 # ## Getting the data

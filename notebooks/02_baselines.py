@@ -24,11 +24,12 @@
 # | single-layer SVR | an RBF support-vector regression on the single best bin (chosen by validation PCC) |
 # | two-layer SVR | one RBF SVR per bin, then an RBF SVR over their predictions |
 # | ReliefF + random forest | RReliefF keeps 50, 70 or 100 features, then a random forest of 10–200 trees |
-# | AttentiveChrome | one attention LSTM per cell predicting `log2(expr + 1)`; LFC = difference of the two |
+# | AttentiveChrome {cite}`singh2017attentivechrome` | one attention LSTM per cell for `log2(expr + 1)`; LFC = B − A |
 #
 # We add three baselines the paper did not have — ridge regression, gradient boosting and a DeepChrome-style
-# 1-D CNN — and report them *beside*, never inside, the paper's comparisons. Every baseline is fitted on the
-# training genes, chooses its hyper-parameters by the validation PCC and predicts the test genes once.
+# 1-D CNN {cite}`singh2016deepchrome` — and report them *beside*, never inside, the paper's comparisons.
+# Every baseline is fitted on the training genes, chooses its hyper-parameters by the validation PCC and
+# predicts the test genes once.
 
 # %% tags=["parameters"]
 pair = "E003-E004"  # cell A - cell B; LFC > 0 means up in B
@@ -61,6 +62,7 @@ from deepdiff.evaluation import paired_bootstrap
 from deepdiff.notebook import data_banner, load_data, run_summary, show_html
 
 pd.set_option("display.precision", 3)
+plots.show_inline()
 
 # %%
 pair_data = load_data(params, n_genes=n_genes)

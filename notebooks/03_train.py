@@ -61,6 +61,7 @@ from deepdiff.paper import method_label
 from deepdiff.results import load_result
 
 pd.set_option("display.precision", 3)
+plots.show_inline()
 
 # %% [markdown]
 # ## The data

@@ -65,6 +65,7 @@ from deepdiff.training.runner import train_variant
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", 120)
+plots.show_inline()
 
 # %%
 pair_data = load_data(params, n_genes=n_genes)

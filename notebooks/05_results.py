@@ -61,7 +61,7 @@ baselines = validate_methods(baselines, list(PAPER_METHODS), "baselines")
 seeds = [int(s) for s in ([seeds] if isinstance(seeds, int) else seeds)]
 print(params.describe())
 print(
-    f"reduced grid: {len(grid_pairs)} pairs ({', '.join(grid_pairs)}) × {len(variants)} variants × "
+    f"reduced grid: {len(grid_pairs)} pair(s) ({', '.join(grid_pairs)}) × {len(variants)} variants × "
     f"{len(seeds)} seed(s), plus {len(baselines)} baselines, profile {params.profile}"
 )
 
@@ -81,6 +81,7 @@ from deepdiff.training.runner import train_variant
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", 120)
+plots.show_inline()
 
 # %% [markdown]
 # ## Running the reduced grid
@@ -240,7 +241,7 @@ display(status)
 # `snakemake -s workflow/Snakefile --cores 2`):
 
 # %%
-full_grid = GridConfig()
+full_grid = GridConfig(results_dir=str(params.results_dir))
 missing = reproduction.missing_runs(results, full_grid)
 print(
     f"{len(missing)} of {len(full_grid.pairs) * len(full_grid.seeds) * (len(full_grid.variants) + len(full_grid.baselines))} "
