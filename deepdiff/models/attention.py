@@ -13,6 +13,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from deepdiff.models import native
+
 
 class _Attend(torch.autograd.Function):
     """``weights = softmax_t(states . context)``, ``embedding = sum_t weights * states``."""
@@ -31,7 +33,8 @@ class _Attend(torch.autograd.Function):
         if grad_weights is not None:
             grad_w = grad_w + grad_weights
         grad_scores = weights * (grad_w - (weights * grad_w).sum(-1, keepdim=True))
-        grad_states = weights.unsqueeze(-1) * grad_embedding.unsqueeze(2)
+        grad_states = native.empty_huge(states.shape, states)
+        torch.mul(weights.unsqueeze(-1), grad_embedding.unsqueeze(2), out=grad_states)
         grad_states.addcmul_(grad_scores.unsqueeze(-1), context[:, None, None, :])
         grad_context = torch.einsum("sbt,sbtd->sd", grad_scores, states)
         return grad_states, grad_context

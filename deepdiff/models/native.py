@@ -24,6 +24,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import torch
+
 from deepdiff.errors import ConfigError
 
 #: Environment variable choosing the recurrence backend: ``auto``, ``native`` or ``torch``.
@@ -49,6 +51,9 @@ _SOURCE = r"""
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #ifndef HID
 #error "compile with -DHID=<hidden size>"
@@ -320,11 +325,30 @@ static int run(job_t *job, void *(*worker)(void *)) {
     return job->failed ? -1 : 0;
 }
 
+/* Ask for transparent huge pages on a large, untouched output buffer: far fewer page faults
+ * when it is first written (a no-op where unsupported). */
+static void advise_huge(void *p, long bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t page = 2UL << 20, start = ((uintptr_t)p + page - 1) & ~(page - 1);
+    const uintptr_t end = ((uintptr_t)p + (uintptr_t)bytes) & ~(page - 1);
+    if (p && end > start) madvise((void *)start, end - start, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 int bilstm_hidden_size(void) { return HID; }
+
+void bilstm_advise_huge(void *p, long bytes) { advise_huge(p, bytes); }
 
 int bilstm_forward(int G, int T, int B, int I, const float *x, const float *w_ih, const float *w_hh,
                    const float *bias, float *y, float *cells, float *gates, int n_threads) {
     job_t job = {G, T, B, I, n_threads, x, w_ih, w_hh, bias, NULL, y, cells, gates, NULL, NULL, NULL, NULL, 0, 0};
+    const long steps = (long)G * T * B * HID * (long)sizeof(float);
+    advise_huge(y, steps);
+    if (cells) advise_huge(cells, steps);
+    if (gates) advise_huge(gates, 4 * steps);
     return run(&job, forward_worker);
 }
 
@@ -418,9 +442,24 @@ def _build(hidden: int) -> tuple[ctypes.CDLL | None, str]:
     lib.bilstm_backward.argtypes = [num] * 4 + [ptr] * 12 + [num]
     lib.bilstm_backward.restype = num
     lib.bilstm_hidden_size.restype = num
+    lib.bilstm_advise_huge.argtypes = [ptr, ctypes.c_long]
+    lib.bilstm_advise_huge.restype = None
     if lib.bilstm_hidden_size() != hidden:
         return None, f"{target} was built for another hidden size"
     return lib, ""
+
+
+def empty_huge(shape: tuple[int, ...], like: torch.Tensor) -> torch.Tensor:
+    """``torch.empty`` for a large CPU buffer, backed by transparent huge pages where possible.
+
+    Fewer page faults when the buffer is first written (several hundred MB per training step
+    at batch 256); a plain ``torch.empty`` where the kernel is unavailable.
+    """
+    out = like.new_empty(shape)
+    lib = _build(32)[0] if out.device.type == "cpu" and out.numel() >= 1 << 20 else None
+    if lib is not None:
+        lib.bilstm_advise_huge(out.data_ptr(), out.numel() * out.element_size())
+    return out
 
 
 def kernel(hidden: int) -> ctypes.CDLL | None:
