@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,10 @@ TABLE1_TOLERANCE_PP = 10.0
 
 @dataclass(frozen=True)
 class Context:
-    """One data source and budget: results are compared only within a context."""
+    """One data source and budget: results are compared only within a context.
+
+    ``data_label`` is the data family (:func:`data_family`), the same for every pair.
+    """
 
     source: str
     data_label: str
@@ -67,6 +71,29 @@ class Context:
         return f"{self.data_label}, profile {self.profile}"
 
 
+def data_family(source: str, label: str, pair: str) -> str:
+    """The part of a data label that is the same for every pair of one dataset.
+
+    Labels of simulated pairs name the pair their calibration came from (``"simulated (seed 0,
+    1500 genes, calibrated to E003-E004)"``); the family drops that, so the pairs of one simulated
+    dataset form one context. Other labels are returned with the pair's name, if any, generalised.
+    """
+    if source == "simulated":
+        return re.sub(r",\s*calibrated to .*\)$", ")", label)
+    return label.replace(str(pair), "<pair>") if pair else label
+
+
+def _families(results: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        [
+            data_family(s, lab, p)
+            for s, lab, p in zip(results["source"], results["data_label"], results["pair"], strict=True)
+        ],
+        index=results.index,
+        dtype=object,
+    )
+
+
 def contexts(results: pd.DataFrame) -> list[Context]:
     """The contexts present in a :func:`deepdiff.results.collect_results` table, best evidence first.
 
@@ -76,7 +103,8 @@ def contexts(results: pd.DataFrame) -> list[Context]:
     if results.empty:
         return []
     found = []
-    for (source, label, profile), group in results.groupby(["source", "data_label", "profile"], sort=True):
+    keyed = results.assign(_family=_families(results))
+    for (source, label, profile), group in keyed.groupby(["source", "_family", "profile"], sort=True):
         found.append((Context(str(source), str(label), str(profile)), group["pair"].nunique(), len(group)))
     found.sort(key=lambda t: (*_context_rank(t[0]), -t[1], -t[2], str(t[0])))
     return [c for c, _, _ in found]
@@ -91,7 +119,7 @@ def in_context(results: pd.DataFrame, context: Context) -> pd.DataFrame:
     """The rows of ``results`` that belong to ``context``."""
     mask = (
         (results["source"] == context.source)
-        & (results["data_label"] == context.data_label)
+        & (_families(results) == context.data_label)
         & (results["profile"] == context.profile)
     )
     return results[mask]
@@ -771,9 +799,8 @@ def coverage_table(results: pd.DataFrame) -> pd.DataFrame:
     """Which runs exist: rows data × profile × pair, columns methods (paper's order), cells = seeds."""
     if results.empty:
         return pd.DataFrame()
-    counts = (
-        results.groupby(["data_label", "profile", "pair", "method"]).size().unstack("method", fill_value=0)
-    )
+    keyed = results.assign(data=_families(results))
+    counts = keyed.groupby(["data", "profile", "pair", "method"]).size().unstack("method", fill_value=0)
     order = [m for m in (*paper.PAPER_VARIANTS, *paper.PAPER_BASELINES) if m in counts.columns]
     order += sorted(c for c in counts.columns if c not in order)
     counts = counts[order]

@@ -147,8 +147,9 @@ for c in contexts:
 display(reproduction.coverage_table(results))
 
 source, label = grid_labels[grid_pairs[0]]
+family = reproduction.data_family(source, label, grid_pairs[0])
 context = next(
-    (c for c in contexts if c.source == source and c.data_label == label and c.profile == params.profile),
+    (c for c in contexts if c.source == source and c.data_label == family and c.profile == params.profile),
     contexts[0] if contexts else None,
 )
 if context is None:

@@ -291,3 +291,16 @@ def test_status_table_on_an_empty_directory(tmp_path: Path) -> None:
     status = reproduction.status_table(tmp_path)
     assert (status["status"] == "not yet run").all()
     assert len(status) == 7 + 1 + len(paper.FIGURE4_CLAIMS) + len(paper.FIGURE5_CLAIMS) + 1
+
+
+def test_simulated_pairs_of_one_dataset_form_one_context(tmp_path: Path) -> None:
+    for pair in PAPER_PAIRS[:2]:
+        label = f"simulated (seed 0, 400 genes, calibrated to {pair})"
+        write_runs(tmp_path, pairs=(pair,), label=label, strengths={"raw_c": 0.6})
+    results = collect_results(tmp_path)
+    (ctx,) = reproduction.contexts(results)
+    assert ctx.data_label == "simulated (seed 0, 400 genes)"
+    assert len(reproduction.in_context(results, ctx)) == len(results)
+    assert reproduction.data_family("remc", "real full REMC", "E003-E004") == "real full REMC"
+    cov = reproduction.coverage_table(results)
+    assert set(cov.index.get_level_values("data")) == {"simulated (seed 0, 400 genes)"}
