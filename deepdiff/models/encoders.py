@@ -8,11 +8,70 @@ independent encoders whose weights are stacked so they run together.
 
 from __future__ import annotations
 
+from typing import Any
+
+import torch
 from torch import Tensor, nn
 
+from deepdiff.models import native
 from deepdiff.models.attention import ContextAttention
 from deepdiff.models.config import ModelConfig
-from deepdiff.models.recurrent import BiLSTMBank
+from deepdiff.models.recurrent import _KEEP_GATES_BYTES, BiLSTMBank, _ptr, _threads, resolve_backend
+
+
+class _FusedEncoder(torch.autograd.Function):
+    """Compiled recurrence with the attention fused in.
+
+    The kernel computes each direction's attention scores as the hidden states are produced,
+    and in backward forms the gradient of every hidden state on the fly from the (small)
+    attention gradients, so the gradient of the LSTM output (as large as the output) is never
+    materialised. Inputs as :class:`~deepdiff.models.recurrent._NativeRecurrence`, plus the
+    context vectors (n_seq, 2H); outputs as :class:`ContextAttention`.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Any, x: Tensor, w_ih: Tensor, w_hh: Tensor, bias: Tensor, context: Tensor, training: bool
+    ) -> tuple[Tensor, Tensor]:
+        groups, n_time, batch, n_in = x.shape
+        hidden, rows = w_hh.shape[-1], groups // 2
+        lib = native.kernel(hidden)
+        assert lib is not None  # checked by the caller
+        y = x.new_empty(rows, batch, n_time, 2 * hidden)
+        scores = x.new_empty(groups, batch, n_time)
+        cells = x.new_empty(groups, n_time, batch, hidden) if training else None
+        keep = training and groups * n_time * batch * 4 * hidden * 4 <= _KEEP_GATES_BYTES
+        gates = x.new_empty(groups, n_time, batch, 4 * hidden) if keep else None
+        tensors = (x, w_ih, w_hh, bias, context, y, scores, cells, gates)
+        if lib.bilstm_forward(groups, n_time, batch, n_in, *map(_ptr, tensors), _threads()) != 0:
+            raise MemoryError("the recurrence kernel could not allocate its work buffers")
+        weights = torch.softmax(scores.view(rows, 2, batch, n_time).sum(1), dim=-1)
+        embedding = torch.einsum("sbt,sbtd->sbd", weights, y)
+        if training:
+            ctx.save_for_backward(x, w_ih, w_hh, bias, context, y, cells, gates, weights)
+        return embedding, weights
+
+    @staticmethod
+    def backward(ctx: Any, grad_embedding: Tensor, grad_weights: Tensor | None) -> tuple[Tensor | None, ...]:
+        x, w_ih, w_hh, bias, context, y, cells, gates, weights = ctx.saved_tensors
+        groups, n_time, batch, n_in = x.shape
+        lib = native.kernel(w_hh.shape[-1])
+        assert lib is not None
+        grad_embedding = grad_embedding.contiguous()
+        grad_w = torch.einsum("sbtd,sbd->sbt", y, grad_embedding)
+        if grad_weights is not None:
+            grad_w = grad_w + grad_weights
+        grad_scores = (weights * (grad_w - (weights * grad_w).sum(-1, keepdim=True))).contiguous()
+        grad_x = torch.empty_like(x) if ctx.needs_input_grad[0] else None
+        grads = [torch.empty_like(w_ih), torch.empty_like(w_hh), torch.empty_like(bias)]
+        grad_context = x.new_empty(groups, w_hh.shape[-1])
+        tensors = (x, w_ih, w_hh, bias, y, cells, gates, None, context, weights, grad_embedding, grad_scores)
+        status = lib.bilstm_backward(
+            groups, n_time, batch, n_in, *map(_ptr, (*tensors, grad_x, *grads, grad_context)), _threads()
+        )
+        if status != 0:
+            raise MemoryError("the recurrence kernel could not allocate its work buffers")
+        return grad_x, *grads, grad_context.view(groups // 2, -1), None
 
 
 class AttentiveEncoderBank(nn.Module):
@@ -52,6 +111,11 @@ class AttentiveEncoderBank(nn.Module):
         embedding : Tensor, shape (n_seq, batch, 2 * hidden_size)
         attention : Tensor, shape (n_seq, batch, T)
         """
+        if resolve_backend(self.rnn.backend, self.rnn.hidden_size, x) == "native":
+            steps, w_ih, w_hh, bias, training = self.rnn.prepare(x, rows)
+            context = self.attention.context if rows is None else self.attention.context[rows]
+            training = training or (torch.is_grad_enabled() and context.requires_grad)
+            return _FusedEncoder.apply(steps, w_ih, w_hh, bias, context.contiguous(), training)
         return self.attention(self.rnn(x, rows), rows)
 
 

@@ -155,6 +155,11 @@ typedef struct {
     int G, T, B, I, n_threads;
     const float *x, *w_ih, *w_hh, *bias, *grad_y;
     float *y, *cells, *gates, *grad_x, *grad_w_ih, *grad_w_hh, *grad_bias;
+    /* Fused attention (optional): context (R, 2H); forward writes per-direction scores
+     * (G, B, T); backward takes the attention weights and score gradients (R, B, T) and the
+     * embedding gradient (R, B, 2H) in place of grad_y, and writes grad_context (G, H). */
+    const float *context, *alpha, *grad_embed, *grad_scores;
+    float *scores, *grad_context;
     int next; /* next group to take (atomic) */
     int failed;
 } job_t;
@@ -226,6 +231,14 @@ static void forward_group(const job_t *job, int g, float *scratch) {
         float *zt = job->gates ? job->gates + ((long)g * T + t) * B * NG : z;
         gate_activations(job, bias, wiT, whT, x_t, t > 0 ? h : NULL, zt);
         cell_forward(B, zt, c, h);
+        if (job->scores) {
+            const float *u = job->context + (long)r * 2 * HID + d * HID;
+            for (int b = 0; b < B; b++) {
+                float s = 0.0f;
+                for (int j = 0; j < HID; j++) s += h[(long)b * HID + j] * u[j];
+                job->scores[((long)g * B + b) * T + time] = s;
+            }
+        }
         for (int b = 0; b < B; b++) {
             memcpy(job->y + (((long)r * B + b) * T + time) * 2 * HID + d * HID, h + (long)b * HID,
                    sizeof(float) * HID);
@@ -240,8 +253,10 @@ static void backward_group(const job_t *job, int g, float *scratch) {
     float *whT = scratch, *wiT = whT + HID * NG, *z = wiT + (long)I * NG;
     float *dz = z + (long)B * NG, *hprev = dz + (long)B * NG, *dh = hprev + (long)B * HID;
     float *dcf = dh + (long)B * HID, *dwhT = dcf + (long)B * HID, *dwiT = dwhT + HID * NG;
-    float *db = dwiT + (long)I * NG, *zeros = db + NG;
+    float *db = dwiT + (long)I * NG, *zeros = db + NG, *gy = zeros + (long)B * HID, *dctx = gy + (long)B * HID;
     memset(zeros, 0, sizeof(float) * B * HID);
+    memset(dctx, 0, sizeof(float) * HID);
+    const float *u = job->context ? job->context + (long)r * 2 * HID + d * HID : NULL;
     const float *w_hh = job->w_hh + (long)g * NG * HID, *w_ih = job->w_ih + (long)g * NG * I;
     transpose(w_hh, NG, HID, whT);
     transpose(w_ih, NG, I, wiT);
@@ -269,10 +284,26 @@ static void backward_group(const job_t *job, int g, float *scratch) {
         }
         const float *ct = job->cells + ((long)g * T + t) * B * HID;
         const float *cp = t > 0 ? ct - (long)B * HID : zeros;
-        for (int b = 0; b < B; b++)
-            cell_backward(zt + (long)b * NG, ct + (long)b * HID, cp + (long)b * HID,
-                          job->grad_y + (((long)r * B + b) * T + time) * 2 * HID + d * HID, dh + (long)b * HID,
+        for (int b = 0; b < B; b++) {
+            /* Gradient reaching h_t: from the output, and/or through the fused attention. */
+            const long row = ((long)r * B + b) * T + time;
+            float *gyb = gy + (long)b * HID;
+            if (job->grad_y)
+                memcpy(gyb, job->grad_y + row * 2 * HID + d * HID, sizeof(float) * HID);
+            else
+                memset(gyb, 0, sizeof(float) * HID);
+            if (job->alpha) {
+                const float a = job->alpha[row], ds = job->grad_scores[row];
+                const float *de = job->grad_embed + ((long)r * B + b) * 2 * HID + d * HID;
+                const float *hy = job->y + row * 2 * HID + d * HID;
+                for (int j = 0; j < HID; j++) {
+                    gyb[j] += a * de[j] + ds * u[j];
+                    dctx[j] += ds * hy[j];
+                }
+            }
+            cell_backward(zt + (long)b * NG, ct + (long)b * HID, cp + (long)b * HID, gyb, dh + (long)b * HID,
                           dcf + (long)b * HID, dz + (long)b * NG);
+        }
         for (int b = 0; b < B; b++)
             for (int j = 0; j < NG; j++) db[j] += dz[(long)b * NG + j];
         if (t > 0) gemm_gates(HID, B, hprev, 1, HID, dz, dwhT);
@@ -288,6 +319,7 @@ static void backward_group(const job_t *job, int g, float *scratch) {
     transpose(dwhT, HID, NG, job->grad_w_hh + (long)g * NG * HID);
     transpose(dwiT, I, NG, job->grad_w_ih + (long)g * NG * I);
     memcpy(job->grad_bias + (long)g * NG, db, sizeof(float) * NG);
+    if (job->grad_context) memcpy(job->grad_context + (long)g * HID, dctx, sizeof(float) * HID);
 }
 
 static void *forward_worker(void *arg) {
@@ -303,7 +335,7 @@ static void *forward_worker(void *arg) {
 
 static void *backward_worker(void *arg) {
     job_t *job = arg;
-    const long size = 2L * HID * NG + 2L * job->I * NG + 2L * job->B * NG + 4L * job->B * HID + NG;
+    const long size = 2L * HID * NG + 2L * job->I * NG + 2L * job->B * NG + 5L * job->B * HID + NG + HID;
     float *scratch = malloc(sizeof(float) * size);
     if (!scratch) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); return NULL; }
     int g;
@@ -343,8 +375,10 @@ int bilstm_hidden_size(void) { return HID; }
 void bilstm_advise_huge(void *p, long bytes) { advise_huge(p, bytes); }
 
 int bilstm_forward(int G, int T, int B, int I, const float *x, const float *w_ih, const float *w_hh,
-                   const float *bias, float *y, float *cells, float *gates, int n_threads) {
-    job_t job = {G, T, B, I, n_threads, x, w_ih, w_hh, bias, NULL, y, cells, gates, NULL, NULL, NULL, NULL, 0, 0};
+                   const float *bias, const float *context, float *y, float *scores, float *cells, float *gates,
+                   int n_threads) {
+    job_t job = {.G = G, .T = T, .B = B, .I = I, .n_threads = n_threads, .x = x, .w_ih = w_ih, .w_hh = w_hh,
+                 .bias = bias, .y = y, .cells = cells, .gates = gates, .context = context, .scores = scores};
     const long steps = (long)G * T * B * HID * (long)sizeof(float);
     advise_huge(y, steps);
     if (cells) advise_huge(cells, steps);
@@ -354,10 +388,14 @@ int bilstm_forward(int G, int T, int B, int I, const float *x, const float *w_ih
 
 int bilstm_backward(int G, int T, int B, int I, const float *x, const float *w_ih, const float *w_hh,
                     const float *bias, const float *y, const float *cells, const float *gates,
-                    const float *grad_y, float *grad_x, float *grad_w_ih, float *grad_w_hh, float *grad_bias,
-                    int n_threads) {
-    job_t job = {G, T, B, I, n_threads, x, w_ih, w_hh, bias, grad_y, (float *)y, (float *)cells, (float *)gates,
-                 grad_x, grad_w_ih, grad_w_hh, grad_bias, 0, 0};
+                    const float *grad_y, const float *context, const float *alpha, const float *grad_embed,
+                    const float *grad_scores, float *grad_x, float *grad_w_ih, float *grad_w_hh, float *grad_bias,
+                    float *grad_context, int n_threads) {
+    job_t job = {.G = G, .T = T, .B = B, .I = I, .n_threads = n_threads, .x = x, .w_ih = w_ih, .w_hh = w_hh,
+                 .bias = bias, .grad_y = grad_y, .y = (float *)y, .cells = (float *)cells, .gates = (float *)gates,
+                 .grad_x = grad_x, .grad_w_ih = grad_w_ih, .grad_w_hh = grad_w_hh, .grad_bias = grad_bias,
+                 .context = context, .alpha = alpha, .grad_embed = grad_embed, .grad_scores = grad_scores,
+                 .grad_context = grad_context};
     return run(&job, backward_worker);
 }
 """
@@ -437,9 +475,9 @@ def _build(hidden: int) -> tuple[ctypes.CDLL | None, str]:
     except OSError as err:
         return None, f"loading {target} failed: {err}"
     ptr, num = ctypes.c_void_p, ctypes.c_int
-    lib.bilstm_forward.argtypes = [num] * 4 + [ptr] * 7 + [num]
+    lib.bilstm_forward.argtypes = [num] * 4 + [ptr] * 9 + [num]
     lib.bilstm_forward.restype = num
-    lib.bilstm_backward.argtypes = [num] * 4 + [ptr] * 12 + [num]
+    lib.bilstm_backward.argtypes = [num] * 4 + [ptr] * 17 + [num]
     lib.bilstm_backward.restype = num
     lib.bilstm_hidden_size.restype = num
     lib.bilstm_advise_huge.argtypes = [ptr, ctypes.c_long]

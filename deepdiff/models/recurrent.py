@@ -216,6 +216,7 @@ class _TorchRecurrence(torch.autograd.Function):
 
 
 def _ptr(t: Tensor | None) -> int | None:
+    """Address of a tensor's data for the kernel (the caller keeps the tensor alive)."""
     return None if t is None else t.data_ptr()
 
 
@@ -237,7 +238,12 @@ class _NativeRecurrence(torch.autograd.Function):
         keep = training and groups * n_time * batch * 4 * hidden * 4 <= _KEEP_GATES_BYTES
         gates = x.new_empty(groups, n_time, batch, 4 * hidden) if keep else None
         status = lib.bilstm_forward(
-            groups, n_time, batch, n_in, *map(_ptr, (x, w_ih, w_hh, bias, y, cells, gates)), _threads()
+            groups,
+            n_time,
+            batch,
+            n_in,
+            *map(_ptr, (x, w_ih, w_hh, bias, None, y, None, cells, gates)),
+            _threads(),
         )
         if status != 0:
             raise MemoryError("the recurrence kernel could not allocate its work buffers")
@@ -253,12 +259,14 @@ class _NativeRecurrence(torch.autograd.Function):
         assert lib is not None
         grad_x = torch.empty_like(x) if ctx.needs_input_grad[0] else None
         grads = [torch.empty_like(w_ih), torch.empty_like(w_hh), torch.empty_like(bias)]
+        grad_y = grad_y.contiguous()  # a named reference: the kernel reads it after the call starts
         status = lib.bilstm_backward(
             groups,
             n_time,
             batch,
             n_in,
-            *map(_ptr, (x, w_ih, w_hh, bias, y, cells, gates, grad_y.contiguous(), grad_x, *grads)),
+            *map(_ptr, (x, w_ih, w_hh, bias, y, cells, gates, grad_y, None, None, None, None)),
+            *map(_ptr, (grad_x, *grads, None)),
             _threads(),
         )
         if status != 0:
@@ -333,6 +341,33 @@ class BiLSTMBank(nn.Module):
         for p in self.parameters():
             nn.init.uniform_(p, -bound, bound)
 
+    def prepare(self, x: Tensor, rows: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor, Tensor, bool]:
+        """Arguments of the recurrence functions: step-ordered input and stacked weights.
+
+        Returns ``(steps, w_ih, w_hh, bias, training)`` with ``steps`` (2 n_seq, T, batch, I)
+        (reverse directions flipped), weights (2 n_seq, 4H, ...) and whether backward will run.
+        """
+        n_seq, batch, n_time, n_in = x.shape
+        if n_in != self.input_size:
+            raise ValueError(f"BiLSTMBank expects input size {self.input_size}, got {n_in}")
+        w_ih, w_hh = self.weight_ih, self.weight_hh
+        bias = self.bias_ih + self.bias_hh
+        if rows is not None:
+            w_ih, w_hh, bias = w_ih[rows], w_hh[rows], bias[rows]
+        elif n_seq != self.n_rows:
+            raise ValueError(f"BiLSTMBank has {self.n_rows} rows but got {n_seq} sequence sets")
+        groups = 2 * n_seq
+        steps = x.transpose(1, 2)
+        steps = torch.stack((steps, steps.flip(1)), dim=1).reshape(groups, n_time, batch, n_in)
+        gates = 4 * self.hidden_size
+        return (
+            steps,
+            w_ih.reshape(groups, gates, n_in).contiguous(),
+            w_hh.reshape(groups, gates, self.hidden_size).contiguous(),
+            bias.reshape(groups, gates).contiguous(),
+            torch.is_grad_enabled() and any(t.requires_grad for t in (x, w_ih, w_hh, bias)),
+        )
+
     def forward(self, x: Tensor, rows: Tensor | None = None) -> Tensor:
         """Run every sequence through its row's bidirectional LSTM.
 
@@ -349,26 +384,7 @@ class BiLSTMBank(nn.Module):
         Tensor, shape (n_seq, batch, T, 2 * hidden_size)
             Outputs of both directions, time-ordered, like ``nn.LSTM``'s output per row.
         """
-        n_seq, batch, n_time, n_in = x.shape
-        if n_in != self.input_size:
-            raise ValueError(f"BiLSTMBank expects input size {self.input_size}, got {n_in}")
-        w_ih, w_hh = self.weight_ih, self.weight_hh
-        bias = self.bias_ih + self.bias_hh
-        if rows is not None:
-            w_ih, w_hh, bias = w_ih[rows], w_hh[rows], bias[rows]
-        elif n_seq != self.n_rows:
-            raise ValueError(f"BiLSTMBank has {self.n_rows} rows but got {n_seq} sequence sets")
-        groups = 2 * n_seq
-        steps = x.transpose(1, 2)
-        steps = torch.stack((steps, steps.flip(1)), dim=1).reshape(groups, n_time, batch, n_in)
-        gates = 4 * self.hidden_size
-        args = (
-            steps,
-            w_ih.reshape(groups, gates, n_in).contiguous(),
-            w_hh.reshape(groups, gates, self.hidden_size).contiguous(),
-            bias.reshape(groups, gates).contiguous(),
-            torch.is_grad_enabled() and any(t.requires_grad for t in (x, w_ih, w_hh, bias)),
-        )
+        args = self.prepare(x, rows)
         if resolve_backend(self.backend, self.hidden_size, x) == "native":
             return _NativeRecurrence.apply(*args)
         return _TorchRecurrence.apply(*args)

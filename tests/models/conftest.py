@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+import torch
 
 from deepdiff.models import ModelConfig, native
 
@@ -15,3 +18,13 @@ def backends() -> list[object]:
     reason = native.unavailable_reason(SMALL.bin_hidden)
     mark = pytest.mark.skipif(bool(reason), reason=f"compiled kernel unavailable: {reason}")
     return ["torch", pytest.param("native", marks=mark)]
+
+
+@pytest.fixture(autouse=True)
+def _one_thread() -> Iterator[None]:
+    """One intra-op thread: these tensors are small, and on a shared machine two threads that
+    wait for each other at every small operation make the reference models 50x slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
