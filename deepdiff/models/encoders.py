@@ -17,6 +17,7 @@ from deepdiff.models import native
 from deepdiff.models.attention import ContextAttention
 from deepdiff.models.config import ModelConfig
 from deepdiff.models.recurrent import _KEEP_GATES_BYTES, BiLSTMBank, _ptr, _threads, resolve_backend
+from deepdiff.models.workspace import Workspace, _token
 
 
 class _FusedEncoder(torch.autograd.Function):
@@ -31,17 +32,24 @@ class _FusedEncoder(torch.autograd.Function):
 
     @staticmethod
     def forward(
-        ctx: Any, x: Tensor, w_ih: Tensor, w_hh: Tensor, bias: Tensor, context: Tensor, training: bool
+        ctx: Any,
+        x: Tensor,
+        w_ih: Tensor,
+        w_hh: Tensor,
+        bias: Tensor,
+        context: Tensor,
+        training: bool,
+        workspace: Workspace,
     ) -> tuple[Tensor, Tensor]:
         groups, n_time, batch, n_in = x.shape
         hidden, rows = w_hh.shape[-1], groups // 2
         lib = native.kernel(hidden)
         assert lib is not None  # checked by the caller
-        y = x.new_empty(rows, batch, n_time, 2 * hidden)
+        y = workspace.empty((rows, batch, n_time, 2 * hidden), x)
         scores = x.new_empty(groups, batch, n_time)
-        cells = x.new_empty(groups, n_time, batch, hidden) if training else None
+        cells = workspace.empty((groups, n_time, batch, hidden), x) if training else None
         keep = training and groups * n_time * batch * 4 * hidden * 4 <= _KEEP_GATES_BYTES
-        gates = x.new_empty(groups, n_time, batch, 4 * hidden) if keep else None
+        gates = workspace.empty((groups, n_time, batch, 4 * hidden), x) if keep else None
         tensors = (x, w_ih, w_hh, bias, context, y, scores, cells, gates)
         if lib.bilstm_forward(groups, n_time, batch, n_in, *map(_ptr, tensors), _threads()) != 0:
             raise MemoryError("the recurrence kernel could not allocate its work buffers")
@@ -49,6 +57,10 @@ class _FusedEncoder(torch.autograd.Function):
         embedding = torch.einsum("sbt,sbtd->sbd", weights, y)
         if training:
             ctx.save_for_backward(x, w_ih, w_hh, bias, context, y, cells, gates, weights)
+            ctx.token = _token()  # the buffers return to the workspace when the graph is freed
+            workspace.recycle_when_freed(ctx.token, y, cells, gates)
+        else:
+            workspace.recycle(y)
         return embedding, weights
 
     @staticmethod
@@ -71,7 +83,7 @@ class _FusedEncoder(torch.autograd.Function):
         )
         if status != 0:
             raise MemoryError("the recurrence kernel could not allocate its work buffers")
-        return grad_x, *grads, grad_context.view(groups // 2, -1), None
+        return grad_x, *grads, grad_context.view(groups // 2, -1), None, None
 
 
 class AttentiveEncoderBank(nn.Module):
@@ -91,6 +103,8 @@ class AttentiveEncoderBank(nn.Module):
         super().__init__()
         self.rnn = BiLSTMBank(n_rows, input_size, hidden_size)
         self.attention = ContextAttention(n_rows, 2 * hidden_size)
+        #: Work buffers of the compiled path, kept between calls (not parameters, not saved).
+        self.workspace = Workspace()
 
     @property
     def n_rows(self) -> int:
@@ -115,7 +129,9 @@ class AttentiveEncoderBank(nn.Module):
             steps, w_ih, w_hh, bias, training = self.rnn.prepare(x, rows)
             context = self.attention.context if rows is None else self.attention.context[rows]
             training = training or (torch.is_grad_enabled() and context.requires_grad)
-            return _FusedEncoder.apply(steps, w_ih, w_hh, bias, context.contiguous(), training)
+            return _FusedEncoder.apply(
+                steps, w_ih, w_hh, bias, context.contiguous(), training, self.workspace
+            )
         return self.attention(self.rnn(x, rows), rows)
 
 
