@@ -165,7 +165,9 @@ def measure(
     }
 
 
-def _run_child(variant: str, impl: str, batch: int, mode: str, args: argparse.Namespace) -> dict:
+def _run_child(
+    variant: str, impl: str, batch: int, mode: str, threads: int, args: argparse.Namespace
+) -> dict:
     """One configuration in a fresh process, so its peak memory is its own."""
     cmd = [sys.executable, __file__, "--child", variant, impl, str(batch), mode]
     cmd += [
@@ -174,7 +176,7 @@ def _run_child(variant: str, impl: str, batch: int, mode: str, args: argparse.Na
         "--min-seconds",
         str(args.min_seconds),
         "--threads",
-        str(args.threads),
+        str(threads),
     ]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -183,19 +185,23 @@ def _run_child(variant: str, impl: str, batch: int, mode: str, args: argparse.Na
 
 
 def summarise(results: list[dict]) -> list[dict]:
-    """One row per (variant, batch, impl, mode) with % of peak and the ratio to the reference."""
-    ref = {
-        (r["variant"], r["batch"], r["mode"]): r["genes_per_s"] for r in results if r["impl"] == "reference"
-    }
+    """One row per configuration with % of peak and the ratios to the reference (wall and CPU)."""
+
+    def key(r: dict) -> tuple:
+        return r["variant"], r["batch"], r["mode"], r["threads"]
+
+    ref = {key(r): r for r in results if r["impl"] == "reference"}
     rows = []
     for r in results:
         per_gene = TRAIN_FLOP_PER_ROW * level_one_rows(r["variant"]) / (1 if r["mode"] == "train" else 3)
-        base = ref.get((r["variant"], r["batch"], r["mode"]))
+        base = ref.get(key(r))
+        nan = float("nan")
         rows.append(
             {
                 **r,
                 "pct_peak": 100 * r["genes_per_s"] * per_gene / PEAK_FLOPS,
-                "x_reference": r["genes_per_s"] / base if base else float("nan"),
+                "x_reference": r["genes_per_s"] / base["genes_per_s"] if base else nan,
+                "x_reference_cpu": r["genes_per_cpu_s"] / base["genes_per_cpu_s"] if base else nan,
             }
         )
     return rows
@@ -203,24 +209,27 @@ def summarise(results: list[dict]) -> list[dict]:
 
 def format_markdown(rows: list[dict], header: str) -> str:
     """The table as markdown, training and inference side by side."""
-    key = {(r["variant"], r["batch"], r["impl"], r["mode"]): r for r in rows}
+    key = {(r["variant"], r["batch"], r["impl"], r["threads"], r["mode"]): r for r in rows}
     lines = [
         header,
         "",
-        "| variant | batch | impl | train genes/s | x ref | % peak | train peak MB "
-        "| infer genes/s | x ref | % peak | infer peak MB |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| variant | batch | threads | impl | train genes/s | x ref | genes/CPU-s | x ref (CPU) | % peak "
+        "| train peak MB | infer genes/s | x ref | genes/CPU-s | x ref (CPU) | % peak | infer peak MB |",
+        "|---|---:|---:|---|" + "---:|" * 12,
     ]
-    for variant, batch, impl in dict.fromkeys((r["variant"], r["batch"], r["impl"]) for r in rows):
-        cells = [variant, str(batch), impl]
+    configs = dict.fromkeys((r["variant"], r["batch"], r["impl"], r["threads"]) for r in rows)
+    for variant, batch, impl, threads in configs:
+        cells = [variant, str(batch), str(threads), impl]
         for mode in ("train", "infer"):
-            r = key.get((variant, batch, impl, mode))
+            r = key.get((variant, batch, impl, threads, mode))
             if r is None:
-                cells += ["-"] * 4
+                cells += ["-"] * 6
                 continue
             cells += [
                 f"{r['genes_per_s']:,.0f}",
                 f"{r['x_reference']:.2f}",
+                f"{r['genes_per_cpu_s']:,.0f}",
+                f"{r['x_reference_cpu']:.2f}",
                 f"{r['pct_peak']:.1f}",
                 f"{r['peak_mb']:,.0f}",
             ]
@@ -231,7 +240,8 @@ def format_markdown(rows: list[dict], header: str) -> str:
 def format_csv(rows: list[dict]) -> str:
     """The rows as CSV."""
     buffer = io.StringIO()
-    fields = ["variant", "batch", "impl", "mode", "genes_per_s", "x_reference", "pct_peak", "peak_mb"]
+    fields = ["variant", "batch", "threads", "impl", "mode", "genes_per_s", "x_reference", "genes_per_cpu_s"]
+    fields += ["x_reference_cpu", "pct_peak", "peak_mb"]
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
@@ -252,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--min-seconds", type=float, default=1.0, help="length of one timing (default: %(default)s)"
     )
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (default: %(default)s)")
+    parser.add_argument(
+        "--threads", default="2", help="torch threads, comma-separated (default: %(default)s)"
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -272,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             mode,
             repeats=args.repeats,
             min_seconds=args.min_seconds,
-            threads=args.threads,
+            threads=int(args.threads),
         )
         print(json.dumps(result))
         return 0
@@ -284,26 +296,30 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown variants {unknown}; choose from {', '.join(VARIANTS)}")
     batches = [int(b) for b in args.batches.split(",") if b]
     impls = [i for i in args.impls.split(",") if i]
+    thread_counts = [int(t) for t in args.threads.split(",") if t]
 
     results = []
-    for variant in variants:
-        for batch in batches:
-            for mode in ("train", "infer"):
-                for impl in impls:
-                    r = _run_child(variant, impl, batch, mode, args)
-                    print(f"{variant:16s} batch {batch:4d} {mode:5s} {impl:9s} {r['genes_per_s']:9,.0f} genes/s  "
-                          f"peak {r['peak_mb']:7,.0f} MB", flush=True)  # fmt: skip
-                    results.append(r)
+    for threads in thread_counts:
+        for variant in variants:
+            for batch in batches:
+                for mode in ("train", "infer"):
+                    for impl in impls:
+                        r = _run_child(variant, impl, batch, mode, threads, args)
+                        print(f"{variant:16s} batch {batch:4d} threads {threads} {mode:5s} {impl:9s} "
+                              f"{r['genes_per_s']:8,.0f} genes/s {r['genes_per_cpu_s']:8,.0f} genes/CPU-s "
+                              f"peak {r['peak_mb']:6,.0f} MB", flush=True)  # fmt: skip
+                        results.append(r)
     rows = summarise(results)
     backend = resolve_backend(None, ModelConfig().bin_hidden, torch.zeros(1))
     header = (
         "# Throughput of the DeepDiff variants (simulated Poisson(3) counts, full shape 2 x 5 x 200)\n\n"
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {platform.processor() or platform.machine()}, "
-        f"{args.threads} torch threads, torch {torch.__version__}, recurrence backend: {backend}; "
+        f"torch threads {args.threads}, torch {torch.__version__}, recurrence backend: {backend}; "
         f"best of {args.repeats} timings of >= {args.min_seconds} s; peak MB = max RSS of a fresh process "
         f"doing one configuration; % peak of {PEAK_FLOPS / 1e9:.0f} GFLOP/s at ~{TRAIN_FLOP_PER_ROW / 1e6:.0f} "
         "MFLOP per Level I row per gene per training step (a third for inference); x ref = ratio to the "
-        "one-nn.LSTM-per-row reference measured in the same run, back to back."
+        "one-nn.LSTM-per-row reference measured in the same run, back to back; genes/CPU-s = genes per "
+        "second of process CPU time (with one thread: the speed on an idle core, robust to other processes)."
     )
     markdown = format_markdown(rows, header)
     args.out.mkdir(parents=True, exist_ok=True)

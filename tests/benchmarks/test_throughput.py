@@ -32,9 +32,10 @@ def test_measure_and_tables(bench: ModuleType) -> None:
     assert all(r["genes_per_s"] > 0 and r["peak_mb"] > 0 for r in results)
     rows = bench.summarise(results)
     assert {r["x_reference"] for r in rows if r["impl"] == "reference"} == {1.0}
+    assert all(r["threads"] == 1 and r["x_reference_cpu"] > 0 for r in rows)
     markdown = bench.format_markdown(rows, "# header")
     assert markdown.count("| raw |") == 2 and "aux_siamese" in markdown
-    assert bench.format_csv(rows).splitlines()[0].startswith("variant,batch,impl,mode")
+    assert bench.format_csv(rows).splitlines()[0].startswith("variant,batch,threads,impl,mode")
 
 
 def test_rows_per_variant(bench: ModuleType) -> None:
