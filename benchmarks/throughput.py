@@ -178,7 +178,12 @@ def _run_child(
         "--threads",
         str(threads),
     ]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=args.timeout)
+    except subprocess.TimeoutExpired:  # recorded as missing, not fatal: the table says so
+        nan = float("nan")
+        base = {"variant": variant, "impl": impl, "batch": batch, "mode": mode, "threads": threads}
+        return {**base, "genes_per_s": nan, "genes_per_cpu_s": nan, "peak_mb": nan}
     if result.returncode != 0:
         raise RuntimeError(f"benchmark of {variant}/{impl}/{batch}/{mode} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -269,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         "--quick",
         action="store_true",
         help="smoke run: raw and raw_aux_siamese, batches 10 and 64, short timings",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        help="seconds per configuration before it is skipped (default: %(default)s)",
     )
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder (default: benchmarks/out)")
     parser.add_argument(
