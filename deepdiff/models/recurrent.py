@@ -36,9 +36,9 @@ _CHUNK_ELEMENTS = 1 << 22
 _KEEP_GATES_BYTES = 128 << 20
 
 
-def _gate_scale(hidden: int, dtype: torch.dtype) -> Tensor:
+def _gate_scale(hidden: int, like: Tensor) -> Tensor:
     """Per-gate factors (i, f, g, o) = (1, 1, 2, 1): tanh(z) = 2 sigmoid(2z) - 1 for the g gate."""
-    scale = torch.ones(4, hidden, dtype=dtype)
+    scale = like.new_ones(4, hidden)
     scale[2] = 2.0
     return scale.reshape(4 * hidden)
 
@@ -101,7 +101,7 @@ class _TorchRecurrence(torch.autograd.Function):
         groups, n_time, batch, n_in = x.shape
         hidden = w_hh.shape[-1]
         rows = groups // 2
-        scale = _gate_scale(hidden, x.dtype)
+        scale = _gate_scale(hidden, x)
         w_ih_s = (w_ih * scale[:, None]).transpose(1, 2).contiguous()
         w_hh_s = (w_hh * scale[:, None]).transpose(1, 2).contiguous()
         b_s = (bias * scale).unsqueeze(1)
@@ -150,7 +150,7 @@ class _TorchRecurrence(torch.autograd.Function):
         groups, n_time, batch, n_in = x.shape
         hidden = w_hh.shape[-1]
         rows = groups // 2
-        scale = _gate_scale(hidden, x.dtype)
+        scale = _gate_scale(hidden, x)
         w_ih_s = (w_ih * scale[:, None]).transpose(1, 2).contiguous()
         w_hh_s = (w_hh * scale[:, None]).transpose(1, 2).contiguous()
         b_s = (bias * scale).unsqueeze(1)
