@@ -9,6 +9,7 @@ from deepdiff.models.attentivechrome import AttentiveChrome
 from deepdiff.models.config import ModelConfig
 from deepdiff.models.outputs import ModelOutput, SingleCellOutput
 from deepdiff.models.params import count_parameters, init_uniform_
+from deepdiff.models.recurrent import set_backend
 from deepdiff.models.variants import VARIANTS, DeepDiff, VariantSpec, build_model, get_variant
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "count_parameters",
     "get_variant",
     "init_uniform_",
+    "set_backend",
 ]
