@@ -7,7 +7,7 @@ import inspect
 import os
 import re
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import nbformat
 import yaml
@@ -134,11 +134,17 @@ def test_api_page_documents_every_module() -> None:
     assert not undocumented, f"add these modules (or their package) to book/api.md: {undocumented}"
 
 
-def test_live_pages_extension_marks_the_status_page_outdated() -> None:
-    spec = importlib.util.spec_from_file_location("live_pages", BOOK / "_ext" / "live_pages.py")
+def _extension(name: str) -> ModuleType:
+    """A local Sphinx extension of ``book/_ext``, loaded from its file."""
+    spec = importlib.util.spec_from_file_location(name, BOOK / "_ext" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_live_pages_extension_marks_the_status_page_outdated() -> None:
+    module = _extension("live_pages")
     app = SimpleNamespace(config=SimpleNamespace(live_pages=["status", "gone"]))
     env = SimpleNamespace(found_docs={"intro", "status"})
     assert module._always_outdated(app, env, set(), set(), set()) == ["status"]
@@ -147,3 +153,12 @@ def test_live_pages_extension_marks_the_status_page_outdated() -> None:
 
 def test_generated_api_pages_are_not_committed() -> None:
     assert "_autosummary/" in (BOOK / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_api_pages_of_removed_modules_are_found(tmp_path: Path) -> None:
+    module = _extension("api_stubs")
+    for name in ("deepdiff.io", "deepdiff.data.pair", "deepdiff.no_such_module", "deepdiff.gone.pair"):
+        (tmp_path / f"{name}.rst").write_text(name, encoding="utf-8")
+    stale = [p.name for p in module.stale_stubs(tmp_path)]
+    assert stale == ["deepdiff.gone.pair.rst", "deepdiff.no_such_module.rst"]
+    assert module.stale_stubs(tmp_path / "missing") == []
