@@ -84,3 +84,14 @@ def test_attentivechrome_equals_reference(backend: str) -> None:
 def test_reference_rejects_unknown_models() -> None:
     with pytest.raises(TypeError):
         reference_model(torch.nn.Linear(2, 2))
+
+
+@pytest.mark.parametrize("backend", backends()[1:])
+def test_recomputed_gates_equal_kept_gates(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled kernel's two backward modes (gates kept or recomputed) agree with the reference."""
+    from deepdiff.models import encoders, recurrent
+
+    monkeypatch.setattr(recurrent, "_KEEP_GATES_BYTES", 0)
+    monkeypatch.setattr(encoders, "_KEEP_GATES_BYTES", 0)
+    _compare("raw_aux_siamese", SMALL, backend, batch=3)
+    _compare("aux", SMALL, backend, batch=2)
