@@ -341,7 +341,7 @@ def real_pair_lfcs(
                 f"expression_dir {folder} lacks {', '.join(lacking)}; it must hold CELL.expr.csv for {', '.join(cells)}"
             )
         lfc = lfc_from_expression_files(files, pairs)
-        return PairLFCs(lfc, _summarise(lfc), f"real REMC expression files ({folder})", "files")
+        return PairLFCs(lfc, _summarise(lfc), f"real REMC expression files ({folder.name}/)", "files")
     if allow_download:
         try:
             files = _download_expression(cells, progress=progress)

@@ -365,7 +365,7 @@ def plot_recovery(table: pd.DataFrame, prov: str, title: str) -> Figure:
     ax.set_ylim(min(-0.1, float(table["value"].min()) - 0.05), 1.05)
     ax.set_xlabel("recovery metric (1 = perfect)")
     ax.set_ylabel("value")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return _finish(fig, title, prov)
 
 
@@ -395,8 +395,11 @@ def plot_mark_profiles(x: np.ndarray, groups: Mapping[str, np.ndarray], prov: st
         ax.set_xlabel("kb from TSS")
         ax.axvline(0, color="k", lw=0.5, ls=":")
     axes[0].set_ylabel("mean log2(reads + 1) per bin")
-    axes[-1].legend(fontsize=7.5, loc="upper right")
-    return _finish(fig, title, prov)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8.5, loc="lower center", ncol=len(labels), frameon=False)
+    _finish(fig, title, prov)
+    fig.subplots_adjust(bottom=0.24)
+    return fig
 
 
 def plot_planted(bin_weights: np.ndarray, prov: str, title: str) -> Figure:

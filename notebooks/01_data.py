@@ -53,7 +53,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from deepdiff import plots
-from deepdiff.constants import CELLS, DE_THRESHOLD, MARKS, PAPER_PAIRS, SPLITS
+from deepdiff.constants import CELLS, DE_THRESHOLD, PAPER_PAIRS, SPLITS
 from deepdiff.notebook import data_banner, load_data, real_pair_lfcs, show_html, split_table
 
 pd.set_option("display.precision", 3)
@@ -123,8 +123,8 @@ real = real_pair_lfcs(expression_dir, PAPER_PAIRS)
 display(Markdown(f"**Source:** {real.label}"))
 display(real.summary)
 if real.lfc:
-    plots.plot_lfc_distributions(
-        real.lfc, plots.provenance(real.label.split(" (")[0], extra="10 pairs of the paper")
+    display(
+        plots.plot_lfc_distributions(real.lfc, plots.provenance(real.label, extra="10 pairs of the paper"))
     )
 
 # %% [markdown]
@@ -144,7 +144,9 @@ if truth is None:
     display(Markdown("This run uses real data; nothing was planted."))
 else:
     print(truth.describe())
-    plots.plot_planted(truth.bin_weights, prov, f"Planted mechanism of the simulated pair {params.pair}")
+    display(
+        plots.plot_planted(truth.bin_weights, prov, f"Planted mechanism of the simulated pair {params.pair}")
+    )
 
 # %% [markdown]
 # Calibration: the simulated LFC of this pair beside the real LFC of the same pair (quantiles), and the simulated
@@ -156,13 +158,14 @@ if truth is not None:
 
     sim_lfc = np.concatenate([pair_data.split(s).lfc for s in SPLITS])
     if real.lfc and params.pair in real.lfc:
-        plots.plot_lfc_quantiles(
+        fig = plots.plot_lfc_quantiles(
             real.lfc[params.pair],
             sim_lfc,
             ("real expression files", "simulated"),
             prov,
-            f"LFC of {params.pair}: simulated vs real",
+            f"LFC of {params.pair}",
         )
+        display(fig)
     display(
         Markdown(
             f"Spread of the LFC: simulated SD {sim_lfc.std():.2f}, "
@@ -172,4 +175,3 @@ if truth is not None:
         )
     )
     display(mark_calibration_table(pair_data))
-    print("marks:", ", ".join(MARKS))

@@ -44,7 +44,7 @@ up = 8.0  # the paper's thresholds on the LFC
 down = -8.0
 min_genes = 10  # when fewer genes pass a threshold, take the most extreme ones (stated below)
 attribution = "integrated_gradients"  # or grad_x_input
-n_attribution_genes = 200  # test genes scored by the gradient attribution (it is slow on a CPU)
+n_attribution_genes = 100  # test genes scored by the gradient attribution (it is slow on a CPU)
 
 # %%
 from deepdiff.notebook import validate_params
@@ -200,13 +200,14 @@ else:
     recovery = pd.DataFrame(rows).set_index("method")
     display(recovery)
     long = recovery.reset_index().melt(id_vars="method", var_name="metric", value_name="value")
-    plots.plot_recovery(
+    fig = plots.plot_recovery(
         long,
         plots.provenance(
             pair_data.label, params.profile, f"1 (seed {params.seed})", f"{len(idx)} genes for {attribution}"
         ),
         f"Recovery of the planted mechanism: {paper.method_label(params.variant)} on {params.pair}",
     )
+    display(fig)
     marks_table = pd.DataFrame(
         {
             "planted importance": truth.mark_importance,
