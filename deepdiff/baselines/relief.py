@@ -27,6 +27,8 @@ from tqdm.auto import tqdm
 
 from deepdiff.baselines.base import subsample
 
+_BLOCK_VALUES = 16_000_000
+
 
 def _unit_range(x: np.ndarray) -> np.ndarray:
     """Scale each column to [0, 1]; constant columns become 0 (they never differ)."""
@@ -43,7 +45,7 @@ def rrelieff(
     n_neighbors: int = 10,
     n_instances: int | None = None,
     seed: int = 0,
-    block: int = 256,
+    block: int | None = None,
     progress: bool = True,
 ) -> np.ndarray:
     """RReliefF weight of every column of ``x`` for the continuous target ``y``.
@@ -59,8 +61,9 @@ def rrelieff(
         Neighbours are always searched among all n genes.
     seed : int
         Seed of the reference sample.
-    block : int
-        Reference genes per distance block (memory: ``block * n`` floats).
+    block : int, optional
+        Reference genes per block; by default as many as keep the block's neighbour
+        differences (``block * k * p`` floats) near 16 million.
     progress : bool
 
     Returns
@@ -77,6 +80,7 @@ def rrelieff(
     y_span = float(yv.max() - yv.min())
     y_unit = (yv - yv.min()) / (y_span if y_span > 0 else 1.0)
     refs = subsample(n, n_instances, seed)
+    block = block or max(1, min(512, _BLOCK_VALUES // (k * p)))
     x_all = torch.from_numpy(xs)
 
     n_dc = 0.0
