@@ -9,10 +9,13 @@ on its own scale.
 Both models start from the same **bin screen**: for each of the 200 bins and each C, an SVR is
 fitted on a random subsample of the training genes (``screen_genes``; 2,000 of 10,000 in the
 ``paper`` profile) and scored by its validation Pearson correlation. An RBF SVR's fit time grows
-roughly with the square of the number of genes (about 40 s per bin for the four C values on
-10,000 genes, against 2 s on 2,000), so screening all 800 (bin, C) candidates on every gene
-would take hours; the subsample only ranks candidates, every model that predicts is refitted
-on all training genes.
+faster than the number of genes, and steeply with C (on a full-size simulated pair, one bin on
+10,000 genes takes about 2, 3, 7 and 90 s for C = 0.1, 1, 10, 100; all four take 2 s on 2,000
+genes), so screening all 800 (bin, C) candidates on every gene would take about five hours of
+CPU; the subsample only ranks candidates, and every model that predicts is refitted on all
+training genes. The screen computes each bin's RBF kernel once and shares it between the C
+values (``kernel="precomputed"``, the same models), and predictions are kernel rows times dual
+coefficients (:func:`predict_rbf`), several times faster than libsvm's gene-by-gene loop.
 
 * **Single-layer SVR** (``svr1``): the ``refit_bins`` bins with the best screen scores are
   refitted on all training genes for every C; the (bin, C) with the best validation PCC is the
@@ -20,7 +23,7 @@ on all training genes.
 * **Two-layer SVR** (``svr2``): each bin takes the smallest C whose screen score is within one
   standard error of its best (Breiman's one-standard-error rule: bins far from the TSS carry
   little signal, all C score alike there, and the most regularised SVR is also by far the
-  fastest to fit on all genes; C = 100 costs ten times C = 1). Its first-layer
+  fastest to fit on all genes; C = 100 costs thirty times C = 1). Its first-layer
   SVR is fitted on all training genes; its ``folds``-fold out-of-fold predictions on the training
   genes are the second layer's training inputs, so the second layer never learns from
   predictions on genes the first layer was trained on. The second layer is an RBF SVR over the
