@@ -40,7 +40,7 @@ from deepdiff.training.config import TrainConfig, training_config
 from deepdiff.training.device import resolve_device
 from deepdiff.training.loop import EpochCallback, FitResult, Prediction, fit, predict, seeded
 from deepdiff.training.losses import LossWeights
-from deepdiff.training.tasks import PairTask, SingleCellTask, Task
+from deepdiff.training.tasks import PairTask, SingleCellTask, Task, target_means
 
 ATTENTIVECHROME_DIFF = "attentivechrome_diff"
 #: How the AttentiveChrome-diff baseline picks its epochs (recorded in its metrics).
@@ -305,7 +305,10 @@ def train_variant(
     tic = time.perf_counter()
     train = subsample(data.train, plan.config.max_train_genes, plan.config.subsample_seed)
     valid = subsample(data.valid, plan.config.max_valid_genes, plan.config.subsample_seed)
-    task = PairTask(has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(plan.config))
+    offsets = target_means(train) if plan.config.output_offsets else {}
+    task = PairTask(
+        has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(plan.config), offsets=offsets
+    )
     model, result, ckpt = _train_one(
         lambda: build_model(variant, model_config),
         task,
@@ -358,7 +361,7 @@ def train_variant(
         out["diff"],
         dev,
         result.history,
-        _selected(result),
+        {**_selected(result), "output_offsets": offsets},
         timings,
         n_params=_n_params(model),
     )
@@ -416,8 +419,10 @@ def train_attentivechrome_diff(
     cells = {"a": data.pair.cell_a, "b": data.pair.cell_b}
     valid_pred, test_pred, history, selected, ckpts, rows, bin_rows, epochs = {}, {}, [], {}, [], [], [], []
     n_params = 0
+    means = target_means(train)
     for side, cell in cells.items():
-        task = SingleCellTask(side)
+        offset = means[f"aux_{side}"] if plan.config.output_offsets else 0.0
+        task = SingleCellTask(side, offset=offset)
         model, result, ckpt = _train_one(
             lambda: AttentiveChrome(model_config),
             task,
@@ -434,7 +439,7 @@ def train_attentivechrome_diff(
         ckpts.append(ckpt)
         history += [{"cell": cell, **r} for r in result.history]
         epochs += [r["seconds"] for r in result.history[result.resumed_from :]]
-        selected[cell] = _selected(result)
+        selected[cell] = {**_selected(result), "output_offset": offset}
         valid_pred[side] = predict(model, task, valid, device=dev, batch_size=bs).outputs["expr"]
         test_pred[side] = predict(model, task, data.test, device=dev, batch_size=bs, attention=True).outputs
         rows += [f"{cell}:{name}" for name in model.row_names]

@@ -26,12 +26,14 @@ def test_paper_profile_is_the_authors_setting() -> None:
         1.0,
     )
     assert paper.patience is None and paper.max_train_genes is None and paper.max_valid_genes is None
+    assert not paper.output_offsets
 
 
 def test_quick_profile_is_smaller() -> None:
     quick = PROFILES["quick"]
     assert quick.max_epochs < PROFILES["paper"].max_epochs
     assert quick.max_train_genes is not None and quick.max_valid_genes is not None
+    assert quick.output_offsets
 
 
 def test_training_config_and_overrides() -> None:
