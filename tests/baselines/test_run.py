@@ -154,3 +154,14 @@ def test_metrics_json_is_strict_json(tiny_pair: PairData, tmp_path: Path) -> Non
     result = run_baseline(tiny_pair, "hgb", results_dir=tmp_path, progress=False)
     text = (result.path / "metrics.json").read_text()
     json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+
+
+@pytest.mark.slow  # starts worker processes: about 10 s of start-up on a busy two-core machine
+def test_n_jobs_changes_speed_not_results(tiny_pair: PairData, tmp_path: Path) -> None:
+    """The two-layer SVR fits its bins in worker processes when n_jobs > 1."""
+    method = "svr2"
+    serial = run_baseline(tiny_pair, method, results_dir=tmp_path / "1", progress=False, n_jobs=1)
+    parallel = run_baseline(tiny_pair, method, results_dir=tmp_path / "2", progress=False, n_jobs=2)
+    assert parallel.metrics["key"] == serial.metrics["key"]
+    assert parallel.metrics["selected"] == serial.metrics["selected"]
+    np.testing.assert_allclose(parallel.predictions["lfc_pred"], serial.predictions["lfc_pred"], rtol=1e-9)
