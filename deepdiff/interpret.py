@@ -458,7 +458,7 @@ def recovery_scores(
 WEIGHTS_FILE = "model.pt"
 
 
-def trained_model(run: Any, data: Any, device: str = "cpu") -> tuple[Any, str]:
+def trained_model(run: Any, data: Any, device: str = "cpu", tolerance: float = 1e-3) -> tuple[Any, str]:
     """The trained DeepDiff model behind a result, for gradient attributions.
 
     The selected weights are loaded from ``model.pt`` in the result directory when the run saved
@@ -474,6 +474,8 @@ def trained_model(run: Any, data: Any, device: str = "cpu") -> tuple[Any, str]:
     data : PairData
         The data it was trained on (checked by checksum).
     device : str
+    tolerance : float
+        Largest difference (LFC units) from the stored test predictions accepted as the same model.
 
     Returns
     -------
@@ -484,7 +486,9 @@ def trained_model(run: Any, data: Any, device: str = "cpu") -> tuple[Any, str]:
     Raises
     ------
     DataError
-        When ``data`` is not the data of ``run``, or the run is not a DeepDiff variant.
+        When ``data`` is not the data of ``run``, the run is not a DeepDiff variant, or the model
+        obtained does not reproduce the stored predictions within ``tolerance`` (it is then not the
+        model whose attention was saved, and attributing it would compare different models).
     """
     import torch
 
@@ -504,7 +508,9 @@ def trained_model(run: Any, data: Any, device: str = "cpu") -> tuple[Any, str]:
     config = TrainConfig(**m["config"]["train"])
     model_config = ModelConfig(**m["config"].get("model", {}))
     spec = variant_spec(variant)
-    task = PairTask(has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(config))
+    # The runner records the output offsets it used (training-target means) with the selection.
+    offsets = (m.get("selected") or {}).get("output_offsets") or {}
+    task = PairTask(has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(config), offsets=offsets)
     dev = resolve_device(device)
     with seeded(seed, dev):
         model = build_model(variant, model_config)
@@ -523,4 +529,10 @@ def trained_model(run: Any, data: Any, device: str = "cpu") -> tuple[Any, str]:
     pred = predict(model, task, data.test, device=dev, batch_size=config.eval_batch_size).outputs["diff"]
     stored = run.predictions.set_index("gene").loc[np.asarray(data.test.genes).astype(str), "lfc_pred"]
     gap = float(np.max(np.abs(pred - stored.to_numpy()))) if len(pred) else 0.0
-    return model, f"model: {how}; largest difference from the stored test predictions: {gap:.2e} (LFC units)"
+    check = f"model: {how}; largest difference from the stored test predictions: {gap:.2e} (LFC units)"
+    if not gap <= tolerance:
+        raise DataError(
+            f"{check}, more than {tolerance:g}: this is not the model of {run.path}. Save its weights "
+            f"({WEIGHTS_FILE} in the result directory) or rerun it, then attribute again"
+        )
+    return model, check
