@@ -106,6 +106,7 @@ prov = plots.provenance(
 selection = interpret.select_regulated(lfc.to_numpy(), up=up, down=down, min_genes=min_genes)
 print("genes:", selection.rule)
 summary = interpret.group_mark_attention(mark_att, selection, n_boot=1000, seed=params.seed)
+print(f"Figure 5 (ours): mean mark-level attention per group of genes, {prov}")
 display(summary.pivot(index="mark", columns="group", values="mean").loc[list(mark_att.columns)])
 plots.plot_mark_attention(
     summary,
