@@ -69,7 +69,15 @@ def test_build_outputs_and_environments_are_not_sources() -> None:
 
 def test_toc_lists_every_page_and_the_five_notebooks_which_exist() -> None:
     docs = toc_documents(ROOT / "_toc.yml")
-    expected = ["intro", "quickstart", "method", *(f"notebooks/{n}" for n in NOTEBOOKS), "status", "api"]
+    expected = [
+        "intro",
+        "quickstart",
+        "method",
+        "baselines",
+        *(f"notebooks/{n}" for n in NOTEBOOKS),
+        "status",
+        "api",
+    ]
     assert docs[: len(expected)] == expected
     assert "bibliography" in docs
     missing = [d for d in docs if not any((BOOK / f"{d}{ext}").is_file() for ext in (".md", ".ipynb"))]
