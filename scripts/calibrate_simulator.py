@@ -8,6 +8,10 @@ summary statistics and parameters, never the data. Takes about 15-25 minutes on 
 Usage::
 
     .venv/bin/python scripts/calibrate_simulator.py [--data-dir ../shared/data] [--out PATH]
+        [--reuse-marks PATH]
+
+``--reuse-marks`` takes the (slow) mark models and gene effects from an existing calibration
+file and refits only the expression part (a minute or two).
 """
 
 from __future__ import annotations
@@ -29,9 +33,12 @@ from deepdiff.io import atomic_write_json
 from deepdiff.simulate.calibration import (
     DEFAULT,
     Calibration,
+    GeneEffects,
+    MarkModel,
     PairChange,
     calibration_path,
     pair_key,
+    read_calibration,
 )
 from deepdiff.simulate.fit_expression import expression_quantiles, fit_pair_change
 from deepdiff.simulate.fit_marks import (
@@ -101,24 +108,9 @@ def fit_expression_tables(expression: dict[str, np.ndarray]) -> tuple[dict, dict
     return quantiles, changes
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=calibration_path())
-    args = parser.parse_args(argv)
-    started = time.time()
-    sample_dir, expression_dir = args.data_dir / "remc-sample", args.data_dir / "remc-expression"
-    if not sample_dir.is_dir() or not expression_dir.is_dir():
-        print(
-            f"error: expected {sample_dir} and {expression_dir} (see ../shared/data/README.md)",
-            file=sys.stderr,
-        )
-        return 2
-
-    log(f"expression of {len(CELLS)} cells from {expression_dir}")
-    quantiles, changes = fit_expression_tables(read_all_expression(expression_dir))
-
-    names = {cell: name for cell, name in SAMPLE_CELLS.items()}  # E123 -> Cell1, E003 -> Cell2
+def fit_marks(sample_dir: Path) -> tuple[dict[str, MarkModel], GeneEffects, dict, dict]:
+    """Mark models of the two sample cells (and their mean), gene effects, real summaries, report."""
+    names = dict(SAMPLE_CELLS)  # E123 -> Cell1, E003 -> Cell2
     cells = list(names)
     data = {cell: read_sample_cell(sample_dir, names[cell]) for cell in cells}
     if (data[cells[0]][2] != data[cells[1]][2]).any():
@@ -160,6 +152,39 @@ def main(argv: list[str] | None = None) -> int:
     )
     fit_report["cross_cell"] = cross_report
 
+    return models, effects, real_marks, fit_report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=calibration_path())
+    parser.add_argument(
+        "--reuse-marks", type=Path, default=None, help="keep the mark models of this calibration"
+    )
+    args = parser.parse_args(argv)
+    started = time.time()
+    sample_dir, expression_dir = args.data_dir / "remc-sample", args.data_dir / "remc-expression"
+    if not sample_dir.is_dir() or not expression_dir.is_dir():
+        print(
+            f"error: expected {sample_dir} and {expression_dir} (see ../shared/data/README.md)",
+            file=sys.stderr,
+        )
+        return 2
+
+    log(f"expression of {len(CELLS)} cells from {expression_dir}")
+    quantiles, changes = fit_expression_tables(read_all_expression(expression_dir))
+
+    if args.reuse_marks is not None:
+        previous = read_calibration(args.reuse_marks)
+        models, effects, real_marks = dict(previous.marks), previous.gene_effects, dict(previous.real_marks)
+        fit_report = {k: v for k, v in previous.provenance.get("fit_report", {}).items()}
+        reused = {"marks_from": str(args.reuse_marks), "marks_created": previous.provenance.get("created")}
+        log(f"mark models and gene effects reused from {args.reuse_marks}")
+    else:
+        models, effects, real_marks, fit_report = fit_marks(sample_dir)
+        reused = {}
+
     inputs = sorted([*sample_dir.glob("*.csv"), *expression_dir.glob("*.csv")])
     calibration = Calibration(
         expression=quantiles,
@@ -173,8 +198,9 @@ def main(argv: list[str] | None = None) -> int:
             "runtime_s": round(time.time() - started, 1),
             "remc_commit": REMC_COMMIT,
             "inputs": {str(p.relative_to(args.data_dir)): git_blob_sha1(p) for p in inputs},
-            "sample_cells": names,
+            "sample_cells": dict(SAMPLE_CELLS),
             "fit_report": fit_report,
+            **reused,
         },
     )
     atomic_write_json(args.out, calibration.to_json())

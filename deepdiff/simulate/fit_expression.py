@@ -32,8 +32,8 @@ class _ChangeDraws:
 def _lfc(q_a: np.ndarray, q_b: np.ndarray, scale: float, tail: float, draws: _ChangeDraws) -> np.ndarray:
     sd = latent_sd(scale, tail)
     change = scale * np.exp(tail * draws.log_scale) * draws.gauss
-    expr_a = expression_counts((draws.level - change / 2) / sd, q_a)
-    expr_b = expression_counts((draws.level + change / 2) / sd, q_b)
+    expr_a = expression_counts((draws.level - change / 2) / sd, q_a, scale, tail)
+    expr_b = expression_counts((draws.level + change / 2) / sd, q_b, scale, tail)
     return log_expression(expr_b) - log_expression(expr_a)
 
 

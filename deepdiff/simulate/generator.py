@@ -8,17 +8,19 @@ and the settings ``f`` (explained_fraction), ``c`` (change_signal_fraction) and 
     w          = scale * exp(tail * h)                           h ~ N(0, 1): heavy-tailed changes
     change     = w * (sqrt(c) * g1 + sqrt(1 - c) * g2)           g1: seen by the marks, g2: noise
     latent_X   = (level -/+ change / 2) / sd                     X = A (minus) or B (plus)
-    expression = round(2 ** Q_X(Phi(latent_X)) - 1)             Q_X: real quantiles of log2(expr + 1)
+    expression = round(2 ** Q_X(F(latent_X)) - 1)               Q_X: real quantiles of log2(expr + 1)
 
     mark change  = w * sqrt(c) * g1        for explained genes (a share f)
-                 = w' * sqrt(c) * g1'      for the others: an independent draw of the same size
+                 = 0                       for the others: their marks do not change at all
     activity_X   = (sqrt(l) * b1 -/+ mark change / 2) / sd'   drives cell X's marks
                                                             (:mod:`deepdiff.simulate.marks`)
 
-``sd`` and ``sd'`` make the latent values unit-variance. So each cell's expression has the real
+``sd`` and ``sd'`` make the latent values unit-variance and ``F`` is the latent values' exact CDF
+(:func:`~deepdiff.simulate.mechanism.latent_cdf`). So each cell's expression has the real
 distribution of that cell, the LFC has the pair's real spread, and the marks follow activity:
 the LFC is predictable from the marks up to the expression noise ``g2``, the unexplained genes
-and the count noise.
+(whose expression changes without any change of their marks, as under post-transcriptional
+regulation: their marks show the gene's mean level in both cells) and the count noise.
 """
 
 from __future__ import annotations
@@ -110,14 +112,12 @@ class Latents:
 def draw_latents(rng: np.random.Generator, n: int, change: PairChange, config: SimulationConfig) -> Latents:
     """The latent model of the module docstring for ``n`` genes."""
     ell, c = config.level_signal_fraction, config.change_signal_fraction
-    b1, b2, h, g1, g2, h_decoy, g_decoy = (rng.standard_normal(n) for _ in range(7))
+    b1, b2, h, g1, g2 = (rng.standard_normal(n) for _ in range(5))
     explained = rng.random(n) < config.explained_fraction
     width = change.scale * np.exp(change.tail * h)
     seen = width * np.sqrt(c) * g1
     total = seen + width * np.sqrt(1.0 - c) * g2
-    mark_change = np.where(
-        explained, seen, change.scale * np.exp(change.tail * h_decoy) * np.sqrt(c) * g_decoy
-    )
+    mark_change = np.where(explained, seen, 0.0)
     level_seen = np.sqrt(ell) * b1
     level = level_seen + np.sqrt(1.0 - ell) * b2
     sd = latent_sd(change.scale, change.tail)
@@ -253,12 +253,13 @@ def simulate_pair(
     latent_stream, mark_root = _seed_sequence(seed, pair).spawn(2)
     latents = draw_latents(np.random.default_rng(latent_stream), n, change, config)
 
-    log_a = log_expression_from_latent(latents.latent_a, quant_a)
-    log_b = log_expression_from_latent(latents.latent_b, quant_b)
+    shape = (change.scale, change.tail)
+    log_a = log_expression_from_latent(latents.latent_a, quant_a, *shape)
+    log_b = log_expression_from_latent(latents.latent_b, quant_b, *shape)
     expr_a, expr_b = counts_from_log_expression(log_a), counts_from_log_expression(log_b)
     lfc = np.log2(expr_b + 1.0) - np.log2(expr_a + 1.0)
-    oracle_lfc = log_expression_from_latent(latents.oracle_b, quant_b) - log_expression_from_latent(
-        latents.oracle_a, quant_a
+    oracle_lfc = log_expression_from_latent(latents.oracle_b, quant_b, *shape) - log_expression_from_latent(
+        latents.oracle_a, quant_a, *shape
     )
 
     x_a = np.empty((n, N_MARKS, N_BINS), dtype=np.uint16)

@@ -115,11 +115,16 @@ def test_marks_follow_expression_as_in_the_sample(
 )
 def test_expression_distribution_per_cell(expression_dir: Path, simulated_sample_pair: PairData) -> None:
     for side, cell in (("a", "E123"), ("b", "E003")):
-        real = log_expression(remc_format.read_expression(expression_dir / f"{cell}.expr.csv").values)
-        sim = log_expression(_stack(simulated_sample_pair, f"expr_{side}"))
-        levels = np.linspace(0.05, 0.95, 19)
-        gap = np.abs(np.quantile(sim, levels) - np.quantile(real, levels))
-        assert gap.max() < 0.6, f"{cell}: quantiles of log2(expr + 1) differ by up to {gap.max():.2f}"
+        real_counts = remc_format.read_expression(expression_dir / f"{cell}.expr.csv").values
+        sim_counts = _stack(simulated_sample_pair, f"expr_{side}")
+        # Below the 20 % quantile counts are 0, 1, 2, ...: quantiles jump by up to 0.6 there, so
+        # that end is checked through the share of zeros (3,000 genes: sd about 0.006).
+        assert abs(np.mean(sim_counts == 0) - np.mean(real_counts == 0)) < 0.03, cell
+        levels = np.linspace(0.2, 0.95, 16)
+        gap = np.abs(
+            np.quantile(log_expression(sim_counts), levels) - np.quantile(log_expression(real_counts), levels)
+        )
+        assert gap.max() < 0.35, f"{cell}: quantiles of log2(expr + 1) differ by up to {gap.max():.2f}"
 
 
 @pytest.mark.parametrize("pair", PAPER_PAIRS)
@@ -130,8 +135,11 @@ def test_lfc_spread_of_each_paper_pair(expression_dir: Path, pair: str) -> None:
     )
     cal = default_calibration()
     latents = draw_latents(np.random.default_rng(5), 18460, cal.change(pair), SimulationConfig())
+    change = cal.change(pair)
     expr_a, expr_b = (
-        counts_from_log_expression(log_expression_from_latent(lat, cal.expression_quantiles(c)[0]))
+        counts_from_log_expression(
+            log_expression_from_latent(lat, cal.expression_quantiles(c)[0], change.scale, change.tail)
+        )
         for lat, c in ((latents.latent_a, a), (latents.latent_b, b))
     )
     sim = lfc_summary(expr_a, expr_b)
