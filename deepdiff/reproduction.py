@@ -16,9 +16,11 @@ and every pair the paper used.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,8 @@ STATUSES: tuple[str, ...] = ("reproduced", "partly", "not", "not yet run")
 #: Table 1 counts as reproduced when our value is within this many percentage points of the paper's
 #: (or the paper's value lies inside our confidence interval).
 TABLE1_TOLERANCE_PP = 10.0
+#: Two runs used the same data when their true LFCs agree this closely on their common genes.
+SAME_DATA_ATOL = 1e-3
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,6 +183,9 @@ class PairBootstrap:
         Test genes shared by all methods.
     n_seeds : dict
         Seeds per method.
+    excluded : tuple of str
+        Result directories of this pair left out because their data differ from the others'
+        (see :func:`bootstrap_context`).
     """
 
     pair: str
@@ -186,6 +193,8 @@ class PairBootstrap:
     pcc: np.ndarray
     n_genes: int
     n_seeds: dict[str, int] = field(default_factory=dict)
+
+    excluded: tuple[str, ...] = ()
 
     def get(self, method: str) -> np.ndarray:
         """Observed and replicate PCCs of ``method`` (shape ``(n_boot + 1,)``)."""
@@ -270,7 +279,7 @@ def bootstrap_pair(
         per_seed = []
         for t in tables[method]:
             y_m = t.loc[common, "lfc_true"].to_numpy(np.float64)
-            if not np.allclose(y_m, y, atol=1e-4):
+            if not np.allclose(y_m, y, atol=SAME_DATA_ATOL):
                 raise DataError(
                     f"pair {pair}: {method} has different true LFCs than the other methods on the same genes; "
                     "its run used different data (compare runs of one data source only)"
@@ -291,6 +300,26 @@ def _load_predictions(paths: Sequence[str]) -> list[pd.DataFrame]:
     return [load_result(p).predictions for p in paths]
 
 
+def same_data_groups(tables: Sequence[pd.DataFrame]) -> list[list[int]]:
+    """Indices of prediction tables grouped by the data they were computed on, largest group first.
+
+    Runs of one pair, one source and one label normally share their data; a run made before the
+    data changed (e.g. an earlier simulator) does not, and is recognised by its true LFCs.
+    """
+    groups: list[list[int]] = []
+    truths = [t.set_index(t["gene"].astype(str))["lfc_true"] for t in tables]
+    for i, truth in enumerate(truths):
+        for group in groups:
+            ref = truths[group[0]]
+            common = truth.index.intersection(ref.index)
+            if len(common) >= 3 and np.allclose(truth.loc[common], ref.loc[common], atol=SAME_DATA_ATOL):
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return sorted(groups, key=len, reverse=True)
+
+
 def bootstrap_context(
     results: pd.DataFrame,
     context: Context,
@@ -298,15 +327,33 @@ def bootstrap_context(
     seed: int = 0,
     loader: Callable[[Sequence[str]], list[pd.DataFrame]] = _load_predictions,
 ) -> dict[str, PairBootstrap]:
-    """:func:`bootstrap_pair` for every pair of ``context`` (all methods and seeds found)."""
+    """:func:`bootstrap_pair` for every pair of ``context`` (all methods and seeds found).
+
+    Within a pair, only the runs on the same data are compared: when some runs' true LFCs differ
+    (stale runs from an earlier version of the data under the same label), the largest group of
+    agreeing runs is kept and the others are listed in :attr:`PairBootstrap.excluded`, with a
+    warning.
+    """
     rows = in_context(results, context)
     out: dict[str, PairBootstrap] = {}
     for pair, group in rows.groupby("pair", sort=True):
-        preds = {
-            str(method): loader(list(g.sort_values("seed")["path"]))
-            for method, g in group.groupby("method", sort=True)
-        }
-        out[str(pair)] = bootstrap_pair(str(pair), preds, n_boot=n_boot, seed=seed)
+        group = group.sort_values(["method", "seed"])
+        paths = list(group["path"])
+        tables = loader(paths)
+        keep = set(same_data_groups(tables)[0])
+        excluded = tuple(p for i, p in enumerate(paths) if i not in keep)
+        if excluded:
+            warnings.warn(
+                f"pair {pair} ({context}): {len(excluded)} run(s) left out because their data differ from the "
+                f"other {len(keep)} runs' (stale results of an earlier data version): {', '.join(excluded)}",
+                stacklevel=2,
+            )
+        preds: dict[str, list[pd.DataFrame]] = {}
+        for i, method in enumerate(group["method"]):
+            if i in keep:
+                preds.setdefault(str(method), []).append(tables[i])
+        boot = bootstrap_pair(str(pair), preds, n_boot=n_boot, seed=seed)
+        out[str(pair)] = dataclasses.replace(boot, excluded=excluded)
     return out
 
 
@@ -936,6 +983,7 @@ def status_table(
     else:
         ev = _evidence(fig_ctx, boots[fig_ctx], methods)
         n_cells = sum(len(set(b.methods) & set(methods)) for b in boots[fig_ctx].values())
+        stale = sum(len(b.excluded) for b in boots[fig_ctx].values())
         complete = n_cells == len(PAPER_PAIRS) * len(methods)
         status = _status(True, ev, PAPER_PAIRS)
         if status == "reproduced" and not complete:
@@ -948,7 +996,14 @@ def status_table(
                 "status": status,
                 "data": ev.data_text,
                 "budget": ev.budget_text,
-                "note": _SIMULATED_NOTE if not fig_ctx.is_real else _reduced_note(ev, PAPER_PAIRS),
+                "note": "; ".join(
+                    x
+                    for x in (
+                        _SIMULATED_NOTE if not fig_ctx.is_real else _reduced_note(ev, PAPER_PAIRS),
+                        f"{stale} stale run(s) on an earlier version of the data left out" if stale else "",
+                    )
+                    if x
+                ),
             }
         )
 

@@ -304,3 +304,23 @@ def test_simulated_pairs_of_one_dataset_form_one_context(tmp_path: Path) -> None
     assert reproduction.data_family("remc", "real full REMC", "E003-E004") == "real full REMC"
     cov = reproduction.coverage_table(results)
     assert set(cov.index.get_level_values("data")) == {"simulated (seed 0, 400 genes)"}
+
+
+def test_stale_runs_on_other_data_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    root, stale = tmp_path / "results", tmp_path / "stale"
+    write_runs(root, pairs=PAPER_PAIRS[:1], seed=0)
+    write_runs(stale, pairs=PAPER_PAIRS[:1], seed=1, strengths={"raw_c": 0.6})
+    # One run of the same label, pair and method but different data (another draw of the truth).
+    (src,) = list(stale.glob(f"{PAPER_PAIRS[0]}/raw_c/*"))
+    src.rename(root / PAPER_PAIRS[0] / "raw_c" / "seed0-stale0000000")
+    results = collect_results(root)
+    ctx = _context(results)
+    with pytest.warns(UserWarning, match="stale"):
+        boots = reproduction.bootstrap_context(results, ctx, n_boot=20)
+    (boot,) = boots.values()
+    assert len(boot.excluded) == 1 and "stale" in boot.excluded[0]
+    assert boot.n_seeds["raw_c"] == 1
+    groups = reproduction.same_data_groups(
+        [pd.read_csv(p / "predictions.csv") for p in map(Path, results["path"])]
+    )
+    assert [len(g) for g in groups] == [11, 1]

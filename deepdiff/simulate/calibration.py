@@ -8,8 +8,10 @@ no copy of the data, only
 * per unordered pair of the nine cells, the latent change model fitted to that pair's real
   log fold changes, with the real LFC spread it reproduces;
 * per cell with real marks (E123 = sample Cell1, E003 = sample Cell2), the mark model: per-mark
-  log mean profile over the 200 bins, coupling amplitude, gene-effect and positional-field
-  variability, and the real per-mark count summaries the tests compare with;
+  log background profile over the 200 bins, the planted signal's amplitude and response to
+  activity, gene-level, positional and read-sharing noise, sparse bumps; and the real per-mark
+  count summaries with the fit's report (real against simulated statistics);
+* correlations of the noise between marks and between the two cells (from the real pair);
 * a ``default`` entry for each: cells without real data use the mean of the known ones, pairs
   with an unknown cell use the median change model of the ten paper pairs.
 """

@@ -27,12 +27,12 @@ class SimulationTruth:
         Marks that carry activity and the direction they follow it (+1 up with activity,
         -1 down); H3K9me3 is absent by design.
     informative_bins : dict
-        Mark -> list of 1-based inclusive bin ranges where the planted kernel is at least 10 %
-        of its peak (bins 1..200; the TSS lies between bins 100 and 101).
+        Mark -> list of 1-based inclusive bin ranges where the planted kernel is at least half
+        its peak (bins 1..200; the TSS lies between bins 100 and 101); empty for H3K9me3.
     bin_weights : ndarray, shape (5, 200)
-        Signed change of a bin's log mean count per standard deviation of activity (mean of the
-        two cells' calibrated couplings, times ``config.mark_coupling``); zero where nothing is
-        planted.
+        Signed change of a bin's log mean count per standard deviation of activity, averaged
+        over activities and over the two cells' calibrated models (scaled by
+        ``config.mark_coupling``); zero where nothing is planted.
     bin_information : ndarray, shape (5, 200)
         Fisher information about activity, per mark spread over its bins (accounts for count
         level and noise; see :func:`deepdiff.simulate.mechanism.planted_response`).
