@@ -124,20 +124,7 @@ EXPECTED: dict[str, dict[str, object]] = {
 }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                reason="not yet run to completion in a fresh clone (see the issue note)", strict=False
-            ),
-        )
-        if n == "05_results"
-        else n
-        for n in ORDER
-    ],
-)
+@pytest.mark.parametrize("name", ORDER)
 def test_notebook_runs_on_its_defaults(
     name: str, tmp_path: Path, e2e_env: dict[str, str], record_property: pytest.RecordProperty
 ) -> None:

@@ -33,11 +33,6 @@ def _jupyter_book() -> str:
     return str(exe)
 
 
-@pytest.mark.xfail(
-    reason="the full -W build with the reader's checks has not yet passed in a fresh clone (see the "
-    "issue note); kept running so its result stays visible",
-    strict=False,
-)
 def test_book_builds_without_warnings_and_reads_well(
     tmp_path: Path, e2e_env: dict[str, str], record_property: pytest.RecordProperty
 ) -> None:
