@@ -48,5 +48,9 @@ lint: setup
 	$(VENV)/bin/ruff check deepdiff tests benchmarks notebooks
 	$(VENV)/bin/ruff format --check deepdiff tests benchmarks notebooks
 
+pdf: setup chromium
+	$(VENV)/bin/python scripts/book_pdf.py
+	@echo "The PDF is at $(CURDIR)/book/_build/pdf/deepdiff-book.pdf"
+
 clean:
 	rm -rf book/_build .pytest_cache .ruff_cache

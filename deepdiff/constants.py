@@ -46,7 +46,7 @@ PAPER_PAIRS: Final[tuple[str, ...]] = (
     "E037-E038",
 )
 
-#: A gene is "differentially expressed" (Siamese label S = 1) when |LFC| >= this.
+#: A gene is "differentially expressed" (Siamese label S = 1) when ``abs(LFC) >= DE_THRESHOLD``.
 DE_THRESHOLD: Final[float] = 2.0
 
 #: The authors' repository and the commit whose data we use.

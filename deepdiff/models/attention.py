@@ -41,7 +41,7 @@ class _Attend(torch.autograd.Function):
 
 
 class ContextAttention(nn.Module):
-    """Attention over a sequence: ``softmax_t(s_t . u)`` weights, weighted sum of the states.
+    """Attention over a sequence: weights ``softmax_t(dot(s_t, u))``, then the weighted sum of the states.
 
     One context vector ``u`` per sequence set (row), stacked so all rows run in one operation.
 

@@ -43,6 +43,8 @@ FORMAT_VERSION = 1
 class MarkModel:
     """How one cell's marks are generated (arrays in :data:`deepdiff.constants.MARKS` order).
 
+    See :mod:`deepdiff.simulate.marks` for the model these parameters belong to.
+
     Attributes
     ----------
     source : str
@@ -67,8 +69,6 @@ class MarkModel:
         Mean number of sparse extra peaks per gene and the log of their median height (counts).
     overlap : ndarray, shape (5,)
         Share of reads counted in two neighbouring bins.
-
-    See :mod:`deepdiff.simulate.marks` for the model these parameters belong to.
     """
 
     source: str
