@@ -8,10 +8,14 @@ summary statistics and parameters, never the data. Takes about 15-25 minutes on 
 Usage::
 
     .venv/bin/python scripts/calibrate_simulator.py [--data-dir ../shared/data] [--out PATH]
-        [--reuse-marks PATH]
+        [--reuse-marks PATH [--refit-marks CELL:MARK ...]]
 
 ``--reuse-marks`` takes the (slow) mark models and gene effects from an existing calibration
-file and refits only the expression part (a minute or two).
+file and refits only the expression part (a minute or two). With ``--refit-marks`` (e.g.
+``E123:H3K36me3 E003:H3K36me3``) the listed one-mark models are fitted again and so are the
+correlations between the two cells of each listed mark; everything else, the loading shared
+between marks included, is kept from that file (a few minutes per mark). After a change to a
+mark's planted kernel, refit that mark in both sample cells.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from deepdiff.errors import DataError
 from deepdiff.io import atomic_write_json
 from deepdiff.simulate.calibration import (
     DEFAULT,
+    MARK_PARAMETERS,
     Calibration,
     GeneEffects,
     MarkModel,
@@ -43,6 +48,7 @@ from deepdiff.simulate.calibration import (
 from deepdiff.simulate.fit_expression import expression_quantiles, fit_pair_change
 from deepdiff.simulate.fit_marks import (
     STATISTICS,
+    fit_cross_cell,
     fit_gene_effects,
     fit_one_mark,
     mean_mark_model,
@@ -155,6 +161,80 @@ def fit_marks(sample_dir: Path) -> tuple[dict[str, MarkModel], GeneEffects, dict
     return models, effects, real_marks, fit_report
 
 
+def refit_marks(
+    sample_dir: Path, previous: Calibration, targets: list[tuple[str, int]]
+) -> tuple[dict[str, MarkModel], GeneEffects, dict]:
+    """Refit the one-mark models ``targets`` (cell, mark index) of ``previous`` and the cross-cell
+    correlations of their marks; returns the mark models, gene effects and fit report."""
+    names = dict(SAMPLE_CELLS)
+    cells = list(names)
+    data = {cell: read_sample_cell(sample_dir, names[cell]) for cell in cells}
+    z = {cell: normal_scores(log_expression(data[cell][1])) for cell in cells}
+    rows = {cell: [previous.marks[cell].mark(m) for m in range(N_MARKS)] for cell in cells}
+    fit_report = {k: dict(v) for k, v in previous.provenance.get("fit_report", {}).items()}
+    for cell, m in targets:
+        source = previous.marks[cell].source
+        fit = fit_one_mark(data[cell][0][:, m], z[cell], m, source)
+        rows[cell][m] = fit.model
+        gap = (fit.simulated - fit.target.values) / fit.target.se
+        log(f"marks {cell} {MARKS[m]} refitted: worst |sim - real| = {np.abs(gap).max():.1f} bootstrap SE")
+        fit_report.setdefault(cell, {})[MARKS[m]] = {
+            "statistics": list(STATISTICS[: len(fit.target.values)]),
+            "real": np.round(fit.target.values, 5).tolist(),
+            "bootstrap_se": np.round(fit.target.se, 5).tolist(),
+            "simulated": np.round(fit.simulated, 5).tolist(),
+        }
+    models = {
+        cell: MarkModel(
+            source=previous.marks[cell].source,
+            log_baseline=np.concatenate([r.log_baseline for r in rows[cell]]),
+            **{k: np.concatenate([getattr(r, k) for r in rows[cell]]) for k in MARK_PARAMETERS},
+        )
+        for cell in cells
+    }
+    models[DEFAULT] = mean_mark_model([models[c] for c in cells], f"default (mean of {' and '.join(cells)})")
+    effects = previous.gene_effects
+    corr = {
+        "cross_cell_corr": effects.cross_cell_corr.copy(),
+        "kernel_cross_cell_corr": effects.kernel_cross_cell_corr.copy(),
+        "field_cross_cell_corr": effects.field_cross_cell_corr.copy(),
+    }
+    for m in sorted({m for _, m in targets}):
+        rho, real, sim = fit_cross_cell(
+            data[cells[0]][0][:, m],
+            data[cells[1]][0][:, m],
+            z[cells[0]],
+            z[cells[1]],
+            (models[cells[0]], models[cells[1]]),
+            m,
+        )
+        log(
+            f"cross-cell {MARKS[m]}: fitted {np.round(rho, 3)}, real {np.round(real, 3)}, sim {np.round(sim, 3)}"
+        )
+        for key, value in zip(corr, rho, strict=True):
+            corr[key][m] = value
+        fit_report.setdefault("cross_cell", {})[MARKS[m]] = {
+            "fitted": rho.tolist(),
+            "real": real.tolist(),
+            "simulated": sim.tolist(),
+        }
+    return models, GeneEffects(mark_loading=effects.mark_loading, **corr), fit_report
+
+
+def parse_targets(values: list[str]) -> list[tuple[str, int]]:
+    """``CELL:MARK`` strings -> (cell, mark index), checked against the sample cells and marks."""
+    out = []
+    for value in values:
+        cell, _, mark = value.partition(":")
+        if cell not in dict(SAMPLE_CELLS) or mark not in MARKS:
+            raise SystemExit(
+                f"error: --refit-marks {value}: expected CELL:MARK with CELL in "
+                f"{sorted(dict(SAMPLE_CELLS))} and MARK in {list(MARKS)}"
+            )
+        out.append((cell, MARKS.index(mark)))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
@@ -162,7 +242,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse-marks", type=Path, default=None, help="keep the mark models of this calibration"
     )
+    parser.add_argument(
+        "--refit-marks",
+        nargs="+",
+        default=None,
+        metavar="CELL:MARK",
+        help="with --reuse-marks: refit these one-mark models and their marks' cross-cell correlations",
+    )
     args = parser.parse_args(argv)
+    if args.refit_marks and args.reuse_marks is None:
+        parser.error("--refit-marks needs --reuse-marks")
+    targets = parse_targets(args.refit_marks) if args.refit_marks else []
     started = time.time()
     sample_dir, expression_dir = args.data_dir / "remc-sample", args.data_dir / "remc-expression"
     if not sample_dir.is_dir() or not expression_dir.is_dir():
@@ -180,7 +270,18 @@ def main(argv: list[str] | None = None) -> int:
         models, effects, real_marks = dict(previous.marks), previous.gene_effects, dict(previous.real_marks)
         fit_report = {k: v for k, v in previous.provenance.get("fit_report", {}).items()}
         reused = {"marks_from": str(args.reuse_marks), "marks_created": previous.provenance.get("created")}
+        # Keep the history: which earlier files the reused models themselves came from.
+        earlier = {
+            k: previous.provenance[k]
+            for k in ("marks_from", "marks_created", "refitted")
+            if k in previous.provenance
+        }
+        if earlier:
+            reused["reused_provenance"] = earlier
         log(f"mark models and gene effects reused from {args.reuse_marks}")
+        if targets:
+            models, effects, fit_report = refit_marks(sample_dir, previous, targets)
+            reused["refitted"] = [f"{cell}:{MARKS[m]}" for cell, m in targets]
     else:
         models, effects, real_marks, fit_report = fit_marks(sample_dir)
         reused = {}
@@ -194,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         real_marks=real_marks,
         provenance={
             "written_by": "scripts/calibrate_simulator.py",
+            "arguments": list(sys.argv[1:] if argv is None else argv),
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "runtime_s": round(time.time() - started, 1),
             "remc_commit": REMC_COMMIT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from deepdiff.constants import MARKS, N_BINS
-from deepdiff.simulate.calibration import MARK_PARAMETERS, MarkModel
+from deepdiff.simulate.calibration import MARK_PARAMETERS, MarkModel, default_calibration
 from deepdiff.simulate.mechanism import (
     MARK_SIGNS,
     TSS_CENTER,
@@ -37,7 +37,7 @@ def test_kernels_sit_where_the_design_says() -> None:
     assert 80 <= left <= 90 and 109 <= right <= 119  # enhancer bumps either side
     ranges = informative_bin_ranges(planted_kernels())
     assert ranges["H3K9me3"] == []
-    assert ranges["H3K4me3"] == [(89, 112)]  # +/- 1.2 kb around the TSS
+    assert ranges["H3K4me3"] == [(93, 108)]  # +/- 0.8 kb around the TSS
     assert len(ranges["H3K4me1"]) == 2
 
 
@@ -63,7 +63,8 @@ def _model() -> MarkModel:
     n = len(MARKS)
     values = {
         "sign": np.array([1.0, 1.0, 0.0, -1.0, 1.0]),
-        "amplitude": np.array([5.0, 30.0, 0.0, 5.0, 3.0]),
+        # H3K4me3: 45 reads at the peak of its narrow kernel, about 940 over the window.
+        "amplitude": np.array([5.0, 45.0, 0.0, 5.0, 3.0]),
         "steepness": np.full(n, 2.0),
         "threshold": np.zeros(n),
         "slope": np.full(n, 0.2),
@@ -88,3 +89,10 @@ def test_bin_weights_carry_the_sign_and_vanish_without_coupling() -> None:
     assert mark_info[MARKS.index("H3K4me3")] == mark_info.max()  # the strongest, cleanest signal
     weights0, info0, mark_info0 = planted_response(_model(), coupling_scale=0.0)
     assert not weights0.any() and not info0.any() and not mark_info0.any()
+
+
+def test_h3k4me3_is_the_most_informative_mark_of_each_calibrated_cell() -> None:
+    calibration = default_calibration()
+    for cell, model in calibration.marks.items():
+        mark_info = planted_response(model)[2]
+        assert np.argmax(mark_info) == MARKS.index("H3K4me3"), (cell, mark_info)

@@ -52,10 +52,6 @@ def _bootstrap_se(counts: np.ndarray, n_boot: int = 100) -> dict[str, np.ndarray
     return {k: np.std([d[k] for d in draws], axis=0) for k in ("mean", "zero_fraction", "q0.99")}
 
 
-@pytest.mark.xfail(
-    reason="calibration not yet within tolerance for every cell and mark (see issue note); kept visible as an expected failure until the simulator is re-fitted",
-    strict=False,
-)
 @pytest.mark.parametrize("side", ["a", "b"])
 def test_mark_count_distributions(sample_dir: Path, simulated_sample_pair: PairData, side: str) -> None:
     cell = simulated_sample_pair.pair.cell_a if side == "a" else simulated_sample_pair.pair.cell_b
@@ -72,10 +68,6 @@ def test_mark_count_distributions(sample_dir: Path, simulated_sample_pair: PairD
         assert not bad, f"{cell} {stat}: simulated vs real {bad}"
 
 
-@pytest.mark.xfail(
-    reason="calibration not yet within tolerance for every cell and mark (see issue note); kept visible as an expected failure until the simulator is re-fitted",
-    strict=False,
-)
 @pytest.mark.parametrize("side", ["a", "b"])
 def test_positional_profiles(sample_dir: Path, simulated_sample_pair: PairData, side: str) -> None:
     cell = simulated_sample_pair.pair.cell_a if side == "a" else simulated_sample_pair.pair.cell_b
@@ -90,10 +82,6 @@ def test_positional_profiles(sample_dir: Path, simulated_sample_pair: PairData, 
     assert 90 <= np.argmax(sim[k4me3]) <= 110  # the promoter peak sits on the TSS
 
 
-@pytest.mark.xfail(
-    reason="calibration not yet within tolerance for every cell and mark (see issue note); kept visible as an expected failure until the simulator is re-fitted",
-    strict=False,
-)
 @pytest.mark.parametrize("side", ["a", "b"])
 def test_marks_follow_expression_as_in_the_sample(
     sample_dir: Path, simulated_sample_pair: PairData, side: str
@@ -109,10 +97,6 @@ def test_marks_follow_expression_as_in_the_sample(
     assert abs(sim - real) < 0.12, (sim, real)
 
 
-@pytest.mark.xfail(
-    reason="calibration not yet within tolerance for every cell and mark (see issue note); kept visible as an expected failure until the simulator is re-fitted",
-    strict=False,
-)
 def test_expression_distribution_per_cell(expression_dir: Path, simulated_sample_pair: PairData) -> None:
     for side, cell in (("a", "E123"), ("b", "E003")):
         real_counts = remc_format.read_expression(expression_dir / f"{cell}.expr.csv").values
