@@ -9,7 +9,7 @@ from typing import Any
 from deepdiff.errors import ConfigError
 
 #: Bump whenever the same (config, seed, n_genes, pair) would produce different data.
-SIMULATOR_VERSION = "1"
+SIMULATOR_VERSION = "2"
 
 
 @dataclass(frozen=True)

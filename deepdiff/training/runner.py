@@ -37,7 +37,7 @@ from deepdiff.results import (
     write_result,
 )
 from deepdiff.training.config import TrainConfig, training_config
-from deepdiff.training.device import resolve_device
+from deepdiff.training.device import cpu_threads, resolve_device
 from deepdiff.training.loop import EpochCallback, FitResult, Prediction, fit, predict, seeded
 from deepdiff.training.losses import LossWeights
 from deepdiff.training.tasks import PairTask, SingleCellTask, Task, target_means
@@ -243,6 +243,7 @@ def train_variant(
     force: bool = False,
     model_config: Any = None,
     on_epoch_end: EpochCallback | None = None,
+    threads: int | None = None,
 ) -> RunResult:
     """Train a DeepDiff variant on a pair and write (or reuse) its result directory.
 
@@ -273,6 +274,10 @@ def train_variant(
         Model sizes (default: the authors').
     on_epoch_end : callable, optional
         Called with each epoch's history record.
+    threads : int, optional
+        Torch CPU threads while training and predicting (default: one on the CPU, see
+        :data:`deepdiff.training.device.DEFAULT_CPU_THREADS`); restored afterwards. Not part of
+        the cache key.
 
     Returns
     -------
@@ -302,70 +307,71 @@ def train_variant(
     if cached is not None:
         return cached
     dev = resolve_device(device)
-    tic = time.perf_counter()
-    train = subsample(data.train, plan.config.max_train_genes, plan.config.subsample_seed)
-    valid = subsample(data.valid, plan.config.max_valid_genes, plan.config.subsample_seed)
-    offsets = target_means(train) if plan.config.output_offsets else {}
-    task = PairTask(
-        has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(plan.config), offsets=offsets
-    )
-    model, result, ckpt = _train_one(
-        lambda: build_model(variant, model_config),
-        task,
-        train,
-        valid,
-        plan,
-        dev,
-        tag="",
-        resume=resume,
-        progress=progress,
-        desc=f"{variant} {data.pair}",
-        on_epoch_end=on_epoch_end,
-    )
-    fit_s = time.perf_counter() - tic
-    bs = plan.config.eval_batch_size
-    val: Prediction = predict(model, task, valid, device=dev, batch_size=bs)
-    test: Prediction = predict(model, task, data.test, device=dev, batch_size=bs, attention=True)
-    out = test.outputs
-    predictions = pd.DataFrame(
-        {"gene": data.test.genes, "lfc_true": test.targets["lfc"], "lfc_pred": out["diff"]}
-    )
-    if "aux_a" in out:
-        predictions = predictions.assign(
-            log_expr_a_true=test.targets["log_expr_a"],
-            log_expr_a_pred=out["aux_a"],
-            log_expr_b_true=test.targets["log_expr_b"],
-            log_expr_b_pred=out["aux_b"],
+    with cpu_threads(dev, threads):
+        tic = time.perf_counter()
+        train = subsample(data.train, plan.config.max_train_genes, plan.config.subsample_seed)
+        valid = subsample(data.valid, plan.config.max_valid_genes, plan.config.subsample_seed)
+        offsets = target_means(train) if plan.config.output_offsets else {}
+        task = PairTask(
+            has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(plan.config), offsets=offsets
         )
-    attention = {
-        "genes": data.test.genes,
-        "row_attention": out["row_attention"],
-        "bin_attention": out["bin_attention"],
-        "row_names": np.asarray(model.row_names),
-        "bin_row_names": np.asarray(model.bin_row_names),
-    }
-    total_s = time.perf_counter() - tic
-    epochs = [r["seconds"] for r in result.history[result.resumed_from :]]
-    timings = {
-        "fit_s": fit_s,
-        "predict_s": total_s - fit_s,
-        "total_s": total_s,
-        "mean_epoch_s": float(np.mean(epochs)) if epochs else 0.0,
-    }
-    metrics = _metrics(
-        plan,
-        data,
-        train,
-        valid,
-        val.outputs["diff"],
-        out["diff"],
-        dev,
-        result.history,
-        {**_selected(result), "output_offsets": offsets},
-        timings,
-        n_params=_n_params(model),
-    )
-    return _finish(plan, metrics, predictions, attention, [ckpt])
+        model, result, ckpt = _train_one(
+            lambda: build_model(variant, model_config),
+            task,
+            train,
+            valid,
+            plan,
+            dev,
+            tag="",
+            resume=resume,
+            progress=progress,
+            desc=f"{variant} {data.pair}",
+            on_epoch_end=on_epoch_end,
+        )
+        fit_s = time.perf_counter() - tic
+        bs = plan.config.eval_batch_size
+        val: Prediction = predict(model, task, valid, device=dev, batch_size=bs)
+        test: Prediction = predict(model, task, data.test, device=dev, batch_size=bs, attention=True)
+        out = test.outputs
+        predictions = pd.DataFrame(
+            {"gene": data.test.genes, "lfc_true": test.targets["lfc"], "lfc_pred": out["diff"]}
+        )
+        if "aux_a" in out:
+            predictions = predictions.assign(
+                log_expr_a_true=test.targets["log_expr_a"],
+                log_expr_a_pred=out["aux_a"],
+                log_expr_b_true=test.targets["log_expr_b"],
+                log_expr_b_pred=out["aux_b"],
+            )
+        attention = {
+            "genes": data.test.genes,
+            "row_attention": out["row_attention"],
+            "bin_attention": out["bin_attention"],
+            "row_names": np.asarray(model.row_names),
+            "bin_row_names": np.asarray(model.bin_row_names),
+        }
+        total_s = time.perf_counter() - tic
+        epochs = [r["seconds"] for r in result.history[result.resumed_from :]]
+        timings = {
+            "fit_s": fit_s,
+            "predict_s": total_s - fit_s,
+            "total_s": total_s,
+            "mean_epoch_s": float(np.mean(epochs)) if epochs else 0.0,
+        }
+        metrics = _metrics(
+            plan,
+            data,
+            train,
+            valid,
+            val.outputs["diff"],
+            out["diff"],
+            dev,
+            result.history,
+            {**_selected(result), "output_offsets": offsets},
+            timings,
+            n_params=_n_params(model),
+        )
+        return _finish(plan, metrics, predictions, attention, [ckpt])
 
 
 def train_attentivechrome_diff(
@@ -381,6 +387,7 @@ def train_attentivechrome_diff(
     force: bool = False,
     model_config: Any = None,
     on_epoch_end: EpochCallback | None = None,
+    threads: int | None = None,
 ) -> RunResult:
     """The AttentiveChrome-diff baseline: one AttentiveChrome regression model per cell.
 
@@ -412,87 +419,99 @@ def train_attentivechrome_diff(
     if cached is not None:
         return cached
     dev = resolve_device(device)
-    tic = time.perf_counter()
-    train = subsample(data.train, plan.config.max_train_genes, plan.config.subsample_seed)
-    valid = subsample(data.valid, plan.config.max_valid_genes, plan.config.subsample_seed)
-    bs = plan.config.eval_batch_size
-    cells = {"a": data.pair.cell_a, "b": data.pair.cell_b}
-    valid_pred, test_pred, history, selected, ckpts, rows, bin_rows, epochs = {}, {}, [], {}, [], [], [], []
-    n_params = 0
-    means = target_means(train)
-    for side, cell in cells.items():
-        offset = means[f"aux_{side}"] if plan.config.output_offsets else 0.0
-        task = SingleCellTask(side, offset=offset)
-        model, result, ckpt = _train_one(
-            lambda: AttentiveChrome(model_config),
-            task,
+    with cpu_threads(dev, threads):
+        tic = time.perf_counter()
+        train = subsample(data.train, plan.config.max_train_genes, plan.config.subsample_seed)
+        valid = subsample(data.valid, plan.config.max_valid_genes, plan.config.subsample_seed)
+        bs = plan.config.eval_batch_size
+        cells = {"a": data.pair.cell_a, "b": data.pair.cell_b}
+        valid_pred, test_pred, history, selected, ckpts, rows, bin_rows, epochs = (
+            {},
+            {},
+            [],
+            {},
+            [],
+            [],
+            [],
+            [],
+        )
+        n_params = 0
+        means = target_means(train)
+        for side, cell in cells.items():
+            offset = means[f"aux_{side}"] if plan.config.output_offsets else 0.0
+            task = SingleCellTask(side, offset=offset)
+            model, result, ckpt = _train_one(
+                lambda: AttentiveChrome(model_config),
+                task,
+                train,
+                valid,
+                plan,
+                dev,
+                tag=side,
+                resume=resume,
+                progress=progress,
+                desc=f"AttentiveChrome {cell} ({data.pair})",
+                on_epoch_end=on_epoch_end,
+            )
+            ckpts.append(ckpt)
+            history += [{"cell": cell, **r} for r in result.history]
+            epochs += [r["seconds"] for r in result.history[result.resumed_from :]]
+            selected[cell] = {**_selected(result), "output_offset": offset}
+            valid_pred[side] = predict(model, task, valid, device=dev, batch_size=bs).outputs["expr"]
+            test_pred[side] = predict(
+                model, task, data.test, device=dev, batch_size=bs, attention=True
+            ).outputs
+            rows += [f"{cell}:{name}" for name in model.row_names]
+            bin_rows += [f"{cell}:{name}" for name in model.bin_row_names]
+            n_params += _n_params(model)
+        selected["selection"] = ATTENTIVECHROME_SELECTION
+        fit_s = time.perf_counter() - tic
+        a, b = test_pred["a"], test_pred["b"]
+        t = data.test
+        predictions = pd.DataFrame(
+            {
+                "gene": t.genes,
+                "lfc_true": t.lfc,
+                "lfc_pred": b["expr"] - a["expr"],
+                "log_expr_a_true": t.log_expr_a,
+                "log_expr_a_pred": a["expr"],
+                "log_expr_b_true": t.log_expr_b,
+                "log_expr_b_pred": b["expr"],
+            }
+        )
+        attention = {
+            "genes": t.genes,
+            "row_attention": np.concatenate([a["row_attention"], b["row_attention"]], axis=1),
+            "bin_attention": np.concatenate([a["bin_attention"], b["bin_attention"]], axis=1),
+            "row_names": np.asarray(rows),
+            "bin_row_names": np.asarray(bin_rows),
+        }
+        total_s = time.perf_counter() - tic
+        timings = {
+            "fit_s": fit_s,
+            "predict_s": total_s - fit_s,
+            "total_s": total_s,
+            "mean_epoch_s": float(np.mean(epochs)) if epochs else 0.0,
+        }
+        cell_metrics = {
+            cell: {
+                "valid": split_metrics(getattr(valid, f"log_expr_{side}"), valid_pred[side]),
+                "test": split_metrics(getattr(t, f"log_expr_{side}"), test_pred[side]["expr"]),
+            }
+            for side, cell in cells.items()
+        }
+        metrics = _metrics(
+            plan,
+            data,
             train,
             valid,
-            plan,
+            valid_pred["b"] - valid_pred["a"],
+            predictions["lfc_pred"].to_numpy(),
             dev,
-            tag=side,
-            resume=resume,
-            progress=progress,
-            desc=f"AttentiveChrome {cell} ({data.pair})",
-            on_epoch_end=on_epoch_end,
+            history,
+            selected,
+            timings,
+            n_params=n_params,
+            cell_metrics=cell_metrics,
         )
-        ckpts.append(ckpt)
-        history += [{"cell": cell, **r} for r in result.history]
-        epochs += [r["seconds"] for r in result.history[result.resumed_from :]]
-        selected[cell] = {**_selected(result), "output_offset": offset}
-        valid_pred[side] = predict(model, task, valid, device=dev, batch_size=bs).outputs["expr"]
-        test_pred[side] = predict(model, task, data.test, device=dev, batch_size=bs, attention=True).outputs
-        rows += [f"{cell}:{name}" for name in model.row_names]
-        bin_rows += [f"{cell}:{name}" for name in model.bin_row_names]
-        n_params += _n_params(model)
-    selected["selection"] = ATTENTIVECHROME_SELECTION
-    fit_s = time.perf_counter() - tic
-    a, b = test_pred["a"], test_pred["b"]
-    t = data.test
-    predictions = pd.DataFrame(
-        {
-            "gene": t.genes,
-            "lfc_true": t.lfc,
-            "lfc_pred": b["expr"] - a["expr"],
-            "log_expr_a_true": t.log_expr_a,
-            "log_expr_a_pred": a["expr"],
-            "log_expr_b_true": t.log_expr_b,
-            "log_expr_b_pred": b["expr"],
-        }
-    )
-    attention = {
-        "genes": t.genes,
-        "row_attention": np.concatenate([a["row_attention"], b["row_attention"]], axis=1),
-        "bin_attention": np.concatenate([a["bin_attention"], b["bin_attention"]], axis=1),
-        "row_names": np.asarray(rows),
-        "bin_row_names": np.asarray(bin_rows),
-    }
-    total_s = time.perf_counter() - tic
-    timings = {
-        "fit_s": fit_s,
-        "predict_s": total_s - fit_s,
-        "total_s": total_s,
-        "mean_epoch_s": float(np.mean(epochs)) if epochs else 0.0,
-    }
-    cell_metrics = {
-        cell: {
-            "valid": split_metrics(getattr(valid, f"log_expr_{side}"), valid_pred[side]),
-            "test": split_metrics(getattr(t, f"log_expr_{side}"), test_pred[side]["expr"]),
-        }
-        for side, cell in cells.items()
-    }
-    metrics = _metrics(
-        plan,
-        data,
-        train,
-        valid,
-        valid_pred["b"] - valid_pred["a"],
-        predictions["lfc_pred"].to_numpy(),
-        dev,
-        history,
-        selected,
-        timings,
-        n_params=n_params,
-        cell_metrics=cell_metrics,
-    )
-    return _finish(plan, metrics, predictions, attention, ckpts)
+        return _finish(plan, metrics, predictions, attention, ckpts)

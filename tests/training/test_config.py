@@ -7,7 +7,7 @@ import torch
 
 from deepdiff.errors import ConfigError
 from deepdiff.training.config import PROFILES, TrainConfig, training_config
-from deepdiff.training.device import resolve_device
+from deepdiff.training.device import DEFAULT_CPU_THREADS, cpu_threads, resolve_device
 
 
 def test_paper_profile_is_the_authors_setting() -> None:
@@ -65,3 +65,16 @@ def test_device_resolution() -> None:
     if not (torch.backends.mps.is_available()):
         with pytest.raises(ConfigError, match="MPS is not available"):
             resolve_device("mps")
+
+
+def test_cpu_threads_are_set_inside_the_block_and_restored() -> None:
+    before = torch.get_num_threads()
+    with cpu_threads(torch.device("cpu")):
+        assert torch.get_num_threads() == DEFAULT_CPU_THREADS
+    with cpu_threads(torch.device("cpu"), 2):
+        assert torch.get_num_threads() == 2
+    assert torch.get_num_threads() == before
+    with pytest.raises(ConfigError, match="threads must be a positive whole number, got 0"):
+        with cpu_threads(torch.device("cpu"), 0):
+            pass
+    assert torch.get_num_threads() == before
