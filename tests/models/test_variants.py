@@ -141,9 +141,9 @@ def test_gradients_reach_every_parameter(variant: str) -> None:
         assert p.grad is not None and p.grad.abs().sum() > 0, name
 
 
-@pytest.mark.parametrize("variant", ["raw", "aux_siamese", "raw_aux_siamese"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
 def test_overfits_a_tiny_batch(variant: str) -> None:
-    """150 Adam steps fit three genes' targets (all loss terms) almost exactly."""
+    """300 Adam steps fit three genes' targets (all loss terms) almost exactly."""
     torch.manual_seed(3)
     model = build_model(variant, SMALL)
     init_uniform_(model)
@@ -157,9 +157,9 @@ def test_overfits_a_tiny_batch(variant: str) -> None:
             out, lfc, log_expr_a, log_expr_a + lfc, has_aux=spec.has_aux, siamese=spec.siamese
         )[0]
 
-    opt = torch.optim.Adam(model.parameters(), lr=2e-2)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     first, best = loss().item(), float("inf")
-    for _ in range(150):  # Adam at this rate is spiky: judge the best loss reached
+    for _ in range(300):  # Adam at this rate is spiky: judge the best loss reached
         opt.zero_grad()
         value = loss()
         value.backward()
