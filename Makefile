@@ -50,7 +50,6 @@ lint: setup
 
 pdf: setup chromium
 	$(VENV)/bin/python scripts/book_pdf.py
-	@echo "The PDF is at $(CURDIR)/book/_build/pdf/deepdiff-book.pdf"
 
 clean:
 	rm -rf book/_build .pytest_cache .ruff_cache
