@@ -12,8 +12,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -33,6 +31,7 @@ from deepdiff.results import (
     split_metrics,
     write_result,
 )
+from deepdiff.threads import limited_threads
 
 #: Smallest split sizes a baseline can be fitted and scored on.
 MIN_GENES: dict[str, int] = {"train": 10, "valid": 3, "test": 1}
@@ -58,21 +57,6 @@ def resolve_jobs(n_jobs: int) -> int:
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
         raise ConfigError(f"n_jobs must be a positive integer or -1 (all cores), got {n_jobs!r}")
     return n_jobs
-
-
-@contextmanager
-def limited_threads(n: int) -> Iterator[None]:
-    """Cap BLAS/OpenMP and torch threads at ``n`` inside the block (restored afterwards)."""
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        with threadpool_limits(limits=n):
-            yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def baseline_config(spec: MethodSpec, profile: str, seed: int) -> dict[str, Any]:
@@ -141,16 +125,17 @@ def run_baseline(
         from deepdiff.training.runner import train_attentivechrome_diff
 
         check_splits(data)
-        with limited_threads(jobs):
-            return train_attentivechrome_diff(
-                data,
-                profile=profile,
-                seed=seed,
-                device=device,
-                results_dir=results_dir,
-                progress=progress,
-                force=force,
-            )
+        # n_jobs is its thread count (the training default, one CPU thread, would ignore it).
+        return train_attentivechrome_diff(
+            data,
+            profile=profile,
+            seed=seed,
+            device=device,
+            results_dir=results_dir,
+            progress=progress,
+            force=force,
+            threads=jobs,
+        )
 
     config = spec.config(profile)
     full = baseline_config(spec, profile, seed)

@@ -105,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     from deepdiff.data.pair import Pair
     from deepdiff.data.sources import load_pair
     from deepdiff.errors import ConfigError
+    from deepdiff.threads import check_threads
     from deepdiff.training.config import training_config
     from deepdiff.training.device import resolve_device
     from deepdiff.training.runner import train_attentivechrome_diff, train_variant
@@ -113,8 +114,7 @@ def run(args: argparse.Namespace) -> int:
     overrides = _overrides(args)
     training_config(args.profile, overrides)
     resolve_device(args.device)
-    if args.threads is not None and args.threads < 1:
-        raise ConfigError(f"--threads must be positive, got {args.threads}")
+    check_threads(args.threads, "--threads")
     if args.pair is None:
         if args.data != "sample":
             raise ConfigError("--pair is required (e.g. --pair E003-E004), except with --data sample")

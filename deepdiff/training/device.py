@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import torch
 
 from deepdiff.errors import ConfigError
+from deepdiff.threads import check_threads, limited_threads
 
 DEVICE_CHOICES: tuple[str, ...] = ("auto", "cpu", "cuda", "cuda:N", "mps")
 
@@ -74,7 +75,7 @@ DEFAULT_CPU_THREADS = 1
 
 @contextmanager
 def cpu_threads(device: torch.device, threads: int | None = None) -> Iterator[None]:
-    """Run the block with ``threads`` torch CPU threads, restoring the previous number afterwards.
+    """Run the block with ``threads`` CPU threads (:func:`deepdiff.threads.limited_threads`).
 
     Parameters
     ----------
@@ -88,14 +89,11 @@ def cpu_threads(device: torch.device, threads: int | None = None) -> Iterator[No
     ConfigError
         If ``threads`` is not a positive whole number.
     """
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
-        raise ConfigError(f"threads must be a positive whole number, got {threads!r}")
+    threads = check_threads(threads)
     if threads is None and device.type == "cpu":
         threads = DEFAULT_CPU_THREADS
-    before = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(threads)
-    try:
+    if threads is None:
         yield
-    finally:
-        torch.set_num_threads(before)
+        return
+    with limited_threads(threads):
+        yield

@@ -137,7 +137,7 @@ def test_attentivechrome_diff_is_dispatched_to_training(
 
     monkeypatch.setattr(runner, "train_attentivechrome_diff", fake)
     out = run_baseline(
-        tiny_pair, ATTENTIVECHROME_DIFF, profile="paper", seed=3, results_dir=tmp_path, device="cpu"
+        tiny_pair, ATTENTIVECHROME_DIFF, profile="paper", seed=3, results_dir=tmp_path, device="cpu", n_jobs=2
     )
     assert out == "trained"
     (call,) = calls
@@ -148,6 +148,7 @@ def test_attentivechrome_diff_is_dispatched_to_training(
         "cpu",
         tmp_path,
     )
+    assert call["threads"] == 2  # n_jobs is the training's thread count
 
 
 def test_metrics_json_is_strict_json(tiny_pair: PairData, tmp_path: Path) -> None:

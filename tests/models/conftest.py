@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import torch
 
 from deepdiff.models import ModelConfig, native
+from deepdiff.threads import limited_threads
 
 #: Short sequences and small hidden sizes: the same code paths as the full model, fast.
 SMALL = ModelConfig(n_marks=5, n_bins=12, bin_hidden=8, row_hidden=4)
@@ -24,7 +24,5 @@ def backends() -> list[object]:
 def _one_thread() -> Iterator[None]:
     """One intra-op thread: these tensors are small, and on a shared machine two threads that
     wait for each other at every small operation make the reference models 50x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with limited_threads(1):
+        yield
