@@ -168,9 +168,7 @@ class GeneEffects:
         """A JSON-ready dict."""
         return {
             "mark_loading": round(float(self.mark_loading), 5),
-            "cross_cell_corr": _round(self.cross_cell_corr),
-            "kernel_cross_cell_corr": _round(self.kernel_cross_cell_corr),
-            "field_cross_cell_corr": _round(self.field_cross_cell_corr),
+            **{k: _round(getattr(self, k)) for k in _CORRELATIONS},
         }
 
     @classmethod
@@ -178,10 +176,12 @@ class GeneEffects:
         """Inverse of :meth:`to_json`."""
         return cls(
             mark_loading=float(obj["mark_loading"]),
-            cross_cell_corr=np.asarray(obj["cross_cell_corr"], dtype=np.float64),
-            kernel_cross_cell_corr=np.asarray(obj["kernel_cross_cell_corr"], dtype=np.float64),
-            field_cross_cell_corr=np.asarray(obj["field_cross_cell_corr"], dtype=np.float64),
+            **{k: np.asarray(obj[k], dtype=np.float64) for k in _CORRELATIONS},
         )
+
+
+#: The per-mark correlation arrays of :class:`GeneEffects`.
+_CORRELATIONS: tuple[str, ...] = ("cross_cell_corr", "kernel_cross_cell_corr", "field_cross_cell_corr")
 
 
 @dataclass(frozen=True)

@@ -302,15 +302,6 @@ def simulate_mark(
 
 
 #: Noise parameters fitted by simulated moments and their (lower, upper) bounds.
-NOISE_PARAMETERS: tuple[str, ...] = (
-    "gene_sd",
-    "kernel_sd",
-    "field_sd",
-    "field_phi",
-    "bump_rate",
-    "bump_height",
-    "overlap",
-)
 NOISE_BOUNDS: dict[str, tuple[float, float]] = {
     "gene_sd": (0.01, 2.5),
     "kernel_sd": (0.0, 3.0),
@@ -320,6 +311,7 @@ NOISE_BOUNDS: dict[str, tuple[float, float]] = {
     "bump_height": (-1.0, 6.0),
     "overlap": (0.0, 1.0),
 }
+NOISE_PARAMETERS: tuple[str, ...] = tuple(NOISE_BOUNDS)
 _START = {
     "gene_sd": 0.5,
     "kernel_sd": 0.5,
