@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from deepdiff.models import native
 from deepdiff.models.attention import ContextAttention
 from deepdiff.models.config import ModelConfig
-from deepdiff.models.recurrent import _KEEP_GATES_BYTES, BiLSTMBank, _ptr, _threads, resolve_backend
+from deepdiff.models.recurrent import BiLSTMBank, _ptr, _threads, kept_groups, resolve_backend
 from deepdiff.models.workspace import Workspace, _token
 
 
@@ -48,10 +48,10 @@ class _FusedEncoder(torch.autograd.Function):
         y = workspace.empty((rows, batch, n_time, 2 * hidden), x)
         scores = x.new_empty(groups, batch, n_time)
         cells = workspace.empty((groups, n_time, batch, hidden), x) if training else None
-        keep = training and groups * n_time * batch * 4 * hidden * 4 <= _KEEP_GATES_BYTES
-        gates = workspace.empty((groups, n_time, batch, 4 * hidden), x) if keep else None
+        keep = kept_groups(groups, n_time, batch, hidden, training)
+        gates = workspace.empty((keep, n_time, batch, 4 * hidden), x) if keep else None
         tensors = (x, w_ih, w_hh, bias, context, y, scores, cells, gates)
-        if lib.bilstm_forward(groups, n_time, batch, n_in, *map(_ptr, tensors), _threads()) != 0:
+        if lib.bilstm_forward(groups, n_time, batch, n_in, keep, *map(_ptr, tensors), _threads()) != 0:
             raise MemoryError("the recurrence kernel could not allocate its work buffers")
         weights = torch.softmax(scores.view(rows, 2, batch, n_time).sum(1), dim=-1)
         embedding = torch.einsum("sbt,sbtd->sbd", weights, y)
@@ -79,7 +79,7 @@ class _FusedEncoder(torch.autograd.Function):
         grad_context = x.new_empty(groups, w_hh.shape[-1])
         tensors = (x, w_ih, w_hh, bias, y, cells, gates, None, context, weights, grad_embedding, grad_scores)
         status = lib.bilstm_backward(
-            groups, n_time, batch, n_in, *map(_ptr, (*tensors, grad_x, *grads, grad_context)), _threads()
+            groups, n_time, batch, n_in, 0 if gates is None else gates.shape[0], *map(_ptr, (*tensors, grad_x, *grads, grad_context)), _threads()
         )
         if status != 0:
             raise MemoryError("the recurrence kernel could not allocate its work buffers")

@@ -44,7 +44,8 @@ _SOURCE = r"""
  *   w_ih   (G, 4H, I), w_hh (G, 4H, H), bias (G, 4H) = b_ih + b_hh   (nn.LSTM layout, i f g o)
  *   y      (R, B, T, 2H) time-ordered output, forward direction in [0, H), reverse in [H, 2H)
  *   cells  (G, T, B, H)  cell states (saved for backward) or NULL
- *   gates  (G, T, B, 4H) gate activations (saved for backward) or NULL (recomputed)
+ *   gates  (K, T, B, 4H) gate activations of the first K groups (saved for backward; the
+ *          other groups recompute theirs in backward), or NULL when K = 0
  * HID (the hidden size) is a compile-time constant so the inner loops vectorise fully.
  */
 #include <pthread.h>
@@ -152,7 +153,7 @@ static void gemm_hidden(int M, int K, const float *A, long ars, long acs, const 
 #endif
 
 typedef struct {
-    int G, T, B, I, n_threads;
+    int G, T, B, I, n_keep, n_threads;
     const float *x, *w_ih, *w_hh, *bias, *grad_y;
     float *y, *cells, *gates, *grad_x, *grad_w_ih, *grad_w_hh, *grad_bias;
     /* Fused attention (optional): context (R, 2H); forward writes per-direction scores
@@ -228,7 +229,7 @@ static void forward_group(const job_t *job, int g, float *scratch) {
     for (int t = 0; t < T; t++) {
         const int time = d ? T - 1 - t : t;
         const float *x_t = job->x + ((long)g * T + t) * B * I;
-        float *zt = job->gates ? job->gates + ((long)g * T + t) * B * NG : z;
+        float *zt = g < job->n_keep ? job->gates + ((long)g * T + t) * B * NG : z;
         gate_activations(job, bias, wiT, whT, x_t, t > 0 ? h : NULL, zt);
         cell_forward(B, zt, c, h);
         if (job->scores) {
@@ -276,7 +277,7 @@ static void backward_group(const job_t *job, int g, float *scratch) {
                        sizeof(float) * HID);
         }
         const float *zt;
-        if (job->gates) {
+        if (g < job->n_keep) {
             zt = job->gates + ((long)g * T + t) * B * NG;
         } else {
             gate_activations(job, bias, wiT, whT, x_t, t > 0 ? hprev : NULL, z);
@@ -374,25 +375,25 @@ int bilstm_hidden_size(void) { return HID; }
 
 void bilstm_advise_huge(void *p, long bytes) { advise_huge(p, bytes); }
 
-int bilstm_forward(int G, int T, int B, int I, const float *x, const float *w_ih, const float *w_hh,
+int bilstm_forward(int G, int T, int B, int I, int n_keep, const float *x, const float *w_ih, const float *w_hh,
                    const float *bias, const float *context, float *y, float *scores, float *cells, float *gates,
                    int n_threads) {
-    job_t job = {.G = G, .T = T, .B = B, .I = I, .n_threads = n_threads, .x = x, .w_ih = w_ih, .w_hh = w_hh,
-                 .bias = bias, .y = y, .cells = cells, .gates = gates, .context = context, .scores = scores};
+    job_t job = {.G = G, .T = T, .B = B, .I = I, .n_keep = gates ? n_keep : 0, .n_threads = n_threads, .x = x,
+                 .w_ih = w_ih, .w_hh = w_hh, .bias = bias, .y = y, .cells = cells, .gates = gates, .context = context, .scores = scores};
     const long steps = (long)G * T * B * HID * (long)sizeof(float);
     advise_huge(y, steps);
     if (cells) advise_huge(cells, steps);
-    if (gates) advise_huge(gates, 4 * steps);
+    if (gates) advise_huge(gates, 4 * steps / G * n_keep);
     return run(&job, forward_worker);
 }
 
-int bilstm_backward(int G, int T, int B, int I, const float *x, const float *w_ih, const float *w_hh,
+int bilstm_backward(int G, int T, int B, int I, int n_keep, const float *x, const float *w_ih, const float *w_hh,
                     const float *bias, const float *y, const float *cells, const float *gates,
                     const float *grad_y, const float *context, const float *alpha, const float *grad_embed,
                     const float *grad_scores, float *grad_x, float *grad_w_ih, float *grad_w_hh, float *grad_bias,
                     float *grad_context, int n_threads) {
-    job_t job = {.G = G, .T = T, .B = B, .I = I, .n_threads = n_threads, .x = x, .w_ih = w_ih, .w_hh = w_hh,
-                 .bias = bias, .grad_y = grad_y, .y = (float *)y, .cells = (float *)cells, .gates = (float *)gates,
+    job_t job = {.G = G, .T = T, .B = B, .I = I, .n_keep = gates ? n_keep : 0, .n_threads = n_threads, .x = x,
+                 .w_ih = w_ih, .w_hh = w_hh, .bias = bias, .grad_y = grad_y, .y = (float *)y, .cells = (float *)cells, .gates = (float *)gates,
                  .grad_x = grad_x, .grad_w_ih = grad_w_ih, .grad_w_hh = grad_w_hh, .grad_bias = grad_bias,
                  .context = context, .alpha = alpha, .grad_embed = grad_embed, .grad_scores = grad_scores,
                  .grad_context = grad_context};
@@ -475,9 +476,9 @@ def _build(hidden: int) -> tuple[ctypes.CDLL | None, str]:
     except OSError as err:
         return None, f"loading {target} failed: {err}"
     ptr, num = ctypes.c_void_p, ctypes.c_int
-    lib.bilstm_forward.argtypes = [num] * 4 + [ptr] * 9 + [num]
+    lib.bilstm_forward.argtypes = [num] * 5 + [ptr] * 9 + [num]
     lib.bilstm_forward.restype = num
-    lib.bilstm_backward.argtypes = [num] * 4 + [ptr] * 17 + [num]
+    lib.bilstm_backward.argtypes = [num] * 5 + [ptr] * 17 + [num]
     lib.bilstm_backward.restype = num
     lib.bilstm_hidden_size.restype = num
     lib.bilstm_advise_huge.argtypes = [ptr, ctypes.c_long]

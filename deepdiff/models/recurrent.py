@@ -32,10 +32,19 @@ from deepdiff.models import native
 
 #: Float32 elements a chunk of work buffers may hold (per buffer of 4H gates); bounds memory.
 _CHUNK_ELEMENTS = 1 << 22
-#: The compiled kernel keeps gate activations for backward when they take at most this much memory
-#: (about a fifth faster), else recomputes them in backward: at batch 256, ``raw`` keeps them
-#: (0.8 GB), the 25-row variants recompute (1.3 GB would be kept).
-_KEEP_GATES_BYTES = 1 << 30
+#: Memory the compiled kernel may spend on keeping gate activations for backward. Groups (row,
+#: direction) keep theirs, in order, while they fit; the rest recompute them in backward. At
+#: batch 256, ``raw`` keeps all of its 30 groups (768 MiB), the 25-row variants 30 of their 50,
+#: which holds the peak memory of training ``raw_aux_siamese`` under 2 GB.
+_KEEP_GATES_BYTES = 768 << 20
+
+
+def kept_groups(groups: int, n_time: int, batch: int, hidden: int, training: bool) -> int:
+    """How many groups keep their gate activations for backward (see ``_KEEP_GATES_BYTES``)."""
+    if not training:
+        return 0
+    per_group = n_time * batch * 4 * hidden * 4
+    return min(groups, _KEEP_GATES_BYTES // max(per_group, 1))
 
 
 def _gate_scale(hidden: int, like: Tensor) -> Tensor:
@@ -226,7 +235,7 @@ class _NativeRecurrence(torch.autograd.Function):
     """The same recurrence in the compiled kernel (:mod:`deepdiff.models.native`).
 
     Same inputs and output as :class:`_TorchRecurrence`, all float32 and contiguous. The gate
-    activations are kept for backward when they fit in ``_KEEP_GATES_BYTES``, else recomputed.
+    activations are kept for backward as far as ``_KEEP_GATES_BYTES`` allows, else recomputed.
     """
 
     @staticmethod
@@ -237,13 +246,14 @@ class _NativeRecurrence(torch.autograd.Function):
         assert lib is not None  # checked by the caller
         y = x.new_empty(groups // 2, batch, n_time, 2 * hidden)
         cells = x.new_empty(groups, n_time, batch, hidden) if training else None
-        keep = training and groups * n_time * batch * 4 * hidden * 4 <= _KEEP_GATES_BYTES
-        gates = x.new_empty(groups, n_time, batch, 4 * hidden) if keep else None
+        keep = kept_groups(groups, n_time, batch, hidden, training)
+        gates = x.new_empty(keep, n_time, batch, 4 * hidden) if keep else None
         status = lib.bilstm_forward(
             groups,
             n_time,
             batch,
             n_in,
+            keep,
             *map(_ptr, (x, w_ih, w_hh, bias, None, y, None, cells, gates)),
             _threads(),
         )
@@ -267,6 +277,7 @@ class _NativeRecurrence(torch.autograd.Function):
             n_time,
             batch,
             n_in,
+            0 if gates is None else gates.shape[0],
             *map(_ptr, (x, w_ih, w_hh, bias, y, cells, gates, grad_y, None, None, None, None)),
             *map(_ptr, (grad_x, *grads, None)),
             _threads(),

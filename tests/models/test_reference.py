@@ -86,12 +86,16 @@ def test_reference_rejects_unknown_models() -> None:
         reference_model(torch.nn.Linear(2, 2))
 
 
+@pytest.mark.parametrize("kept", ["none", "some"])
 @pytest.mark.parametrize("backend", backends()[1:])
-def test_recomputed_gates_equal_kept_gates(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The compiled kernel's two backward modes (gates kept or recomputed) agree with the reference."""
-    from deepdiff.models import encoders, recurrent
+def test_recomputed_gates_equal_kept_gates(backend: str, kept: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled kernel's backward agrees with the reference whether it keeps gate activations
+    for none of the groups or only for the first few (the rest recompute theirs)."""
+    from deepdiff.models import recurrent
 
-    monkeypatch.setattr(recurrent, "_KEEP_GATES_BYTES", 0)
-    monkeypatch.setattr(encoders, "_KEEP_GATES_BYTES", 0)
+    # Level I of SMALL at batch 3: one group's gates take n_bins * 3 * 4 * bin_hidden floats.
+    per_group = SMALL.n_bins * 3 * 4 * SMALL.bin_hidden * 4
+    monkeypatch.setattr(recurrent, "_KEEP_GATES_BYTES", 0 if kept == "none" else 3 * per_group)
+    assert recurrent.kept_groups(50, SMALL.n_bins, 3, SMALL.bin_hidden, True) == (0 if kept == "none" else 3)
     _compare("raw_aux_siamese", SMALL, backend, batch=3)
     _compare("aux", SMALL, backend, batch=2)
