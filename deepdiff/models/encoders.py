@@ -79,7 +79,13 @@ class _FusedEncoder(torch.autograd.Function):
         grad_context = x.new_empty(groups, w_hh.shape[-1])
         tensors = (x, w_ih, w_hh, bias, y, cells, gates, None, context, weights, grad_embedding, grad_scores)
         status = lib.bilstm_backward(
-            groups, n_time, batch, n_in, 0 if gates is None else gates.shape[0], *map(_ptr, (*tensors, grad_x, *grads, grad_context)), _threads()
+            groups,
+            n_time,
+            batch,
+            n_in,
+            0 if gates is None else gates.shape[0],
+            *map(_ptr, (*tensors, grad_x, *grads, grad_context)),
+            _threads(),
         )
         if status != 0:
             raise MemoryError("the recurrence kernel could not allocate its work buffers")
