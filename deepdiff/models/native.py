@@ -80,7 +80,6 @@ ALWAYS_INLINE float exp_approx(float x) {
     return p * scale.f;
 }
 
-ALWAYS_INLINE float sigmoid(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
 ALWAYS_INLINE float tanh_approx(float x) { return 2.0f / (1.0f + exp_approx(-2.0f * x)) - 1.0f; }
 
 /* Vectors of 16 floats (one AVX-512 register; the compiler splits them on narrower ISAs). */
@@ -171,31 +170,102 @@ static void transpose(const float *src, int rows, int cols, float *dst) {
         for (int j = 0; j < cols; j++) dst[(long)j * rows + i] = src[(long)i * cols + j];
 }
 
-/* z (B x 4H) = bias + x_t @ w_ih^T + h @ w_hh^T, then activations in place. */
-static void gate_activations(const job_t *job, const float *bias, const float *wiT, const float *whT,
-                             const float *x_t, const float *h, float *z) {
-    const int B = job->B, I = job->I;
-    for (int b = 0; b < B; b++) memcpy(z + (long)b * NG, bias, sizeof(float) * NG);
-    gemm_gates(B, I, x_t, I, 1, wiT, z);
-    if (h) gemm_gates(B, HID, h, HID, 1, whT, z);
-    for (int b = 0; b < B; b++) {
-        float *zb = z + (long)b * NG;
-        for (int j = 0; j < 2 * HID; j++) zb[j] = sigmoid(zb[j]);
-        for (int j = 2 * HID; j < 3 * HID; j++) zb[j] = tanh_approx(zb[j]);
-        for (int j = 3 * HID; j < NG; j++) zb[j] = sigmoid(zb[j]);
+/* The fused forward step works on blocks of FW hidden units: vectors of FW floats, the widest
+ * of 16, 8, 4 that divides the hidden size and fits the ISA's registers. */
+#if HID % 16 == 0 && defined(__AVX512F__)
+#define FW 16
+#elif HID % 8 == 0 && (defined(__AVX__) || defined(__AVX512F__))
+#define FW 8
+#else
+#define FW 4
+#endif
+typedef float fv __attribute__((vector_size(4 * FW)));
+typedef float fvu __attribute__((vector_size(4 * FW), aligned(4)));
+typedef int32_t iv __attribute__((vector_size(4 * FW)));
+#define LOADF(p) (*(const fvu *)(p))
+#define STOREF(p, v) (*(fvu *)(p) = (v))
+/* Rows of the batch per register tile: 4 x (4 gates) accumulators fit the 32 registers of
+ * AVX-512 with the operands; 2 x 4 fit the 16 of AVX2 or NEON. */
+#if defined(__AVX512F__) || defined(__aarch64__)
+#define FRB 4
+#else
+#define FRB 2
+#endif
+
+ALWAYS_INLINE fv fselect(iv mask, fv a, fv b) { return (fv)((mask & (iv)a) | (~mask & (iv)b)); }
+
+/* exp_approx on a vector (the same range reduction and polynomial). */
+ALWAYS_INLINE fv fexp(fv x) {
+    const fv lo = (fv){} - 87.0f, hi = (fv){} + 88.0f;
+    x = fselect(x < lo, lo, x);
+    x = fselect(x > hi, hi, x);
+    /* n = round(x log2 e): adding 1.5 * 2^23 rounds to an integer (|x log2 e| < 2^22). */
+    const fv magic = (fv){} + 12582912.0f;
+    const fv n = (x * 1.44269504088896341f + magic) - magic;
+    fv r = x - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    fv p = (fv){} + 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    const iv scale = (__builtin_convertvector(n, iv) + 127) << 23;
+    return p * (fv)scale;
+}
+
+ALWAYS_INLINE fv fsigmoid(fv x) { return 1.0f / (1.0f + fexp(-x)); }
+ALWAYS_INLINE fv ftanh(fv x) { return 2.0f / (1.0f + fexp(-2.0f * x)) - 1.0f; }
+
+/* R batch rows (a compile-time constant after inlining) x one block of FW units of one step:
+ * gate pre-activations (bias + input projection + recurrent product) accumulate in registers,
+ * are activated there, and the cell update follows, so no intermediate goes through memory. */
+ALWAYS_INLINE void step_tile(const int R, int m, int u, int I, const float *bias, const float *wiT,
+                             const float *whT, const float *x_t, const float *hp, float *h, long hs,
+                             const float *cp, float *c, float *zt) {
+    fv acc[FRB][4];
+    _Pragma("GCC unroll 4") for (int q = 0; q < R; q++)
+    _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) acc[q][k] = LOADF(bias + k * HID + u);
+    for (int i = 0; i < I; i++)
+        for (int q = 0; q < R; q++) {
+            const fv a = x_t[(long)(m + q) * I + i] - (fv){}; /* splat (x - 0 = x) */
+            for (int k = 0; k < 4; k++) acc[q][k] += a * LOADF(wiT + (long)i * NG + k * HID + u);
+        }
+    if (hp)
+        for (int j = 0; j < HID; j++) {
+            fv w[4];
+            _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) w[k] = LOADF(whT + (long)j * NG + k * HID + u);
+            _Pragma("GCC unroll 4") for (int q = 0; q < R; q++) {
+                const fv a = hp[(long)(m + q) * hs + j] - (fv){};
+                _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) acc[q][k] += a * w[k];
+            }
+        }
+    for (int q = 0; q < R; q++) {
+        const long b = m + q;
+        const fv gi = fsigmoid(acc[q][0]), gf = fsigmoid(acc[q][1]), gg = ftanh(acc[q][2]);
+        const fv go = fsigmoid(acc[q][3]);
+        if (zt) {
+            STOREF(zt + b * NG + u, gi);
+            STOREF(zt + b * NG + HID + u, gf);
+            STOREF(zt + b * NG + 2 * HID + u, gg);
+            STOREF(zt + b * NG + 3 * HID + u, go);
+        }
+        const fv cn = (cp ? gf * LOADF(cp + b * HID + u) : (fv){}) + gi * gg;
+        STOREF(c + b * HID + u, cn);
+        STOREF(h + b * hs + u, go * ftanh(cn));
     }
 }
 
-/* One step of the cell for every batch row: c <- f c + i g, h <- o tanh(c); z holds activations. */
-static void cell_forward(int B, const float *restrict z, float *restrict c, float *restrict h) {
-    for (int b = 0; b < B; b++) {
-        const float *zb = z + (long)b * NG;
-        float *cb = c + (long)b * HID, *hb = h + (long)b * HID;
-        for (int j = 0; j < HID; j++) {
-            const float cn = zb[HID + j] * cb[j] + zb[j] * zb[2 * HID + j];
-            cb[j] = cn;
-            hb[j] = zb[3 * HID + j] * tanh_approx(cn);
-        }
+/* One time step for every batch row. The previous hidden state of row b is hp + b hs (NULL at
+ * the first step) and the new one goes to h + b hs; cell states are (B, H) at cp (NULL: zero)
+ * and c (may equal cp); gate activations are stored to zt (B, 4H) unless it is NULL. */
+static void step_forward(int B, int I, const float *bias, const float *wiT, const float *whT, const float *x_t,
+                         const float *hp, float *h, long hs, const float *cp, float *c, float *zt) {
+    for (int u = 0; u < HID; u += FW) {
+        int m = 0;
+        for (; m + FRB <= B; m += FRB) step_tile(FRB, m, u, I, bias, wiT, whT, x_t, hp, h, hs, cp, c, zt);
+        for (; m < B; m++) step_tile(1, m, u, I, bias, wiT, whT, x_t, hp, h, hs, cp, c, zt);
     }
 }
 
@@ -220,31 +290,30 @@ static void cell_backward(const float *restrict z, const float *restrict ct, con
 
 static void forward_group(const job_t *job, int g, float *scratch) {
     const int T = job->T, B = job->B, I = job->I, d = g % 2, r = g / 2;
-    float *whT = scratch, *wiT = whT + HID * NG, *z = wiT + (long)I * NG;
-    float *h = z + (long)B * NG, *c = h + (long)B * HID;
+    float *whT = scratch, *wiT = whT + HID * NG, *c = wiT + (long)I * NG;
     transpose(job->w_hh + (long)g * NG * HID, NG, HID, whT);
     transpose(job->w_ih + (long)g * NG * I, NG, I, wiT);
     const float *bias = job->bias + (long)g * NG;
-    memset(c, 0, sizeof(float) * B * HID);
+    /* Hidden states go straight into the output: row b's state at time s is y0[b hs + s 2H]. */
+    const long hs = (long)T * 2 * HID;
+    float *y0 = job->y + (long)r * B * hs + d * HID;
     for (int t = 0; t < T; t++) {
-        const int time = d ? T - 1 - t : t;
+        const int time = d ? T - 1 - t : t, prev = d ? time + 1 : time - 1;
         const float *x_t = job->x + ((long)g * T + t) * B * I;
-        float *zt = g < job->n_keep ? job->gates + ((long)g * T + t) * B * NG : z;
-        gate_activations(job, bias, wiT, whT, x_t, t > 0 ? h : NULL, zt);
-        cell_forward(B, zt, c, h);
+        float *zt = g < job->n_keep ? job->gates + ((long)g * T + t) * B * NG : NULL;
+        /* Cell states: kept for backward in cells (G, T, B, H), else updated in place in c. */
+        float *ct = job->cells ? job->cells + ((long)g * T + t) * B * HID : c;
+        const float *cp = t == 0 ? NULL : (job->cells ? ct - (long)B * HID : c);
+        step_forward(B, I, bias, wiT, whT, x_t, t > 0 ? y0 + (long)prev * 2 * HID : NULL, y0 + (long)time * 2 * HID,
+                     hs, cp, ct, zt);
         if (job->scores) {
             const float *u = job->context + (long)r * 2 * HID + d * HID;
             for (int b = 0; b < B; b++) {
+                const float *hb = y0 + b * hs + (long)time * 2 * HID;
                 float s = 0.0f;
-                for (int j = 0; j < HID; j++) s += h[(long)b * HID + j] * u[j];
+                for (int j = 0; j < HID; j++) s += hb[j] * u[j];
                 job->scores[((long)g * B + b) * T + time] = s;
             }
-        }
-        for (int b = 0; b < B; b++) {
-            memcpy(job->y + (((long)r * B + b) * T + time) * 2 * HID + d * HID, h + (long)b * HID,
-                   sizeof(float) * HID);
-            if (job->cells)
-                memcpy(job->cells + (((long)g * T + t) * B + b) * HID, c + (long)b * HID, sizeof(float) * HID);
         }
     }
 }
@@ -255,6 +324,7 @@ static void backward_group(const job_t *job, int g, float *scratch) {
     float *dz = z + (long)B * NG, *hprev = dz + (long)B * NG, *dh = hprev + (long)B * HID;
     float *dcf = dh + (long)B * HID, *dwhT = dcf + (long)B * HID, *dwiT = dwhT + HID * NG;
     float *db = dwiT + (long)I * NG, *zeros = db + NG, *gy = zeros + (long)B * HID, *dctx = gy + (long)B * HID;
+    float *junk = dctx + HID;
     memset(zeros, 0, sizeof(float) * B * HID);
     memset(dctx, 0, sizeof(float) * HID);
     const float *u = job->context ? job->context + (long)r * 2 * HID + d * HID : NULL;
@@ -280,7 +350,8 @@ static void backward_group(const job_t *job, int g, float *scratch) {
         if (g < job->n_keep) {
             zt = job->gates + ((long)g * T + t) * B * NG;
         } else {
-            gate_activations(job, bias, wiT, whT, x_t, t > 0 ? hprev : NULL, z);
+            /* Recompute the activations (the state outputs go to scratch, unused). */
+            step_forward(B, I, bias, wiT, whT, x_t, t > 0 ? hprev : NULL, junk, HID, NULL, junk, z);
             zt = z;
         }
         const float *ct = job->cells + ((long)g * T + t) * B * HID;
@@ -336,7 +407,7 @@ static void *forward_worker(void *arg) {
 
 static void *backward_worker(void *arg) {
     job_t *job = arg;
-    const long size = 2L * HID * NG + 2L * job->I * NG + 2L * job->B * NG + 5L * job->B * HID + NG + HID;
+    const long size = 2L * HID * NG + 2L * job->I * NG + 2L * job->B * NG + 6L * job->B * HID + NG + HID;
     float *scratch = malloc(sizeof(float) * size);
     if (!scratch) { __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED); return NULL; }
     int g;
