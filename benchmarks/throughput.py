@@ -14,7 +14,8 @@ implementation (:mod:`deepdiff.models.reference`) in the same run, each configur
 own subprocess. Fast and reference of one configuration run back to back, so the ratio is
 measured under the same machine load; each figure is the best of several repeats. The share of
 the CPU's FLOP peak uses ~10 MFLOP per Level I row per gene for a training step (150 MFLOP for
-``raw``'s 15 rows) and a third of that for inference.
+``raw``'s 15 rows) and a third of that for inference; the peak is that of a large float32 matrix
+product (2048 x 2048) with the same number of threads, measured in the same run.
 
     python benchmarks/throughput.py [--quick] [--variants raw,raw_aux_siamese] [--batches 10,64,256]
 
@@ -46,8 +47,8 @@ from deepdiff.models.reference import reference_model
 from deepdiff.training.losses import deepdiff_loss
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
-#: FLOP/s peak of the 2-core development CPU (AVX-512 FMA), for the "% of peak" columns.
-PEAK_FLOPS = 340e9
+#: Side of the square float32 matrix product whose speed is the "peak" of the "% peak" columns.
+PEAK_MATRIX = 2048
 #: Training FLOP per gene per Level I row (150 MFLOP for the 15 rows of ``raw``).
 TRAIN_FLOP_PER_ROW = 10e6
 IMPLEMENTATIONS = ("fast", "reference")
@@ -189,8 +190,33 @@ def _run_child(
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def summarise(results: list[dict]) -> list[dict]:
-    """One row per configuration with % of peak and the ratios to the reference (wall and CPU)."""
+def matmul_flops(threads: int, size: int = PEAK_MATRIX, min_seconds: float = 1.0) -> float:
+    """FLOP/s of a float32 ``size`` x ``size`` matrix product with ``threads`` torch threads (best of 3)."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        gen = torch.Generator().manual_seed(0)
+        a, b = torch.randn(size, size, generator=gen), torch.randn(size, size, generator=gen)
+        a @ b  # warm-up
+        best = 0.0
+        for _ in range(3):
+            n, start = 0, time.perf_counter()
+            while (elapsed := time.perf_counter() - start) < min_seconds or n == 0:
+                a @ b
+                n += 1
+            best = max(best, 2 * size**3 * n / elapsed)
+        return best
+    finally:
+        torch.set_num_threads(previous)
+
+
+def summarise(results: list[dict], peaks: dict[int, float] | None = None) -> list[dict]:
+    """One row per configuration with % of peak and the ratios to the reference (wall and CPU).
+
+    ``peaks`` maps a thread count to the peak FLOP/s measured with it (:func:`matmul_flops`);
+    where it is missing, "% peak" is NaN.
+    """
+    peaks = peaks or {}
 
     def key(r: dict) -> tuple:
         return r["variant"], r["batch"], r["mode"], r["threads"]
@@ -204,7 +230,7 @@ def summarise(results: list[dict]) -> list[dict]:
         rows.append(
             {
                 **r,
-                "pct_peak": 100 * r["genes_per_s"] * per_gene / PEAK_FLOPS,
+                "pct_peak": 100 * r["genes_per_s"] * per_gene / peaks.get(r["threads"], nan),
                 "x_reference": r["genes_per_s"] / base["genes_per_s"] if base else nan,
                 "x_reference_cpu": r["genes_per_cpu_s"] / base["genes_per_cpu_s"] if base else nan,
             }
@@ -320,15 +346,19 @@ def main(argv: list[str] | None = None) -> int:
                               f"{r['genes_per_s']:8,.0f} genes/s {r['genes_per_cpu_s']:8,.0f} genes/CPU-s "
                               f"peak {r['peak_mb']:6,.0f} MB", flush=True)  # fmt: skip
                         results.append(r)
-    rows = summarise(results)
+    peaks = {threads: matmul_flops(threads) for threads in thread_counts}
+    rows = summarise(results, peaks)
     backend = resolve_backend(None, ModelConfig().bin_hidden, torch.zeros(1))
+    peak_text = ", ".join(
+        f"{peaks[t] / 1e9:.0f} GFLOP/s with {t} thread{'s' * (t > 1)}" for t in thread_counts
+    )
     header = (
         "# Throughput of the DeepDiff variants (simulated Poisson(3) counts, full shape 2 x 5 x 200)\n\n"
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {platform.processor() or platform.machine()}, "
         f"torch threads {args.threads}, torch {torch.__version__}, recurrence backend: {backend}; "
         f"best of {args.repeats} timings of >= {args.min_seconds} s; peak MB = max RSS of a fresh process "
-        f"doing one configuration; % peak of {PEAK_FLOPS / 1e9:.0f} GFLOP/s at ~{TRAIN_FLOP_PER_ROW / 1e6:.0f} "
-        "MFLOP per Level I row per gene per training step (a third for inference); x ref = ratio to the "
+        f"doing one configuration; % peak = share of the float32 {PEAK_MATRIX} x {PEAK_MATRIX} matrix "
+        f"product's speed measured in this run ({peak_text}) at ~{TRAIN_FLOP_PER_ROW / 1e6:.0f} MFLOP per Level I row per gene per training step (a third for inference); x ref = ratio to the "
         "one-nn.LSTM-per-row reference measured in the same run, back to back; genes/CPU-s = genes per "
         "second of process CPU time (with one thread: the speed on an idle core, robust to other processes)."
     )

@@ -30,7 +30,8 @@ def test_measure_and_tables(bench: ModuleType) -> None:
         for impl in ("fast", "reference")
     ]
     assert all(r["genes_per_s"] > 0 and r["peak_mb"] > 0 for r in results)
-    rows = bench.summarise(results)
+    rows = bench.summarise(results, {1: bench.matmul_flops(1, size=64, min_seconds=0.0)})
+    assert all(r["pct_peak"] > 0 for r in rows)  # finite: the peak of 1 thread was measured
     assert {r["x_reference"] for r in rows if r["impl"] == "reference"} == {1.0}
     assert all(r["threads"] == 1 and r["x_reference_cpu"] > 0 for r in rows)
     markdown = bench.format_markdown(rows, "# header")
