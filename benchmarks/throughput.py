@@ -358,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         f"torch threads {args.threads}, torch {torch.__version__}, recurrence backend: {backend}; "
         f"best of {args.repeats} timings of >= {args.min_seconds} s; peak MB = max RSS of a fresh process "
         f"doing one configuration; % peak = share of the float32 {PEAK_MATRIX} x {PEAK_MATRIX} matrix "
-        f"product's speed measured in this run ({peak_text}) at ~{TRAIN_FLOP_PER_ROW / 1e6:.0f} MFLOP per Level I row per gene per training step (a third for inference); x ref = ratio to the "
+        f"product's speed measured in this run ({peak_text}) at ~{TRAIN_FLOP_PER_ROW / 1e6:.0f} MFLOP per "
+        "Level I row per gene per training step (a third for inference); x ref = ratio to the "
         "one-nn.LSTM-per-row reference measured in the same run, back to back; genes/CPU-s = genes per "
         "second of process CPU time (with one thread: the speed on an idle core, robust to other processes)."
     )

@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from deepdiff.models import native
 from deepdiff.models.attention import ContextAttention
 from deepdiff.models.config import ModelConfig
-from deepdiff.models.recurrent import BiLSTMBank, _ptr, _threads, kept_groups, resolve_backend
+from deepdiff.models.recurrent import BiLSTMBank, _ptr, _threads, kept_groups, kernel_dims, resolve_backend
 from deepdiff.models.workspace import Workspace, _token
 
 
@@ -41,7 +41,7 @@ class _FusedEncoder(torch.autograd.Function):
         training: bool,
         workspace: Workspace,
     ) -> tuple[Tensor, Tensor]:
-        groups, n_time, batch, n_in = x.shape
+        groups, n_time, batch, _ = x.shape
         hidden, rows = w_hh.shape[-1], groups // 2
         lib = native.kernel(hidden)
         assert lib is not None  # checked by the caller
@@ -51,7 +51,7 @@ class _FusedEncoder(torch.autograd.Function):
         keep = kept_groups(groups, n_time, batch, hidden, training)
         gates = workspace.empty((keep, n_time, batch, 4 * hidden), x) if keep else None
         tensors = (x, w_ih, w_hh, bias, context, y, scores, cells, gates)
-        if lib.bilstm_forward(groups, n_time, batch, n_in, keep, *map(_ptr, tensors), _threads()) != 0:
+        if lib.bilstm_forward(*kernel_dims(x, gates), *map(_ptr, tensors), _threads()) != 0:
             raise MemoryError("the recurrence kernel could not allocate its work buffers")
         weights = torch.softmax(scores.view(rows, 2, batch, n_time).sum(1), dim=-1)
         embedding = torch.einsum("sbt,sbtd->sbd", weights, y)
@@ -66,7 +66,7 @@ class _FusedEncoder(torch.autograd.Function):
     @staticmethod
     def backward(ctx: Any, grad_embedding: Tensor, grad_weights: Tensor | None) -> tuple[Tensor | None, ...]:
         x, w_ih, w_hh, bias, context, y, cells, gates, weights = ctx.saved_tensors
-        groups, n_time, batch, n_in = x.shape
+        groups = x.shape[0]
         lib = native.kernel(w_hh.shape[-1])
         assert lib is not None
         grad_embedding = grad_embedding.contiguous()
@@ -79,13 +79,7 @@ class _FusedEncoder(torch.autograd.Function):
         grad_context = x.new_empty(groups, w_hh.shape[-1])
         tensors = (x, w_ih, w_hh, bias, y, cells, gates, None, context, weights, grad_embedding, grad_scores)
         status = lib.bilstm_backward(
-            groups,
-            n_time,
-            batch,
-            n_in,
-            0 if gates is None else gates.shape[0],
-            *map(_ptr, (*tensors, grad_x, *grads, grad_context)),
-            _threads(),
+            *kernel_dims(x, gates), *map(_ptr, (*tensors, grad_x, *grads, grad_context)), _threads()
         )
         if status != 0:
             raise MemoryError("the recurrence kernel could not allocate its work buffers")

@@ -62,26 +62,6 @@ _SOURCE = r"""
 #define NG (4 * HID)
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-ALWAYS_INLINE float exp_approx(float x) {
-    /* Cephes-style expf: |relative error| < 2e-7 on [-87, 88]; vectorises, unlike expf. */
-    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-    float n = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
-    float r = x - n * 0.693359375f;
-    r = r + n * 2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    union { int32_t i; float f; } scale;
-    scale.i = ((int32_t)n + 127) << 23;
-    return p * scale.f;
-}
-
-ALWAYS_INLINE float tanh_approx(float x) { return 2.0f / (1.0f + exp_approx(-2.0f * x)) - 1.0f; }
-
 /* Vectors of 16 floats (one AVX-512 register; the compiler splits them on narrower ISAs). */
 typedef float v16 __attribute__((vector_size(64)));
 typedef float v16u __attribute__((vector_size(64), aligned(4)));
@@ -194,7 +174,7 @@ typedef int32_t iv __attribute__((vector_size(4 * FW)));
 
 ALWAYS_INLINE fv fselect(iv mask, fv a, fv b) { return (fv)((mask & (iv)a) | (~mask & (iv)b)); }
 
-/* exp_approx on a vector (the same range reduction and polynomial). */
+/* Cephes-style expf on a vector: |relative error| < 2e-7 on [-87, 88] (the input is clamped). */
 ALWAYS_INLINE fv fexp(fv x) {
     const fv lo = (fv){} - 87.0f, hi = (fv){} + 88.0f;
     x = fselect(x < lo, lo, x);
@@ -272,19 +252,18 @@ static void step_forward(int B, int I, const float *bias, const float *wiT, cons
 /* Backward of one step for one batch row. dh holds the recurrent gradient of h_t (from step
  * t + 1); dcf holds dc_{t+1} f_{t+1} on entry and dc_t f_t on exit; dz receives the gradient of
  * the pre-activations (i, f, g, o). */
-static void cell_backward(const float *restrict z, const float *restrict ct, const float *restrict cp,
-                          const float *restrict gy, const float *restrict dh, float *restrict dcf,
-                          float *restrict dz) {
-    for (int j = 0; j < HID; j++) {
-        const float gi = z[j], gf = z[HID + j], gg = z[2 * HID + j], go = z[3 * HID + j];
-        const float tc = tanh_approx(ct[j]);
-        const float dhj = gy[j] + dh[j];
-        const float dc = dcf[j] + dhj * go * (1.0f - tc * tc);
-        dz[j] = dc * gg * gi * (1.0f - gi);
-        dz[HID + j] = dc * cp[j] * gf * (1.0f - gf);
-        dz[2 * HID + j] = dc * gi * (1.0f - gg * gg);
-        dz[3 * HID + j] = dhj * tc * go * (1.0f - go);
-        dcf[j] = dc * gf;
+static void cell_backward(const float *z, const float *ct, const float *cp, const float *gy, const float *dh,
+                          float *dcf, float *dz) {
+    for (int u = 0; u < HID; u += FW) {
+        const fv gi = LOADF(z + u), gf = LOADF(z + HID + u), gg = LOADF(z + 2 * HID + u), go = LOADF(z + 3 * HID + u);
+        const fv tc = ftanh(LOADF(ct + u));
+        const fv dhj = LOADF(gy + u) + LOADF(dh + u);
+        const fv dc = LOADF(dcf + u) + dhj * go * (1.0f - tc * tc);
+        STOREF(dz + u, dc * gg * gi * (1.0f - gi));
+        STOREF(dz + HID + u, dc * LOADF(cp + u) * gf * (1.0f - gf));
+        STOREF(dz + 2 * HID + u, dc * gi * (1.0f - gg * gg));
+        STOREF(dz + 3 * HID + u, dhj * tc * go * (1.0f - go));
+        STOREF(dcf + u, dc * gf);
     }
 }
 
@@ -450,7 +429,8 @@ int bilstm_forward(int G, int T, int B, int I, int n_keep, const float *x, const
                    const float *bias, const float *context, float *y, float *scores, float *cells, float *gates,
                    int n_threads) {
     job_t job = {.G = G, .T = T, .B = B, .I = I, .n_keep = gates ? n_keep : 0, .n_threads = n_threads, .x = x,
-                 .w_ih = w_ih, .w_hh = w_hh, .bias = bias, .y = y, .cells = cells, .gates = gates, .context = context, .scores = scores};
+                 .w_ih = w_ih, .w_hh = w_hh, .bias = bias, .y = y, .cells = cells, .gates = gates,
+                 .context = context, .scores = scores};
     const long steps = (long)G * T * B * HID * (long)sizeof(float);
     advise_huge(y, steps);
     if (cells) advise_huge(cells, steps);
@@ -464,7 +444,8 @@ int bilstm_backward(int G, int T, int B, int I, int n_keep, const float *x, cons
                     const float *grad_scores, float *grad_x, float *grad_w_ih, float *grad_w_hh, float *grad_bias,
                     float *grad_context, int n_threads) {
     job_t job = {.G = G, .T = T, .B = B, .I = I, .n_keep = gates ? n_keep : 0, .n_threads = n_threads, .x = x,
-                 .w_ih = w_ih, .w_hh = w_hh, .bias = bias, .grad_y = grad_y, .y = (float *)y, .cells = (float *)cells, .gates = (float *)gates,
+                 .w_ih = w_ih, .w_hh = w_hh, .bias = bias, .grad_y = grad_y, .y = (float *)y,
+                 .cells = (float *)cells, .gates = (float *)gates,
                  .grad_x = grad_x, .grad_w_ih = grad_w_ih, .grad_w_hh = grad_w_hh, .grad_bias = grad_bias,
                  .context = context, .alpha = alpha, .grad_embed = grad_embed, .grad_scores = grad_scores,
                  .grad_context = grad_context};

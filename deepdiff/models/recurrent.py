@@ -47,6 +47,12 @@ def kept_groups(groups: int, n_time: int, batch: int, hidden: int, training: boo
     return min(groups, _KEEP_GATES_BYTES // max(per_group, 1))
 
 
+def kernel_dims(x: Tensor, gates: Tensor | None) -> tuple[int, int, int, int, int]:
+    """The leading arguments of the kernel's calls: groups, steps, batch, inputs and kept groups."""
+    groups, n_time, batch, n_in = x.shape
+    return groups, n_time, batch, n_in, 0 if gates is None else gates.shape[0]
+
+
 def _gate_scale(hidden: int, like: Tensor) -> Tensor:
     """Per-gate factors (i, f, g, o) = (1, 1, 2, 1): tanh(z) = 2 sigmoid(2z) - 1 for the g gate."""
     scale = like.new_ones(4, hidden)
@@ -240,7 +246,7 @@ class _NativeRecurrence(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx: Any, x: Tensor, w_ih: Tensor, w_hh: Tensor, bias: Tensor, training: bool) -> Tensor:
-        groups, n_time, batch, n_in = x.shape
+        groups, n_time, batch, _ = x.shape
         hidden = w_hh.shape[-1]
         lib = native.kernel(hidden)
         assert lib is not None  # checked by the caller
@@ -249,11 +255,7 @@ class _NativeRecurrence(torch.autograd.Function):
         keep = kept_groups(groups, n_time, batch, hidden, training)
         gates = x.new_empty(keep, n_time, batch, 4 * hidden) if keep else None
         status = lib.bilstm_forward(
-            groups,
-            n_time,
-            batch,
-            n_in,
-            keep,
+            *kernel_dims(x, gates),
             *map(_ptr, (x, w_ih, w_hh, bias, None, y, None, cells, gates)),
             _threads(),
         )
@@ -266,18 +268,13 @@ class _NativeRecurrence(torch.autograd.Function):
     @staticmethod
     def backward(ctx: Any, grad_y: Tensor) -> tuple[Tensor | None, ...]:
         x, w_ih, w_hh, bias, y, cells, gates = ctx.saved_tensors
-        groups, n_time, batch, n_in = x.shape
         lib = native.kernel(w_hh.shape[-1])
         assert lib is not None
         grad_x = torch.empty_like(x) if ctx.needs_input_grad[0] else None
         grads = [torch.empty_like(w_ih), torch.empty_like(w_hh), torch.empty_like(bias)]
         grad_y = grad_y.contiguous()  # a named reference: the kernel reads it after the call starts
         status = lib.bilstm_backward(
-            groups,
-            n_time,
-            batch,
-            n_in,
-            0 if gates is None else gates.shape[0],
+            *kernel_dims(x, gates),
             *map(_ptr, (x, w_ih, w_hh, bias, y, cells, gates, grad_y, None, None, None, None)),
             *map(_ptr, (grad_x, *grads, None)),
             _threads(),
