@@ -6,20 +6,38 @@ i891-i900 (2018).
 
 Subpackages
 -----------
-deepdiff.data        REMC file format, verified downloads, caches, data sources
+deepdiff.data        REMC file format, verified downloads, caches, the real data sources
 deepdiff.simulate    calibrated simulated pairs with a planted, known mechanism
+deepdiff.loading     every data source behind one entry point, :func:`load_pair`
 deepdiff.models      the seven DeepDiff variants and AttentiveChrome
-deepdiff.training    losses, training loop, profiles, result directories
+deepdiff.methods     every method by name (variants and baselines), fitted through one protocol
+deepdiff.training    losses, training loop, profiles
 deepdiff.baselines   the paper's baselines and modern ones
+deepdiff.runs        the run template: cache key, cached result, result directory
 deepdiff.evaluation  correlations, bootstrap intervals, relative PCC
+deepdiff.interpret   attention summaries, gradient attribution, recovery of a planted mechanism
+deepdiff.report      the paper's results beside ours: Table 1, Figures 4 and 5, claims, status
 deepdiff.cli         the ``deepdiff`` command
 """
 
+from __future__ import annotations
+
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 try:
     __version__ = version("deepdiff-repro")
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+# The public face, imported on first use so that ``import deepdiff`` stays light.
+_EXPORTS = {"load_pair": "deepdiff.loading", "run_method": "deepdiff.methods"}
+
+__all__ = ["__version__", "load_pair", "run_method"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

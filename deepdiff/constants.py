@@ -49,6 +49,10 @@ PAPER_PAIRS: Final[tuple[str, ...]] = (
 #: A gene is "differentially expressed" (Siamese label S = 1) when ``abs(LFC) >= DE_THRESHOLD``.
 DE_THRESHOLD: Final[float] = 2.0
 
+#: Every data source (see :mod:`deepdiff.data.sources`); ``auto`` is ``remc`` when reachable,
+#: else ``simulated``.
+DATA_SOURCES: Final[tuple[str, ...]] = ("remc", "sample", "local", "simulated", "auto")
+
 #: The authors' repository and the commit whose data we use.
 REMC_REPO: Final[str] = "QData/DeepDiffChrome"
 REMC_COMMIT: Final[str] = "2aef9c5520595b14da265578c2c04c3d65a4ad01"

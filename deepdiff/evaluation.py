@@ -1,13 +1,14 @@
 """Correlations with bootstrap intervals, paired model comparison, and the relative PCC of Table 1.
 
-All bootstraps resample genes with replacement, percentile intervals, seeded with
-:func:`numpy.random.default_rng`; they are vectorised and processed in chunks so that
-6,100 test genes x 1,000 resamples stay small in memory.
+One bootstrap engine serves every interval of the project: resamples of genes drawn with
+replacement (seeded with :func:`numpy.random.default_rng`) are held as multiplicities
+(:func:`resample_counts`), so the Pearson correlation of every resample is a few matrix-vector
+products (:func:`weighted_pearson`), processed in chunks so that 6,100 test genes x 1,000
+resamples stay small in memory; intervals are percentile intervals (:func:`percentile_ci`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import numpy as np
@@ -43,15 +44,58 @@ def pearson(y: np.ndarray, yhat: np.ndarray) -> float:
     return float(_rowwise_pearson(a[None, :], b[None, :])[0])
 
 
-def _resample_chunks(n: int, n_boot: int, seed: int) -> Iterator[np.ndarray]:
-    """Index arrays (chunk, n) of bootstrap resamples; the stream depends only on ``seed``."""
-    rng = np.random.default_rng(seed)
-    chunk = max(1, _CHUNK_VALUES // max(n, 1))
+# --------------------------------------------------------------------------------------------
+# The bootstrap engine: resamples as multiplicities, correlations as weighted sums
+# --------------------------------------------------------------------------------------------
+
+
+def resample_counts(
+    n: int, n_boot: int, rng: np.random.Generator, chunk_values: int | None = _CHUNK_VALUES
+) -> Iterator[np.ndarray]:
+    """Bootstrap resamples of ``n`` items as multiplicities, in chunks of shape (k, n).
+
+    Each resample draws ``n`` indices with replacement (``rng.integers``); row ``i`` counts how
+    often each item was drawn. Chunks hold at most ``chunk_values`` draws (None: one chunk), so
+    the stream depends only on ``rng`` and the chunking.
+    """
+    chunk = n_boot if chunk_values is None else max(1, chunk_values // max(n, 1))
     done = 0
     while done < n_boot:
         k = min(chunk, n_boot - done)
-        yield rng.integers(0, n, size=(k, n))
+        idx = rng.integers(0, n, size=(k, n))
+        offsets = (np.arange(k) * n)[:, None]
+        yield np.bincount((idx + offsets).ravel(), minlength=k * n).reshape(k, n).astype(np.float64)
         done += k
+
+
+def weighted_pearson(weights: np.ndarray, y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Pearson correlation of ``y`` and ``p`` under each row of multiplicities ``weights``.
+
+    A bootstrap resample is a vector of multiplicities, so all resamples are five matrix-vector
+    products; NaN where a resample is constant.
+    """
+    y = np.asarray(y, dtype=np.float64) - np.mean(y)
+    p = np.asarray(p, dtype=np.float64) - np.mean(p)
+    total = weights.sum(axis=1)
+    sy, sp = weights @ y, weights @ p
+    syy, spp, syp = weights @ (y * y), weights @ (p * p), weights @ (y * p)
+    cov = total * syp - sy * sp
+    var = (total * syy - sy**2) * (total * spp - sp**2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = cov / np.sqrt(var)
+    r[~(var > 0)] = np.nan
+    return np.clip(r, -1.0, 1.0)
+
+
+def percentile_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Percentile interval of the finite ``values`` at coverage ``level`` (NaNs when none is finite)."""
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return float("nan"), float("nan")
+    alpha = (1.0 - level) / 2.0
+    low, high = np.quantile(finite, [alpha, 1.0 - alpha])
+    return float(low), float(high)
 
 
 def _check_boot(n: int, n_boot: int, level: float) -> None:
@@ -67,7 +111,8 @@ def bootstrap_pearsons(y: np.ndarray, yhat: np.ndarray, n_boot: int = 1000, seed
     """Pearson correlations of ``n_boot`` gene resamples (the bootstrap distribution)."""
     a, b = _as_pair(y, yhat)
     _check_boot(a.size, n_boot, 0.5)
-    return np.concatenate([_rowwise_pearson(a[i], b[i]) for i in _resample_chunks(a.size, n_boot, seed)])
+    rng = np.random.default_rng(seed)
+    return np.concatenate([weighted_pearson(w, a, b) for w in resample_counts(a.size, n_boot, rng)])
 
 
 def bootstrap_pearson_ci(
@@ -92,13 +137,7 @@ def bootstrap_pearson_ci(
     """
     a, b = _as_pair(y, yhat)
     _check_boot(a.size, n_boot, level)
-    r = bootstrap_pearsons(a, b, n_boot=n_boot, seed=seed)
-    r = r[np.isfinite(r)]
-    if r.size == 0:
-        return float("nan"), float("nan")
-    alpha = (1.0 - level) / 2.0
-    low, high = np.quantile(r, [alpha, 1.0 - alpha])
-    return float(low), float(high)
+    return percentile_ci(bootstrap_pearsons(a, b, n_boot=n_boot, seed=seed), level)
 
 
 def paired_bootstrap(
@@ -124,18 +163,19 @@ def paired_bootstrap(
     a, p1 = _as_pair(y, pred_1)
     _, p2 = _as_pair(y, pred_2)
     _check_boot(a.size, n_boot, level)
-    diffs = []
-    for idx in _resample_chunks(a.size, n_boot, seed):
-        ya = a[idx]
-        diffs.append(_rowwise_pearson(ya, p1[idx]) - _rowwise_pearson(ya, p2[idx]))
-    d = np.concatenate(diffs)
+    rng = np.random.default_rng(seed)
+    d = np.concatenate(
+        [
+            weighted_pearson(w, a, p1) - weighted_pearson(w, a, p2)
+            for w in resample_counts(a.size, n_boot, rng)
+        ]
+    )
     d = d[np.isfinite(d)]
     observed = pearson(a, p1) - pearson(a, p2)
     if d.size == 0:
         nan = float("nan")
         return {"diff": observed, "low": nan, "high": nan, "p_value": nan}
-    alpha = (1.0 - level) / 2.0
-    low, high = np.quantile(d, [alpha, 1.0 - alpha])
+    low, high = percentile_ci(d, level)
     tail = min(np.count_nonzero(d <= 0), np.count_nonzero(d >= 0))
     p_value = min(1.0, 2.0 * (tail + 1) / (d.size + 1))
     return {"diff": float(observed), "low": float(low), "high": float(high), "p_value": float(p_value)}
@@ -154,37 +194,3 @@ def relative_pcc(pcc_model, pcc_baseline):
     if isinstance(pcc_model, pd.Series):
         return pd.Series(out, index=pcc_model.index, name="relative_pcc")
     return float(out) if out.ndim == 0 else out
-
-
-def evaluate_results(
-    results_dir: str | os.PathLike[str], n_boot: int = 1000, level: float = 0.95, seed: int = 0
-) -> pd.DataFrame:
-    """Every complete run under ``results_dir`` with its test PCC and a bootstrap interval.
-
-    Returns
-    -------
-    DataFrame
-        The columns of :func:`deepdiff.results.collect_results` plus ``n_test``,
-        ``test_pearson_low`` and ``test_pearson_high`` (recomputed from ``predictions.csv``).
-    """
-    from deepdiff.results import PREDICTIONS_FILE, collect_results
-
-    table = collect_results(results_dir)
-    lows, highs, ns = [], [], []
-    for path in table["path"]:
-        pred = pd.read_csv(os.path.join(path, PREDICTIONS_FILE), usecols=["lfc_true", "lfc_pred"])
-        ns.append(len(pred))
-        if len(pred) >= 2:
-            low, high = bootstrap_pearson_ci(
-                pred["lfc_true"].to_numpy(),
-                pred["lfc_pred"].to_numpy(),
-                n_boot=n_boot,
-                level=level,
-                seed=seed,
-            )
-        else:
-            low = high = float("nan")
-        lows.append(low)
-        highs.append(high)
-    table = table.assign(n_test=ns, test_pearson_low=lows, test_pearson_high=highs)
-    return table

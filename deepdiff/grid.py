@@ -8,26 +8,21 @@ by the result cache, so re-running the workflow repeats nothing that is complete
 from __future__ import annotations
 
 import shlex
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from deepdiff import methods
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.data.pair import Pair
 from deepdiff.errors import ConfigError
+from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS, RunOptions
 
-#: The seven DeepDiff variants, in the order of the paper's Table 1.
-PAPER_VARIANTS: tuple[str, ...] = (
-    "raw_d",
-    "raw_c",
-    "raw",
-    "aux",
-    "raw_aux",
-    "aux_siamese",
-    "raw_aux_siamese",
-)
-#: The paper's baselines (Section 4.2); AttentiveChrome-diff is a neural baseline.
-PAPER_BASELINES: tuple[str, ...] = ("svr1", "svr2", "relief_rf", "attentivechrome_diff")
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from deepdiff.data.containers import PairData
 
 
 @dataclass(frozen=True)
@@ -50,8 +45,20 @@ class GridConfig:
         unknown = sorted(set(self.variants) - set(PAPER_VARIANTS))
         if unknown:
             raise ConfigError(f"unknown variants in the grid: {unknown}; choose from {list(PAPER_VARIANTS)}")
+        baselines = methods.names(kind="baseline")
+        unknown = sorted(set(self.baselines) - set(baselines))
+        if unknown:
+            raise ConfigError(f"unknown baselines in the grid: {unknown}; choose from {list(baselines)}")
         if not self.seeds:
             raise ConfigError("the grid needs at least one seed")
+
+    def describe(self) -> str:
+        """One line: the grid's size, data and budget."""
+        return (
+            f"{len(self.pairs)} pair(s) ({', '.join(self.pairs)}) × {len(self.variants)} variants × "
+            f"{len(self.seeds)} seed(s), plus {len(self.baselines)} baselines; data {self.data}, "
+            f"profile {self.profile}"
+        )
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> GridConfig:
@@ -70,10 +77,14 @@ class GridConfig:
 class Job:
     """One run of the grid: a DeepDiff variant or a baseline on one pair with one seed."""
 
-    kind: str  # "train" or "baseline"
     method: str
     pair: str
     seed: int
+
+    @property
+    def kind(self) -> str:
+        """The command that runs it: ``train`` for a DeepDiff variant, else ``baseline``."""
+        return "train" if methods.METHODS[self.method].kind == "deepdiff" else "baseline"
 
     @property
     def id(self) -> str:
@@ -104,8 +115,7 @@ def plan_jobs(grid: GridConfig) -> list[Job]:
     jobs: list[Job] = []
     for pair in grid.pairs:
         for seed in grid.seeds:
-            jobs += [Job("train", variant, pair, seed) for variant in grid.variants]
-            jobs += [Job("baseline", method, pair, seed) for method in grid.baselines]
+            jobs += [Job(method, pair, seed) for method in (*grid.variants, *grid.baselines)]
     _check_unique(jobs)
     return jobs
 
@@ -116,3 +126,36 @@ def _check_unique(jobs: Iterable[Job]) -> None:
         if job.id in seen:
             raise ConfigError(f"the grid lists {job.id} twice; remove the duplicate pair, method or seed")
         seen.add(job.id)
+
+
+def run_grid(grid: GridConfig, data: Mapping[str, PairData], *, progress: bool = False) -> pd.DataFrame:
+    """Run every job of ``grid`` in this process, each through the method registry (cached).
+
+    Parameters
+    ----------
+    grid : GridConfig
+    data : mapping
+        Pair -> its loaded data (every pair of the grid).
+    progress : bool
+        Progress bars of each run.
+
+    Returns
+    -------
+    DataFrame
+        One row per job: ``pair``, ``method``, ``seed``, ``cached`` (found in the result cache),
+        ``seconds``.
+    """
+    import pandas as pd
+
+    options = RunOptions(results_dir=grid.results_dir, device=grid.device, progress=progress)
+    rows = []
+    for job in plan_jobs(grid):
+        tic = time.perf_counter()
+        run = methods.run_method(
+            data[job.pair], job.method, profile=grid.profile, seed=job.seed, options=options
+        )
+        rows.append(
+            {"pair": job.pair, "method": job.method, "seed": job.seed, "cached": run.reused}
+            | {"seconds": time.perf_counter() - tic}
+        )
+    return pd.DataFrame(rows, columns=["pair", "method", "seed", "cached", "seconds"])

@@ -42,12 +42,12 @@ import pandas as pd
 from deepdiff import __version__
 from deepdiff.errors import DataError
 from deepdiff.io import atomic_directory
+from deepdiff.methods import KINDS
 
 METRICS_FILE = "metrics.json"
 PREDICTIONS_FILE = "predictions.csv"
 ATTENTION_FILE = "attention.npz"
 
-KINDS: tuple[str, ...] = ("deepdiff", "baseline")
 #: Fields every ``metrics.json`` must have; :func:`write_result` fills the others with defaults.
 REQUIRED_KEYS: tuple[str, ...] = (
     "kind",
@@ -153,19 +153,24 @@ def _read_metrics(path: Path) -> dict[str, Any]:
 def find_result(
     results_dir: str | os.PathLike[str], pair: str, method: str, seed: int, key: str
 ) -> Path | None:
-    """The complete result directory of this run, or None.
-
-    Complete means ``metrics.json`` and ``predictions.csv`` are present and the stored ``key``
-    equals ``key`` (the directory name holds only its first 12 characters).
-    """
+    """The complete result directory of this run, or None (see :func:`is_complete`)."""
     path = result_path(results_dir, pair, method, seed, key)
+    return path if is_complete(path, key) else None
+
+
+def is_complete(path: str | os.PathLike[str], key: str) -> bool:
+    """True when ``path`` holds ``metrics.json`` and ``predictions.csv`` and its stored key is ``key``.
+
+    The directory name holds only the key's first 12 characters; the full key is checked here.
+    """
+    path = Path(path)
     if not (path / METRICS_FILE).is_file() or not (path / PREDICTIONS_FILE).is_file():
-        return None
+        return False
     try:
         metrics = _read_metrics(path)
     except DataError:
-        return None
-    return path if metrics.get("key") == key else None
+        return False
+    return metrics.get("key") == key
 
 
 @lru_cache(maxsize=1)

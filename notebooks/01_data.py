@@ -52,9 +52,11 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from deepdiff import plots
 from deepdiff.constants import CELLS, DE_THRESHOLD, PAPER_PAIRS, SPLITS
-from deepdiff.notebook import data_banner, load_data, real_pair_lfcs, show_html, split_table
+from deepdiff.notebook import data_banner, load_data, show_html
+from deepdiff.report import plots
+from deepdiff.report.data_checks import mark_calibration_table, split_table
+from deepdiff.report.lfc import lfc_spread, real_pair_lfcs
 
 pd.set_option("display.precision", 3)
 plots.show_inline()
@@ -154,24 +156,11 @@ else:
 
 # %%
 if truth is not None:
-    from deepdiff.notebook import mark_calibration_table
-
     sim_lfc = np.concatenate([pair_data.split(s).lfc for s in SPLITS])
-    if real.lfc and params.pair in real.lfc:
-        fig = plots.plot_lfc_quantiles(
-            real.lfc[params.pair],
-            sim_lfc,
-            ("real expression files", "simulated"),
-            prov,
-            f"LFC of {params.pair}",
+    if params.pair in real.lfc:
+        labels = ("real expression files", "simulated")
+        display(
+            plots.plot_lfc_quantiles(real.lfc[params.pair], sim_lfc, labels, prov, f"LFC of {params.pair}")
         )
-        display(fig)
-    display(
-        Markdown(
-            f"Spread of the LFC: simulated SD {sim_lfc.std():.2f}, "
-            f"{np.mean(np.abs(sim_lfc) >= DE_THRESHOLD):.1%} of genes with |LFC| ≥ 2; "
-            f"real (from {real.source}): SD {real.summary.loc[params.pair, 'std']:.2f}, "
-            f"{real.summary.loc[params.pair, 'de_fraction']:.1%}."
-        )
-    )
+    display(lfc_spread({"simulated": sim_lfc}, real.summary.loc[[params.pair]], real.source))
     display(mark_calibration_table(pair_data))

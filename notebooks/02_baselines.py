@@ -42,13 +42,13 @@ methods = None  # None: the paper's four baselines and the three extra ones
 n_genes = None  # simulated data: genes to simulate (None: the notebooks' default)
 
 # %%
-from deepdiff.baselines import METHODS
+from deepdiff.methods import METHODS, names
 from deepdiff.notebook import validate_methods, validate_params
 
 params = validate_params(
     pair=pair, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir
 )
-methods = validate_methods(methods, list(METHODS), "methods")
+methods = validate_methods(methods, names(kind="baseline"), "methods")
 print(params.describe())
 print("baselines:", ", ".join(methods))
 
@@ -56,10 +56,10 @@ print("baselines:", ", ".join(methods))
 import pandas as pd
 from IPython.display import display
 
-from deepdiff import plots
-from deepdiff.baselines import run_baseline
-from deepdiff.evaluation import paired_bootstrap
-from deepdiff.notebook import data_banner, load_data, run_summary, show_html
+from deepdiff.methods import RunOptions, run_method
+from deepdiff.notebook import data_banner, load_data, show_html
+from deepdiff.report import plots
+from deepdiff.report.runs import comparison_table, run_summary
 
 pd.set_option("display.precision", 3)
 plots.show_inline()
@@ -74,18 +74,12 @@ show_html(data_banner(pair_data, requested=data))
 # Each result is cached: rerunning the notebook reads the results back (column `cached`).
 
 # %%
-runs = {}
-for method in methods:
-    runs[method] = run_baseline(
-        pair_data,
-        method,
-        profile=params.profile,
-        seed=params.seed,
-        results_dir=params.results_dir,
-        device=params.device,
-        progress=False,
-    )
-    print(runs[method].summary())
+options = RunOptions(results_dir=params.results_dir, device=params.device, progress=False)
+runs = {
+    m: run_method(pair_data, m, profile=params.profile, seed=params.seed, options=options) for m in methods
+}
+for run in runs.values():
+    print(run.summary())
 
 # %%
 table = run_summary(list(runs.values()), n_boot=1000, seed=params.seed)
@@ -108,19 +102,6 @@ plots.plot_method_comparison(table.rename(columns={"test PCC": "pcc"}), prov, f"
 # resamples the test genes once for both methods.
 
 # %%
-rows = []
-for a, b in [("svr2", "svr1"), ("attentivechrome_diff", "svr2"), ("attentivechrome_diff", "relief_rf")]:
-    if a in runs and b in runs:
-        joined = runs[a].predictions.merge(runs[b].predictions, on="gene", suffixes=("_a", "_b"))
-        d = paired_bootstrap(joined["lfc_true_a"], joined["lfc_pred_a"], joined["lfc_pred_b"], n_boot=1000)
-        rows.append(
-            {
-                "comparison": f"{METHODS[a].label} − {METHODS[b].label}",
-                "PCC difference": d["diff"],
-                "95% CI": f"[{d['low']:+.3f}, {d['high']:+.3f}]",
-                "p (two-sided)": d["p_value"],
-            }
-        )
-comparisons = pd.DataFrame(rows)
+compared = [("svr2", "svr1"), ("attentivechrome_diff", "svr2"), ("attentivechrome_diff", "relief_rf")]
 print(f"data: {pair_data.label}; profile {params.profile}; seed {params.seed}")
-display(comparisons)
+display(comparison_table([(runs[a], runs[b]) for a, b in compared if a in runs and b in runs], n_boot=1000))

@@ -59,10 +59,10 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from deepdiff import interpret, paper, plots, reproduction
-from deepdiff.errors import DeepDiffError
+from deepdiff import interpret, methods
 from deepdiff.notebook import data_banner, load_data, show_html
-from deepdiff.training.runner import train_variant
+from deepdiff.report import claims, paper, plots
+from deepdiff.report.figure5 import evaluate_figure5
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", 120)
@@ -80,22 +80,15 @@ if params.pair != paper.FIGURE5_PAIR:
 # ## The trained model and its attention on the test genes
 
 # %%
-run = train_variant(
-    pair_data,
-    params.variant,
-    profile=params.profile,
-    seed=params.seed,
-    device=params.device,
-    results_dir=params.results_dir,
-    progress=False,
-)
+options = methods.RunOptions(results_dir=params.results_dir, device=params.device, progress=False)
+run = methods.run_method(pair_data, params.variant, profile=params.profile, seed=params.seed, options=options)
 print(run.summary())
 att = run.attention()
 mark_att = interpret.mark_attention(att["row_attention"], att["row_names"], genes=att["genes"])
 lfc = run.predictions.set_index("gene")["lfc_true"].loc[mark_att.index]
 print(f"rows of the Level II attention: {', '.join(map(str, att['row_names']))}")
 prov = plots.provenance(
-    pair_data.label, params.profile, f"1 (seed {params.seed})", f"{paper.method_label(params.variant)}"
+    pair_data.label, params.profile, f"1 (seed {params.seed})", f"{methods.label(params.variant)}"
 )
 
 # %% [markdown]
@@ -120,17 +113,11 @@ plots.plot_mark_attention(
 # The paper's Figure 5 gives its values only as a plot; we check its three statements on this run.
 
 # %%
-_, claims, rule = reproduction.evaluate_figure5(
-    mark_att,
-    lfc,
-    up=up,
-    down=down,
-    min_genes=min_genes,
-    n_boot=1000,
-    seed=params.seed,
+_, f5_claims, rule = evaluate_figure5(
+    mark_att, lfc, up=up, down=down, min_genes=min_genes, n_boot=1000, seed=params.seed
 )
 print(f"data: {pair_data.label}; profile {params.profile}; 1 seed; {rule}")
-display(reproduction.claims_frame(claims)[["claim", "ours", "verdict", "how evaluated", "source in paper"]])
+display(claims.claims_frame(f5_claims)[["claim", "ours", "verdict", "how evaluated", "source in paper"]])
 display(Markdown("\n".join(f"* {note}" for note in paper.FIGURE5_NOTES)))
 
 # %% [markdown]
@@ -158,68 +145,30 @@ plots.plot_bin_profiles(profiles, prov, f"Bin-level attention around the TSS, {p
 # * *top mark hit*: is the highest-scoring mark a planted one.
 
 # %%
-truth = pair_data.truth
-if truth is None:
+if pair_data.truth is None:
     display(
         Markdown(
             "**Real data: the true mechanism is unknown, so recovery cannot be measured here.** "
             "Run this notebook with `data='simulated'` to see how well attention recovers a planted mechanism."
         )
     )
-else:
-    print(truth.describe())
-    bin_att = interpret.mark_bin_profile(att["bin_attention"], att["bin_row_names"])
-    rows = [
-        {
-            "method": "attention",
-            **interpret.recovery_scores(
-                np.nanmean(mark_att.to_numpy(), axis=0),
-                np.nanmean(bin_att, axis=0),
-                truth.mark_importance,
-                truth.bin_mask(),
-            ),
-        }
-    ]
-    try:
-        model, check = interpret.trained_model(run, pair_data, device=params.device)
-    except DeepDiffError as err:
-        model, check = None, f"gradient attribution skipped: {err}"
-    print(check)
-    marks = {
-        "planted importance": truth.mark_importance,
-        "mean attention": np.nanmean(mark_att.to_numpy(), axis=0),
-    }
-    if model is not None:
-        idx = np.random.default_rng(params.seed).choice(
-            len(pair_data.test), size=min(n_attribution_genes, len(pair_data.test)), replace=False
-        )
-        attr = interpret.gradient_attribution(
-            model, pair_data.test.x_a[idx], pair_data.test.x_b[idx], method=attribution, device=params.device
-        )
-        attr_marks = np.nanmean(interpret.attribution_marks(attr), axis=0)
-        marks[f"mean {attribution} share"] = attr_marks
-        rows.append(
-            {
-                "method": attribution,
-                **interpret.recovery_scores(
-                    attr_marks,
-                    np.nanmean(interpret.attribution_bins(attr), axis=0),
-                    truth.mark_importance,
-                    truth.bin_mask(),
-                ),
-            }
-        )
-    recovery = pd.DataFrame(rows).set_index("method")
-    display(recovery)
-    long = recovery.reset_index().melt(id_vars="method", var_name="metric", value_name="value")
-    extra = f"{len(idx)} genes for {attribution}" if model is not None else "no attribution"
-    fig = plots.plot_recovery(
-        long,
-        plots.provenance(pair_data.label, params.profile, f"1 (seed {params.seed})", extra),
-        f"Recovery of the planted mechanism: {paper.method_label(params.variant)} on {params.pair}",
+
+# %%
+if pair_data.truth is not None:
+    print(pair_data.truth.describe())
+    recovery = interpret.attention_recovery(
+        run,
+        pair_data,
+        attribution=attribution,
+        n_genes=n_attribution_genes,
+        seed=params.seed,
+        device=params.device,
     )
-    display(fig)
-    display(pd.DataFrame(marks, index=list(mark_att.columns)))
+    print(recovery.check)
+    extra = f"{recovery.n_attributed} genes for {attribution}" if recovery.n_attributed else "no attribution"
+    prov = plots.provenance(pair_data.label, params.profile, f"1 (seed {params.seed})", extra)
+    title = f"Recovery of the planted mechanism: {methods.label(params.variant)} on {params.pair}"
+    display(recovery.scores, plots.plot_recovery(recovery.long(), prov, title), recovery.marks)
 
 # %% [markdown]
 # Reading the numbers: an AUROC of 0.5 is chance. Where attention recovers the planted marks and bins about as

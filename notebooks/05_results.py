@@ -50,36 +50,27 @@ n_genes = None  # simulated data: genes to simulate (None: the notebooks' defaul
 n_boot = 500  # bootstrap resamples for intervals
 
 # %%
-from deepdiff.baselines import PAPER_METHODS
-from deepdiff.models import VARIANTS
-from deepdiff.notebook import check_pairs, validate_methods, validate_params
+from deepdiff.notebook import notebook_grid, validate_params
 
 params = validate_params(
     pair=pair, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir
 )
-grid_pairs = check_pairs([params.pair, *extra_pairs], params.data)
-variants = validate_methods(variants, list(VARIANTS), "variants")
-baselines = validate_methods(baselines, list(PAPER_METHODS), "baselines")
-seeds = [int(s) for s in ([seeds] if isinstance(seeds, int) else seeds)]
+grid = notebook_grid(params, extra_pairs, variants, baselines, seeds)
 print(params.describe())
-print(
-    f"reduced grid: {len(grid_pairs)} pair(s) ({', '.join(grid_pairs)}) × {len(variants)} variants × "
-    f"{len(seeds)} seed(s), plus {len(baselines)} baselines, profile {params.profile}"
-)
+print(f"reduced grid: {grid.describe()}")
 
 # %%
-import dataclasses
-import time
-
 import pandas as pd
 from IPython.display import Markdown, display
 
-from deepdiff import paper, plots, reproduction
-from deepdiff.baselines import run_baseline
-from deepdiff.grid import GridConfig
-from deepdiff.notebook import data_banner, load_data, show_html
+from deepdiff import methods
+from deepdiff.grid import GridConfig, plan_jobs, run_grid
+from deepdiff.notebook import data_banner, load_pairs, show_html
+from deepdiff.report import claims, figure4, figure5, plots, status, table1
+from deepdiff.report.bootstrap import bootstrap_context
+from deepdiff.report.context import choose_context, contexts, evidence_of
+from deepdiff.report.runs import coverage_table, missing_runs
 from deepdiff.results import collect_results
-from deepdiff.training.runner import train_variant
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", 120)
@@ -91,48 +82,14 @@ plots.show_inline()
 # Every run is looked up in the result cache first; only missing runs are trained. The time of each is printed.
 
 # %%
-grid_labels = {}
-timings = []
-for p in grid_pairs:
-    pair_data = load_data(dataclasses.replace(params, pair=p), n_genes=n_genes)
-    grid_labels[p] = (pair_data.source, pair_data.label)
-    if p == grid_pairs[0]:
-        show_html(data_banner(pair_data, requested=data))
-    if not run_missing:
-        continue
-    for s in seeds:
-        for v in variants:
-            tic = time.perf_counter()
-            r = train_variant(
-                pair_data,
-                v,
-                profile=params.profile,
-                seed=s,
-                device=params.device,
-                results_dir=params.results_dir,
-                progress=False,
-            )
-            timings.append(
-                {"pair": p, "method": v, "seed": s, "cached": r.reused, "seconds": time.perf_counter() - tic}
-            )
-        for b in baselines:
-            tic = time.perf_counter()
-            r = run_baseline(
-                pair_data,
-                b,
-                profile=params.profile,
-                seed=s,
-                results_dir=params.results_dir,
-                device=params.device,
-                progress=False,
-            )
-            timings.append(
-                {"pair": p, "method": b, "seed": s, "cached": r.reused, "seconds": time.perf_counter() - tic}
-            )
-if timings:
-    t = pd.DataFrame(timings)
-    print(f"{len(t)} runs, {int((~t['cached']).sum())} trained now, {t['seconds'].sum():.0f} s in all")
-    display(t.groupby("method", sort=False)["seconds"].agg(["count", "sum", "max"]).round(1))
+pair_data = load_pairs(params, grid.pairs, n_genes=n_genes)
+show_html(data_banner(pair_data[grid.pairs[0]], requested=data))
+if run_missing:
+    timings = run_grid(grid, pair_data)
+    print(
+        f"{len(timings)} runs, {int((~timings['cached']).sum())} trained now, {timings['seconds'].sum():.0f} s in all"
+    )
+    display(timings.groupby("method", sort=False)["seconds"].agg(["count", "sum", "max"]).round(1))
 
 # %% [markdown]
 # ## What exists: coverage
@@ -142,31 +99,15 @@ if timings:
 
 # %%
 results = collect_results(params.results_dir)
-contexts = reproduction.contexts(results)
 print(f"results directory: {params.results_dir}: {len(results)} runs")
-for c in contexts:
+for c in contexts(results):
     print(f"  context: {c}")
-display(reproduction.coverage_table(results))
+display(coverage_table(results))
 
-source, label = grid_labels[grid_pairs[0]]
-family = reproduction.data_family(source, label, grid_pairs[0])
-context = next(
-    (c for c in contexts if c.source == source and c.data_label == family and c.profile == params.profile),
-    contexts[0] if contexts else None,
-)
-if context is None:
-    raise RuntimeError(
-        "no runs at all: set run_missing=True or run the workflow (see the end of this chapter)"
-    )
-boots = reproduction.bootstrap_context(results, context, n_boot=n_boot, seed=params.seed)
-ctx_runs = reproduction.in_context(results, context)
-n_seeds = ctx_runs.groupby(["pair", "method"])["seed"].nunique()
-prov = plots.provenance(
-    context.data_label,
-    context.profile,
-    f"{n_seeds.min()}" if n_seeds.min() == n_seeds.max() else f"{n_seeds.min()}-{n_seeds.max()}",
-    f"{len(boots)} pair(s)",
-)
+context = choose_context(results, pair_data[grid.pairs[0]], params.profile)
+boots = bootstrap_context(results, context, n_boot=n_boot, seed=params.seed)
+evidence = evidence_of(context, boots, (*grid.variants, *grid.baselines))
+prov = plots.provenance(context.data_label, context.profile, evidence.seeds_text, f"{len(boots)} pair(s)")
 display(
     Markdown(
         f"**Context of the tables below:** {context} — {len(boots)} pair(s): {', '.join(sorted(boots))}."
@@ -181,8 +122,8 @@ display(
 # Table 1). The paper averages over its ten pairs; ours over the pairs of this context.
 
 # %%
-t1 = reproduction.table1_ours(boots, context)
-display(reproduction.table1_display(t1))
+t1 = table1.table1_ours(boots, context)
+display(table1.table1_display(t1))
 plots.plot_table1(t1, prov)
 
 # %% [markdown]
@@ -191,20 +132,20 @@ plots.plot_table1(t1, prov)
 # The paper gives Figure 4's values only as a plot (a 0–0.8 axis); we show ours, with 95% intervals.
 
 # %%
-fig4 = reproduction.figure4_data(results, context, boots)
+fig4 = figure4.figure4_data(results, context, boots)
 display(fig4.pivot_table(index="label", columns="pair", values="pcc", sort=False).round(3))
 plots.plot_figure4(fig4, prov)
 
 # %% [markdown]
 # ## The claims of Section 4.3
 #
-# Each claim is decided by the rule in the column *how evaluated* (from `deepdiff.paper`, which quotes the
-# paper). *holds in x% of bootstrap replicates* is how often the verdict survives resampling genes and seeds.
+# Each claim is decided by the rule in the column *how evaluated* (from `deepdiff.report.paper`, which quotes
+# the paper). *holds in x% of bootstrap replicates* is how often the verdict survives resampling genes and seeds.
 # With fewer pairs than the paper's ten, a count such as "9 of 10" becomes a share of the pairs we have.
 
 # %%
-claims = reproduction.evaluate_figure4_claims(boots, context)
-display(reproduction.claims_frame(claims)[["claim", "paper", "ours", "verdict", "how evaluated", "missing"]])
+fig4_claims = claims.evaluate_figure4_claims(boots, context)
+display(claims.claims_frame(fig4_claims)[["claim", "paper", "ours", "verdict", "how evaluated", "missing"]])
 
 # %% [markdown]
 # ## The claims about Figure 5 (attention)
@@ -213,17 +154,17 @@ display(reproduction.claims_frame(claims)[["claim", "paper", "ours", "verdict", 
 # context, else on the pair with most variants. Chapter 4 shows the attention itself.
 
 # %%
-fig5_runs = reproduction.select_figure5_run(results, context)
+fig5_runs = figure5.select_figure5_run(results, context)
 if fig5_runs.empty:
     print("No variant with saved attention in this context.")
 else:
-    mark_att, lfc = reproduction.figure5_inputs(fig5_runs)
+    mark_att, lfc = figure5.figure5_inputs(fig5_runs)
     f5_pair = str(fig5_runs["pair"].iloc[0])
-    summary, f5_claims, rule = reproduction.evaluate_figure5(
+    summary, f5_claims, rule = figure5.evaluate_figure5(
         mark_att, lfc, context, f5_pair, n_seeds=len(fig5_runs), n_boot=n_boot, seed=params.seed
     )
-    print(f"{paper.method_label(fig5_runs['method'].iloc[0])} on {f5_pair}; genes: {rule}")
-    display(reproduction.claims_frame(f5_claims)[["claim", "ours", "verdict", "how evaluated"]])
+    print(f"{methods.label(fig5_runs['method'].iloc[0])} on {f5_pair}; genes: {rule}")
+    display(claims.claims_frame(f5_claims)[["claim", "ours", "verdict", "how evaluated"]])
 
 # %% [markdown]
 # ## Status of every result of the paper
@@ -233,8 +174,7 @@ else:
 # reduced real evidence; simulated evidence never counts (*not yet run*, with the simulated verdict in the note).
 
 # %%
-status = reproduction.status_table(params.results_dir, n_boot=n_boot, seed=params.seed)
-display(status)
+display(status.status_table(params.results_dir, n_boot=n_boot, seed=params.seed))
 
 # %% [markdown]
 # ## Filling the gaps
@@ -245,9 +185,9 @@ display(status)
 
 # %%
 full_grid = GridConfig(results_dir=str(params.results_dir))
-missing = reproduction.missing_runs(results, full_grid)
+missing = missing_runs(results, full_grid)
 print(
-    f"{len(missing)} of {len(full_grid.pairs) * len(full_grid.seeds) * (len(full_grid.variants) + len(full_grid.baselines))} "
-    f"runs of the full grid (data {full_grid.data}, profile {full_grid.profile}) are missing."
+    f"{len(missing)} of {len(plan_jobs(full_grid))} runs of the full grid (data {full_grid.data}, "
+    f"profile {full_grid.profile}) are missing."
 )
 display(missing.head(12))

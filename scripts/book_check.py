@@ -183,13 +183,15 @@ def check_links(html_dir: Path) -> tuple[list[str], int]:
 def status_expectations() -> dict[str, tuple[str, ...]]:
     """Each result of the paper and the texts, any one of which the status page must show for it.
 
-    Built from :mod:`deepdiff.paper` (the paper's numbers and claims as data), so the check follows
+    Built from :mod:`deepdiff.report.paper` (the paper's numbers and claims as data), so the check follows
     the list of results rather than a copy of it.
     """
-    from deepdiff import paper
+    from deepdiff import methods
+    from deepdiff.report import paper
 
     expected: dict[str, tuple[str, ...]] = {
-        f"Table 1 row {label}": (f"Table 1: {label} ",) for label in paper.VARIANT_LABELS.values()
+        f"Table 1 row {label}": (f"Table 1: {label} ",)
+        for label in map(methods.label, methods.PAPER_VARIANTS)
     }
     expected["Figure 4"] = ("Figure 4:",)
     expected["Figure 5"] = ("Figure 5:",)

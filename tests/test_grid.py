@@ -12,7 +12,8 @@ import pytest
 
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.errors import ConfigError
-from deepdiff.grid import PAPER_BASELINES, PAPER_VARIANTS, GridConfig, plan_jobs
+from deepdiff.grid import GridConfig, plan_jobs
+from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS
 from tests.conftest import ROOT
 
 

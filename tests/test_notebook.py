@@ -1,15 +1,13 @@
-"""Notebook support: parameter checks that stop at once, split checks, real expression changes."""
+"""Notebook support: parameter checks that stop at once, and split checks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from deepdiff import notebook
-from deepdiff.constants import PAPER_PAIRS
-from deepdiff.errors import ConfigError, DataError
+from deepdiff.errors import ConfigError
 
 GOOD = {
     "pair": "E003-E004",
@@ -32,7 +30,7 @@ def test_validate_params_accepts_defaults(tmp_path: Path) -> None:
     [
         ({"pair": "E999-E004"}, "unknown cell E999"),
         ({"pair": "E003"}, "malformed pair"),
-        ({"pair": "E003-E004", "data": "sample"}, "real sample"),
+        ({"pair": "E003-E004", "data": "sample"}, "authors' sample"),
         ({"data": "internet"}, "data='internet' is unknown"),
         ({"profile": "huge"}, "profile='huge' is unknown"),
         ({"variant": "raw_x"}, "variant='raw_x' is unknown"),
@@ -60,19 +58,3 @@ def test_check_pairs_and_methods() -> None:
     assert notebook.validate_methods("a", ["a", "b"]) == ["a"]
     with pytest.raises(ConfigError, match="'c'"):
         notebook.validate_methods(["c"], ["a", "b"])
-
-
-def test_real_pair_lfcs_from_the_expression_files(expression_dir: Path) -> None:
-    real = notebook.real_pair_lfcs(expression_dir, PAPER_PAIRS, allow_download=False)
-    assert real.source == "files" and set(real.lfc) == set(PAPER_PAIRS)
-    assert (real.summary["genes"] > 15_000).all()
-    # Cross-lineage pairs change more genes than closely related ones.
-    assert real.summary.loc["E123-E003", "de_fraction"] > real.summary.loc["E037-E038", "de_fraction"]
-    # The sign follows the pair's order.
-    flipped = notebook.real_pair_lfcs(expression_dir, ["E003-E123"], allow_download=False)
-    assert np.allclose(np.sort(-flipped.lfc["E003-E123"]), np.sort(real.lfc["E123-E003"]))
-
-
-def test_real_pair_lfcs_reports_a_folder_without_the_files(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="lacks"):
-        notebook.real_pair_lfcs(tmp_path, ["E003-E004"], allow_download=False)

@@ -6,12 +6,13 @@ AttentiveChrome-diff (``attentivechrome_diff``, trained by :mod:`deepdiff.traini
 the paper, reported beside its Table 1: ridge regression (``ridge``), histogram gradient
 boosting (``hgb``) and a DeepChrome-style 1-D CNN (``cnn``).
 
-Every baseline is fitted on the training split, selects its hyper-parameters by the validation
-Pearson correlation and predicts the test split once; :func:`run_baseline` writes the shared
-result directory (:mod:`deepdiff.results`). Input representations: :mod:`deepdiff.baselines.features`.
+Each is one entry of :data:`deepdiff.methods.METHODS`. Every baseline is fitted on the training
+split, selects its hyper-parameters by the validation Pearson correlation and predicts the test
+split once; :func:`run_baseline` writes the shared result directory (:mod:`deepdiff.results`).
+Input representations: :mod:`deepdiff.baselines.features`.
 
-Names are imported on first use, so that the command line can list the methods without
-loading numpy, scikit-learn or torch.
+Names are imported on first use, so that importing the package loads neither numpy,
+scikit-learn nor torch.
 """
 
 from __future__ import annotations
@@ -22,11 +23,7 @@ from typing import Any
 _EXPORTS = {
     "FittedBaseline": "deepdiff.baselines.base",
     "RunContext": "deepdiff.baselines.base",
-    "EXTRA_METHODS": "deepdiff.baselines.registry",
-    "METHODS": "deepdiff.baselines.registry",
-    "PAPER_METHODS": "deepdiff.baselines.registry",
-    "MethodSpec": "deepdiff.baselines.registry",
-    "get_method": "deepdiff.baselines.registry",
+    "fit_baseline": "deepdiff.baselines.run",
     "run_baseline": "deepdiff.baselines.run",
 }
 

@@ -1,53 +1,33 @@
-"""Run one baseline on one pair and write its result directory (cached like every DeepDiff run).
+"""Run one baseline on one pair and write its result directory (cached like every run).
 
-Steps: look the method and profile up, check the splits, compute the cache key over the full
-configuration and the data checksum, return the complete cached result if there is one;
-otherwise fit on the training split and select on the validation split (the baseline never
-sees the test split), then predict the test genes once and write ``metrics.json`` and
-``predictions.csv`` (:mod:`deepdiff.results`).
+:func:`fit_baseline` is the :class:`~deepdiff.methods.Fitter` of the baselines fitted here: look
+the profile up, plan the run (:mod:`deepdiff.runs`) and return the complete cached result if
+there is one; otherwise fit on the training split and select on the validation split (the
+baseline never sees the test split), then predict the test genes once and write ``metrics.json``
+and ``predictions.csv``. :func:`run_baseline` runs any baseline by name, AttentiveChrome-diff
+(trained by :mod:`deepdiff.training`) included.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 
-from deepdiff.baselines.base import RunContext
-from deepdiff.baselines.registry import ATTENTIVECHROME_DIFF, MethodSpec, get_method
-from deepdiff.constants import SPLITS
-from deepdiff.data.containers import PairData
-from deepdiff.errors import ConfigError, DataError
-from deepdiff.paths import resolve_results_dir
-from deepdiff.results import (
-    RunResult,
-    cache_key,
-    find_result,
-    load_result,
-    result_path,
-    split_metrics,
-    write_result,
-)
+from deepdiff import methods
+from deepdiff.baselines.base import FittedBaseline, RunContext
+from deepdiff.data.containers import PairData, SplitData
+from deepdiff.errors import ConfigError
+from deepdiff.methods import Method, RunOptions
+from deepdiff.results import RunResult
+from deepdiff.runs import plan_run, reuse, run_metrics, write_run
 from deepdiff.threads import limited_threads
 
-#: Smallest split sizes a baseline can be fitted and scored on.
-MIN_GENES: dict[str, int] = {"train": 10, "valid": 3, "test": 1}
-
-
-def check_splits(data: PairData) -> None:
-    """DataError when a split is empty or too small to fit or score a baseline."""
-    for name in SPLITS:
-        n = len(data.split(name))
-        if n < MIN_GENES[name]:
-            what = "has no genes" if n == 0 else f"has only {n} genes"
-            raise DataError(
-                f"the {name} split of {data.pair} [{data.label}] {what}; baselines need at least "
-                f"{MIN_GENES[name]} {name} genes (fit on train, select on valid, score on test). "
-                "Check the data files or use a larger --genes."
-            )
+#: ``fit(train, valid, config, ctx)`` of a baseline algorithm.
+Algorithm = Callable[[SplitData, SplitData, Any, RunContext], FittedBaseline]
 
 
 def resolve_jobs(n_jobs: int) -> int:
@@ -59,16 +39,75 @@ def resolve_jobs(n_jobs: int) -> int:
     return n_jobs
 
 
-def baseline_config(spec: MethodSpec, profile: str, seed: int) -> dict[str, Any]:
+def baseline_config(method: Method, profile: str, seed: int) -> dict[str, Any]:
     """The full configuration of a run: what enters the cache key and ``metrics.json``."""
-    config = spec.config(profile)
     return {
-        "method": spec.name,
-        "paper": spec.paper,
+        "method": method.name,
+        "paper": method.paper,
         "profile": profile,
         "seed": int(seed),
-        "baseline": config.to_dict(),
+        "baseline": method.profile_config(profile).to_dict(),
     }
+
+
+def fit_baseline(
+    data: PairData,
+    method: Method,
+    *,
+    profile: str,
+    seed: int,
+    options: RunOptions,
+    overrides: Mapping[str, Any] | None = None,
+) -> RunResult:
+    """Fit, select and evaluate one baseline of :mod:`deepdiff.baselines` (the registry's fitter)."""
+    if method.algorithm is None:
+        raise ConfigError(f"{method.name} is not fitted by deepdiff.baselines")
+    jobs = resolve_jobs(1 if options.threads is None else options.threads)
+    config = method.profile_config(profile)
+    plan = plan_run(data, method, profile, seed, baseline_config(method, profile, seed), options.results_dir)
+    cached = reuse(plan, options)
+    if cached is not None:
+        return cached
+
+    device = "cpu"
+    if method.neural:
+        from deepdiff.training.device import resolve_device
+
+        device = str(resolve_device(options.device))
+    ctx = RunContext(seed=int(seed), n_jobs=jobs, progress=options.progress, device=device)
+    fit: Algorithm = methods.load(method.algorithm)
+    with limited_threads(jobs):
+        tic = time.perf_counter()
+        fitted = fit(data.train, data.valid, config, ctx)
+        fit_s = time.perf_counter() - tic
+        tic = time.perf_counter()
+        test_pred = fitted.predict(data.test)
+        predict_s = time.perf_counter() - tic
+
+    timings = {
+        **fitted.timings,
+        "fit_select_s": fit_s,
+        "predict_test_s": predict_s,
+        "total_s": fit_s + predict_s,
+    }
+    metrics = run_metrics(
+        plan,
+        data,
+        train=data.train,
+        valid=data.valid,
+        valid_pred=fitted.valid_pred,
+        test_pred=test_pred,
+        device=device,
+        timings=timings,
+        label=method.label,
+        paper=method.paper,
+        history=fitted.history,
+        selected=fitted.selected,
+        search=fitted.search,
+        n_jobs=jobs,
+    )
+    predictions = pd.DataFrame({"gene": data.test.genes, "lfc_true": data.test.lfc, "lfc_pred": test_pred})
+    return write_run(plan, metrics, predictions)
 
 
 def run_baseline(
@@ -89,7 +128,7 @@ def run_baseline(
     ----------
     data : PairData
     method : str
-        A name of :data:`deepdiff.baselines.registry.METHODS` (``svr1``, ``svr2``, ``relief_rf``,
+        A baseline of :data:`deepdiff.methods.METHODS` (``svr1``, ``svr2``, ``relief_rf``,
         ``attentivechrome_diff``, ``ridge``, ``hgb``, ``cnn``).
     profile : {"quick", "paper"}
         ``paper``: the paper's grids on all genes; ``quick``: smaller grids and samples, for
@@ -119,84 +158,6 @@ def run_baseline(
     DataError
         An empty or too small split.
     """
-    spec = get_method(method)
-    jobs = resolve_jobs(n_jobs)
-    if spec.name == ATTENTIVECHROME_DIFF:
-        from deepdiff.training.runner import train_attentivechrome_diff
-
-        check_splits(data)
-        # n_jobs is its thread count (the training default, one CPU thread, would ignore it).
-        return train_attentivechrome_diff(
-            data,
-            profile=profile,
-            seed=seed,
-            device=device,
-            results_dir=results_dir,
-            progress=progress,
-            force=force,
-            threads=jobs,
-        )
-
-    config = spec.config(profile)
-    full = baseline_config(spec, profile, seed)
-    check_splits(data)
-    key = cache_key("baseline", spec.name, full, data.checksum)
-    root = resolve_results_dir(results_dir)
-    pair = str(data.pair)
-    if not force:
-        hit = find_result(root, pair, spec.name, seed, key)
-        if hit is not None:
-            return dataclasses.replace(load_result(hit), reused=True)
-
-    device_name = "cpu"
-    if spec.name == "cnn":
-        from deepdiff.training.device import resolve_device
-
-        device_name = str(resolve_device(device))
-    ctx = RunContext(seed=int(seed), n_jobs=jobs, progress=progress, device=device_name)
-    fit = spec.fit_function()
-    with limited_threads(jobs):
-        tic = time.perf_counter()
-        fitted = fit(data.train, data.valid, config, ctx)
-        fit_s = time.perf_counter() - tic
-        tic = time.perf_counter()
-        test_pred = fitted.predict(data.test)
-        predict_s = time.perf_counter() - tic
-
-    timings = {
-        **fitted.timings,
-        "fit_select_s": fit_s,
-        "predict_test_s": predict_s,
-        "total_s": fit_s + predict_s,
-    }
-    metrics = {
-        "kind": "baseline",
-        "method": spec.name,
-        "label": spec.label,
-        "paper": spec.paper,
-        "pair": pair,
-        "data": {
-            "source": data.source,
-            "label": data.label,
-            "checksum": data.checksum,
-            "n_genes": {name: len(data.split(name)) for name in SPLITS},
-        },
-        "profile": profile,
-        "seed": int(seed),
-        "config": full,
-        "test": split_metrics(data.test.lfc, test_pred),
-        "valid": split_metrics(data.valid.lfc, fitted.valid_pred),
-        "history": fitted.history,
-        "selected": fitted.selected,
-        "search": fitted.search,
-        "device": device_name,
-        "n_jobs": jobs,
-        "wall_time_s": fit_s + predict_s,
-        "timings": timings,
-        "key": key,
-    }
-    predictions = pd.DataFrame({"gene": data.test.genes, "lfc_true": data.test.lfc, "lfc_pred": test_pred})
-    path = write_result(
-        result_path(root, pair, spec.name, seed, key), metrics=metrics, predictions=predictions
-    )
-    return load_result(path)
+    spec = methods.get(method, methods.names(kind="baseline"), what="baseline method")
+    options = RunOptions(results_dir, device, resolve_jobs(n_jobs), progress, force)
+    return spec.fit(data, profile=profile, seed=seed, options=options)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 
-DATA_SOURCES = ("remc", "sample", "local", "simulated", "auto")
+from deepdiff.cli.common import add_data_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``baseline`` subcommand."""
-    from deepdiff.baselines.registry import EXTRA_METHODS, PAPER_METHODS
+    from deepdiff.methods import EXTRA_BASELINES, PAPER_BASELINES
 
     p = subparsers.add_parser(
         "baseline",
@@ -35,22 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--method",
         required=True,
         help=(
-            f"the paper's: {', '.join(PAPER_METHODS)}; beyond it: {', '.join(EXTRA_METHODS)}; "
+            f"the paper's: {', '.join(PAPER_BASELINES)}; beyond it: {', '.join(EXTRA_BASELINES)}; "
             "a comma-separated list, 'paper' (the paper's four) or 'all'"
         ),
     )
-    p.add_argument(
-        "--pair",
-        help="cells A-B, e.g. E003-E004 (target: log2((expr_B+1)/(expr_A+1))); default E123-E003 with --data sample",
-    )
-    p.add_argument("--data", default="auto", choices=DATA_SOURCES, help="data source (default: %(default)s)")
-    p.add_argument("--data-dir", help="with --data local: folder with CELL.{train,valid,test,expr}.csv")
-    p.add_argument(
-        "--genes",
-        type=int,
-        help="simulated: number of genes to simulate; real data: a random subset of about N genes",
-    )
-    p.add_argument("--data-seed", type=int, default=0, help="seed of the simulation or subset (default: 0)")
+    add_data_arguments(p)
     p.add_argument(
         "--profile",
         default="quick",
@@ -69,64 +58,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _methods(text: str) -> list[str]:
-    from deepdiff.baselines.registry import METHODS, PAPER_METHODS, get_method
-    from deepdiff.errors import ConfigError
-
-    names = [m.strip() for m in text.split(",") if m.strip()]
-    if names == ["paper"]:
-        return list(PAPER_METHODS)
-    if names == ["all"]:
-        return list(METHODS)
-    if not names:
-        raise ConfigError(f"no method given; choose from {', '.join(METHODS)}, paper or all")
-    for name in names:
-        get_method(name)  # ConfigError listing the valid names
-    return names
-
-
 def run(args: argparse.Namespace) -> int:
     """Validate the cheap arguments first (methods, profile, jobs, pair), then load data and run."""
-    from deepdiff.baselines.registry import ATTENTIVECHROME_DIFF, get_method
-    from deepdiff.baselines.run import resolve_jobs, run_baseline
-    from deepdiff.constants import SAMPLE_PAIR
-    from deepdiff.data.pair import Pair
-    from deepdiff.data.sources import load_pair
-    from deepdiff.errors import ConfigError
-    from deepdiff.training.config import training_config
+    from deepdiff import methods
+    from deepdiff.baselines.run import resolve_jobs
+    from deepdiff.cli.common import load_data, pair_of, report_run
 
-    methods = _methods(args.method)
-    for name in methods:
-        if name == ATTENTIVECHROME_DIFF:
-            training_config(args.profile)
-        else:
-            get_method(name).config(args.profile)
-    resolve_jobs(args.n_jobs)
-    if args.pair is None:
-        if args.data != "sample":
-            raise ConfigError("--pair is required (e.g. --pair E003-E004), except with --data sample")
-        args.pair = SAMPLE_PAIR
-    data = load_pair(
-        Pair.parse(args.pair),
-        source=args.data,
-        data_dir=args.data_dir,
-        n_genes=args.genes,
-        seed=args.data_seed,
-        progress=not args.no_progress,
+    baselines = methods.names(kind="baseline")
+    chosen = methods.select(
+        args.method, baselines, {"paper": methods.PAPER_BASELINES, "all": baselines}, what="baseline method"
     )
+    for name in chosen:
+        methods.METHODS[name].profile_config(args.profile)
+    jobs = resolve_jobs(args.n_jobs)
+    data = load_data(args, pair_of(args))
     print(data.summary())
-    for name in methods:
-        result = run_baseline(
-            data,
-            name,
-            profile=args.profile,
-            seed=args.seed,
-            results_dir=args.out,
-            n_jobs=args.n_jobs,
-            progress=not args.no_progress,
-            device=args.device,
-            force=args.force,
+    options = methods.RunOptions(
+        results_dir=args.out,
+        device=args.device,
+        threads=jobs,
+        progress=not args.no_progress,
+        force=args.force,
+    )
+    for name in chosen:
+        print(
+            report_run(methods.run_method(data, name, profile=args.profile, seed=args.seed, options=options))
         )
-        note = "reused cached result" if result.reused else f"{result.metrics['wall_time_s']:.1f} s"
-        print(f"{result.summary()} [{note}]\n  -> {result.path}")
     return 0

@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from deepdiff.constants import REMC_COMMIT, REMC_REPO, SAMPLE_PAIR
+from deepdiff.cli.common import add_data_arguments
+from deepdiff.constants import REMC_COMMIT, REMC_REPO
 
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
 
-DATA_SOURCES = ("remc", "sample", "local", "simulated", "auto")
 _BY_HAND = f"""
 Fetching by hand: the files are
   https://raw.githubusercontent.com/{REMC_REPO}/{REMC_COMMIT}/data/ProcessedData/CELL.{{train,valid,test,expr}}.csv
@@ -48,12 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_BY_HAND,
     )
-    fetch.add_argument(
-        "--pair", help=f"cells A-B, e.g. E003-E004 (default with --data sample: {SAMPLE_PAIR})"
-    )
-    fetch.add_argument(
-        "--data", default="remc", choices=("remc", "sample"), help="source (default: %(default)s)"
-    )
+    add_data_arguments(fetch, sources=("remc", "sample"), default="remc")
     fetch.add_argument("--print-urls", action="store_true", help="only print the URLs and cache paths")
     _common(fetch)
     fetch.set_defaults(func=run_fetch)
@@ -63,15 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="load a pair and print its summary: sizes, LFC statistics, direction, provenance",
         description="Load a pair from any source and print its summary.",
     )
-    info.add_argument("--pair", help=f"cells A-B (default with --data sample: {SAMPLE_PAIR})")
-    info.add_argument("--data", default="auto", choices=DATA_SOURCES, help="source (default: %(default)s)")
-    info.add_argument("--data-dir", help="with --data local: folder with CELL.{train,valid,test,expr}.csv")
-    info.add_argument(
-        "--genes", type=int, help="simulated: genes to simulate; real data: a random subset of about N genes"
-    )
-    info.add_argument(
-        "--data-seed", type=int, default=0, help="seed of the simulation or subset (default: 0)"
-    )
+    add_data_arguments(info)
     _common(info)
     info.set_defaults(func=run_info)
 
@@ -82,27 +69,14 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def _pair(args: argparse.Namespace) -> str:
-    from deepdiff.errors import ConfigError
-
-    if args.pair:
-        return args.pair
-    if args.data == "sample":
-        return SAMPLE_PAIR
-    raise ConfigError(
-        f"--pair is required (e.g. --pair E003-E004), except with --data sample ({SAMPLE_PAIR})"
-    )
-
-
 def run_fetch(args: argparse.Namespace) -> int:
     """Fetch (or list) the files of a pair."""
+    from deepdiff.cli.common import load_data, pair_of
     from deepdiff.data.cache import default_cache_dir
     from deepdiff.data.download import download_path, file_url
     from deepdiff.data.manifest import cell_entries
-    from deepdiff.data.pair import Pair
-    from deepdiff.data.sources import load_pair
 
-    pair = Pair.parse(_pair(args))
+    pair = pair_of(args)
     if args.print_urls:
         root = default_cache_dir(args.cache_dir)
         for cell in (pair.cell_a, pair.cell_b):
@@ -112,9 +86,7 @@ def run_fetch(args: argparse.Namespace) -> int:
                 )
                 print(f"     git blob SHA-1 {entry.sha1}")
         return 0
-    data = load_pair(
-        pair, args.data, cache_dir=args.cache_dir, base_url=args.base_url, progress=not args.no_progress
-    )
+    data = load_data(args, pair)
     print(describe_pair(data))
     print(f"cached under {default_cache_dir(args.cache_dir)}")
     return 0
@@ -122,19 +94,9 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 def run_info(args: argparse.Namespace) -> int:
     """Load a pair and print its summary."""
-    from deepdiff.data.sources import load_pair
+    from deepdiff.cli.common import load_data
 
-    data = load_pair(
-        _pair(args),
-        args.data,
-        data_dir=args.data_dir,
-        cache_dir=args.cache_dir,
-        base_url=args.base_url,
-        progress=not args.no_progress,
-        n_genes=args.genes,
-        seed=args.data_seed,
-    )
-    print(describe_pair(data))
+    print(describe_pair(load_data(args)))
     return 0
 
 

@@ -44,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from deepdiff.errors import ConfigError, DataError
-    from deepdiff.evaluation import evaluate_results
     from deepdiff.paths import resolve_results_dir
+    from deepdiff.report.runs import evaluate_results
 
     root = resolve_results_dir(args.results_dir)
     if not root.is_dir():

@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-DATA_SOURCES = ("remc", "sample", "local", "simulated", "auto")
-ATTENTIVECHROME_DIFF = "attentivechrome_diff"
+from deepdiff.cli.common import add_data_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``train`` subcommand."""
+    from deepdiff.methods import PAPER_VARIANTS, names
+
+    trained_baselines = [m for m in names(training_loop=True) if m not in PAPER_VARIANTS]
     p = subparsers.add_parser(
         "train",
         help="train DeepDiff variants on a pair of cells (results are cached)",
@@ -31,28 +33,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=__doc__.split("Examples\n--------\n", 1)[1],
     )
     p.add_argument(
-        "--pair",
-        help="cells A-B, e.g. E003-E004 (target: log2((expr_B+1)/(expr_A+1))); default E123-E003 with --data sample",
-    )
-    p.add_argument(
         "--variant",
         default="raw_aux_siamese",
         help=(
-            "raw_d, raw_c, raw, aux, raw_aux, aux_siamese, raw_aux_siamese, attentivechrome_diff "
-            "(the baseline), a comma-separated list, or 'all' for the seven variants "
-            "(default: %(default)s)"
+            f"{', '.join(PAPER_VARIANTS)}, {', '.join(trained_baselines)} (the baseline), a "
+            "comma-separated list, or 'all' for the seven variants (default: %(default)s)"
         ),
     )
-    p.add_argument("--data", default="auto", choices=DATA_SOURCES, help="data source (default: %(default)s)")
-    p.add_argument("--data-dir", help="with --data local: folder with CELL.{train,valid,test,expr}.csv")
+    add_data_arguments(p)
     p.add_argument(
-        "--genes",
-        type=int,
-        help="simulated: number of genes to simulate; real data: train on a random subset of about N genes",
-    )
-    p.add_argument("--data-seed", type=int, default=0, help="seed of the simulation or subset (default: 0)")
-    p.add_argument(
-        "--profile", default="quick", help="training budget: quick or paper (default: %(default)s)"
+        "--profile",
+        default="quick",
+        help="training budget: quick (a small, different setting for laptops and CI) or paper "
+        "(the authors') (default: %(default)s)",
     )
     p.add_argument("--seed", type=int, default=0, help="run seed: initialisation and shuffling (default: 0)")
     p.add_argument("--out", default=None, help="results directory (default: results/ of the project)")
@@ -70,25 +63,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _variants(text: str) -> list[str]:
-    from deepdiff.models import VARIANTS
-    from deepdiff.training.runner import variant_spec
-
-    names = [v.strip() for v in text.split(",") if v.strip()]
-    if names == ["all"]:
-        return list(VARIANTS)
-    for name in names:
-        if name != ATTENTIVECHROME_DIFF:
-            variant_spec(name)  # ConfigError listing the valid names
-    if not names:
-        from deepdiff.errors import ConfigError
-
-        raise ConfigError(
-            f"no variant given; choose from {', '.join(VARIANTS)}, {ATTENTIVECHROME_DIFF} or all"
-        )
-    return names
-
-
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if args.epochs is not None:
@@ -100,51 +74,35 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Validate everything cheap first (variant, profile, device, pair), then load data and train."""
-
-    from deepdiff.constants import SAMPLE_PAIR
-    from deepdiff.data.pair import Pair
-    from deepdiff.data.sources import load_pair
-    from deepdiff.errors import ConfigError
+    from deepdiff import methods
+    from deepdiff.cli.common import load_data, pair_of, report_run
     from deepdiff.threads import check_threads
     from deepdiff.training.config import training_config
     from deepdiff.training.device import resolve_device
-    from deepdiff.training.runner import train_attentivechrome_diff, train_variant
 
-    variants = _variants(args.variant)
+    chosen = methods.select(
+        args.variant,
+        methods.names(training_loop=True),
+        {"all": methods.PAPER_VARIANTS},
+        what="variant",
+    )
     overrides = _overrides(args)
     training_config(args.profile, overrides)
     resolve_device(args.device)
     check_threads(args.threads, "--threads")
-    if args.pair is None:
-        if args.data != "sample":
-            raise ConfigError("--pair is required (e.g. --pair E003-E004), except with --data sample")
-        args.pair = SAMPLE_PAIR
-    pair = Pair.parse(args.pair)
-    data = load_pair(
-        pair,
-        source=args.data,
-        data_dir=args.data_dir,
-        n_genes=args.genes,
-        seed=args.data_seed,
-        progress=not args.no_progress,
-    )
+    data = load_data(args, pair_of(args))
     print(data.summary())
-    common = {
-        "profile": args.profile,
-        "seed": args.seed,
-        "device": args.device,
-        "results_dir": args.out,
-        "overrides": overrides,
-        "progress": not args.no_progress,
-        "resume": not args.no_resume,
-        "force": args.force,
-        "threads": args.threads,
-    }
-    for variant in variants:
-        if variant == ATTENTIVECHROME_DIFF:
-            result = train_attentivechrome_diff(data, **common)
-        else:
-            result = train_variant(data, variant, **common)
-        note = "reused cached result" if result.reused else f"{result.metrics['wall_time_s']:.1f} s"
-        print(f"{result.summary()} [{note}]\n  -> {result.path}")
+    options = methods.RunOptions(
+        results_dir=args.out,
+        device=args.device,
+        threads=args.threads,
+        progress=not args.no_progress,
+        force=args.force,
+        resume=not args.no_resume,
+    )
+    for name in chosen:
+        result = methods.run_method(
+            data, name, profile=args.profile, seed=args.seed, options=options, overrides=overrides
+        )
+        print(report_run(result))
     return 0

@@ -1,7 +1,8 @@
-"""Data: REMC file format, verified downloads, caches and the data sources.
+"""Data: REMC file format, verified downloads, caches and the real data sources.
 
-The entry point is :func:`load_pair`. Names other than the containers are imported on first use,
-so that importing the containers does not import pandas.
+The entry point for every source, simulated ones included, is :func:`deepdiff.loading.load_pair`.
+Names other than the containers are imported on first use, so that importing the containers does
+not import pandas.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from deepdiff.data.containers import CellSplit, PairData, SplitData
 from deepdiff.data.pair import Pair
 
 _LAZY = {
-    "load_pair": "deepdiff.data.sources",
+    "load_real_pair": "deepdiff.data.sources",
     "resolve_source": "deepdiff.data.sources",
-    "SOURCES": "deepdiff.data.sources",
     "DataSourceWarning": "deepdiff.data.sources",
     "read_split": "deepdiff.data.remc_format",
     "read_expression": "deepdiff.data.remc_format",

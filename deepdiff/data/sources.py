@@ -1,4 +1,4 @@
-"""The data sources behind one entry point, :func:`load_pair`.
+"""The real data sources: the authors' files (downloaded, verified, cached) and the user's own.
 
 ========== ====================================================================================
 source     what
@@ -8,7 +8,7 @@ remc       the authors' full data (``data/ProcessedData/{cell}.*`` at the pinned
 sample     the authors' small real pair (``data/Cell1.*`` = E123, ``data/Cell2.*`` = E003),
            fetched the same way; pairs ``E123-E003`` or ``E003-E123``
 local      a directory with ``{cell}.{train,valid,test}.csv`` and ``{cell}.expr.csv``
-simulated  :func:`deepdiff.simulate.simulate_pair`
+simulated  not here: :mod:`deepdiff.simulate`; :func:`deepdiff.loading.load_pair` dispatches
 auto       ``remc`` when it is cached or reachable, else ``simulated`` (with a loud warning)
 ========== ====================================================================================
 
@@ -24,14 +24,14 @@ import dataclasses
 import hashlib
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from deepdiff.constants import REMC_COMMIT, SAMPLE_CELLS, SPLITS
+from deepdiff.constants import DATA_SOURCES, REMC_COMMIT, SAMPLE_CELLS, SPLITS
 from deepdiff.data.cache import default_cache_dir, load_expression, load_split
 from deepdiff.data.containers import PairData
 from deepdiff.data.download import (
@@ -47,8 +47,8 @@ from deepdiff.data.pair import Pair
 from deepdiff.data.remc_format import pair_split
 from deepdiff.errors import ConfigError, DataError
 
-#: Every value accepted by ``source``.
-SOURCES: tuple[str, ...] = ("remc", "sample", "local", "simulated", "auto")
+#: Real sources (files on disk or downloaded).
+REAL_SOURCES: tuple[str, ...] = ("remc", "sample", "local")
 #: Sources fetched from the authors' repository.
 REMOTE_SOURCES: tuple[str, ...] = ("remc", "sample")
 LABELS: Mapping[str, str] = {
@@ -139,6 +139,24 @@ def remote_cell_files(
     ]
 
 
+def fetch_expression_files(
+    cells: Sequence[str],
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    base_url: str | None = None,
+    progress: bool = True,
+) -> dict[str, Path] | None:
+    """Verified local copies of the REMC expression files of ``cells``; None when the server is unreachable."""
+    if not probe(file_url("data/Cell1.expr.csv", base_url=base_url)):
+        return None
+    manifest = load_manifest()
+    entries = {cell: cell_entries(cell, "remc", manifest)["expr"] for cell in cells}
+    local = fetch_entries(
+        list(entries.values()), cache_dir=default_cache_dir(cache_dir), base_url=base_url, progress=progress
+    )
+    return {cell: local[entry.path] for cell, entry in entries.items()}
+
+
 def is_cached(
     pair: str | Pair, source: str = "remc", *, cache_dir: str | os.PathLike[str] | None = None
 ) -> bool:
@@ -173,8 +191,8 @@ def resolve_source(
     ConfigError
         For an unknown source.
     """
-    if source not in SOURCES:
-        raise ConfigError(f"unknown data source {source!r}; expected one of {', '.join(SOURCES)}")
+    if source not in DATA_SOURCES:
+        raise ConfigError(f"unknown data source {source!r}; expected one of {', '.join(DATA_SOURCES)}")
     if source != "auto":
         return source
     if pair is not None and is_cached(pair, "remc", cache_dir=cache_dir):
@@ -293,56 +311,37 @@ def subset_genes(data: PairData, n_genes: int, seed: int = 0) -> PairData:
     )
 
 
-def load_pair(
-    pair: str | Pair,
-    source: str = "remc",
+def check_sample_pair(pair: Pair) -> Pair:
+    """``pair`` itself when the authors' sample holds both its cells; a DataError otherwise."""
+    if {pair.cell_a, pair.cell_b} != set(SAMPLE_CELLS):
+        raise DataError(
+            f"pair {pair} is not in the authors' sample, which holds only E123 (K562, file Cell1) and "
+            "E003 (H1, file Cell2): use E123-E003 or E003-E123 (the order sets the sign of the LFC), "
+            "or source='remc' for the other pairs"
+        )
+    return pair
+
+
+def load_real_pair(
+    pair: Pair,
+    source: str,
     *,
     data_dir: str | os.PathLike[str] | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     base_url: str | None = None,
     progress: bool = True,
-    n_genes: int | None = None,
-    seed: int = 0,
 ) -> PairData:
-    """Load one pair of cells from a data source: the single entry point for data.
-
-    Parameters
-    ----------
-    pair : str or Pair
-        ``"A-B"``; the target is ``log2((expr_B + 1) / (expr_A + 1))``.
-    source : {"remc", "sample", "local", "simulated", "auto"}
-        See the module docstring.
-    data_dir : path-like, optional
-        The folder of ``source="local"`` (required there, refused elsewhere).
-    cache_dir : path-like, optional
-        Download and parse cache; default ``$DEEPDIFF_CACHE_DIR`` or the per-user cache.
-    base_url : str, optional
-        Server of the authors' files (default ``$DEEPDIFF_REMC_URL`` or GitHub).
-    progress : bool
-        Progress bars for downloads and parsing.
-    n_genes : int, optional
-        ``simulated``: genes to simulate. Real sources: keep a random subset of about this many
-        genes in all (split sizes in proportion; stated in the label and checksum).
-    seed : int
-        Simulator seed; for real sources the seed of the subset.
+    """Load one pair from a real source (``remc``, ``sample`` or ``local``).
 
     Raises
     ------
     DataError, DownloadError, ConfigError
         With messages that say what is wrong and what to do.
     """
-    pair = Pair.parse(pair)
-    requested = source
-    source = resolve_source(source, pair, cache_dir=cache_dir, base_url=base_url)
+    if source not in REAL_SOURCES:
+        raise ConfigError(f"{source!r} is not a real data source; expected one of {', '.join(REAL_SOURCES)}")
     if data_dir is not None and source != "local":
         raise ConfigError(f"data_dir is only used with source='local' (got source={source!r})")
-    if source == "simulated":
-        from deepdiff.simulate import simulate_pair  # written separately; imported only when needed
-
-        kwargs: dict[str, Any] = {"seed": seed}
-        if n_genes is not None:
-            kwargs["n_genes"] = n_genes
-        return simulate_pair(pair, **kwargs)
     if source == "local":
         if data_dir is None:
             raise ConfigError(
@@ -352,20 +351,13 @@ def load_pair(
         label = f"local: {Path(data_dir).expanduser().resolve()}"
         meta: dict[str, Any] = {"data_dir": str(Path(data_dir).expanduser().resolve())}
     else:
-        if source == "sample" and {pair.cell_a, pair.cell_b} != set(SAMPLE_CELLS):
-            raise DataError(
-                f"pair {pair} is not in the authors' sample, which holds only E123 (K562, file Cell1) and "
-                "E003 (H1, file Cell2): use E123-E003 or E003-E123 (the order sets the sign of the LFC), "
-                "or source='remc' for the other pairs"
-            )
+        if source == "sample":
+            check_sample_pair(pair)
         files_a, files_b = remote_cell_files(
             (pair.cell_a, pair.cell_b), source, cache_dir=cache_dir, base_url=base_url, progress=progress
         )
         label = LABELS[source]
         meta = {"commit": REMC_COMMIT, "base_url": remc_base_url(base_url)}
-    if requested != source:
-        meta["requested_source"] = requested
-    data = assemble_pair(
+    return assemble_pair(
         pair, files_a, files_b, source=source, label=label, cache_dir=cache_dir, progress=progress, meta=meta
     )
-    return data if n_genes is None else subset_genes(data, n_genes, seed)

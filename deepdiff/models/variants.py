@@ -1,6 +1,7 @@
-"""The seven DeepDiff variants as compositions of the same blocks, and their registry.
+"""The seven DeepDiff variants as compositions of the same blocks.
 
-Every variant is one :class:`DeepDiff` module configured by a :class:`VariantSpec`:
+Every variant is one :class:`DeepDiff` module configured by a
+:class:`~deepdiff.models.spec.VariantSpec`:
 
 * a **raw branch** (``raw_inputs``): rows built from the two cells' inputs (``A``, ``B``,
   ``A-B``), each with its own Level I encoder;
@@ -17,8 +18,6 @@ All Level I encoders of a model form one :class:`~deepdiff.models.encoders.Atten
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import Tensor, nn
 
@@ -27,100 +26,7 @@ from deepdiff.errors import ConfigError, DataError
 from deepdiff.models.config import DEFAULT_CONFIG, ModelConfig
 from deepdiff.models.encoders import level_one, level_two
 from deepdiff.models.outputs import ModelOutput
-
-#: The raw rows a variant may build from the two cells' inputs.
-RAW_INPUTS = ("A", "B", "A-B")
-
-
-@dataclass(frozen=True)
-class VariantSpec:
-    """What a DeepDiff variant is made of.
-
-    Attributes
-    ----------
-    name : str
-        Registry key (the authors' ``--model_name``).
-    paper_name : str
-        Name in the paper (Table 1, Figure 4).
-    inputs : str
-        The inputs, in words.
-    description : str
-        One line on the architecture.
-    has_aux : bool
-        Per-cell branch with auxiliary ``log2(expr + 1)`` heads.
-    siamese : bool
-        The per-cell branch's Level I is shared by both cells; contrastive embeddings returned.
-    raw_inputs : tuple of str
-        Raw rows, in order, each five marks: ``"A"``, ``"B"``, ``"A-B"``.
-    """
-
-    name: str
-    paper_name: str
-    inputs: str
-    description: str
-    has_aux: bool
-    siamese: bool
-    raw_inputs: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        unknown = [r for r in self.raw_inputs if r not in RAW_INPUTS]
-        if unknown:
-            raise ConfigError(f"variant {self.name}: unknown raw inputs {unknown}; use {RAW_INPUTS}")
-        if self.siamese and not self.has_aux:
-            raise ConfigError(f"variant {self.name}: a Siamese variant needs the per-cell branch")
-        if not self.raw_inputs and not self.has_aux:
-            raise ConfigError(f"variant {self.name}: needs raw inputs or the per-cell branch")
-
-
-_RAW_ALL = ("A", "B", "A-B")
-VARIANTS: dict[str, VariantSpec] = {
-    spec.name: spec
-    for spec in (
-        VariantSpec(
-            "raw_d", "Raw:d", "X_A - X_B (5 rows)",
-            "Level I per row of the difference, Level II over 5 rows, linear head",
-            has_aux=False, siamese=False, raw_inputs=("A-B",),
-        ),
-        VariantSpec(
-            "raw_c", "Raw:c", "[X_A, X_B] (10 rows)",
-            "Level I per row of both cells, Level II over 10 rows, linear head",
-            has_aux=False, siamese=False, raw_inputs=("A", "B"),
-        ),
-        VariantSpec(
-            "raw", "Raw", "[X_A, X_B, X_A - X_B] (15 rows)",
-            "Level I per row of both cells and their difference, Level II over 15 rows, linear head",
-            has_aux=False, siamese=False, raw_inputs=_RAW_ALL,
-        ),
-        VariantSpec(
-            "aux", "Aux", "X_A, X_B (5 rows each)",
-            "per-cell Level I and Level II with auxiliary heads; MLP on both cells' embeddings",
-            has_aux=True, siamese=False,
-        ),
-        VariantSpec(
-            "raw_aux", "Raw+Aux", "[X_A, X_B, X_A - X_B] + X_A, X_B",
-            "Raw's 15 rows plus per-cell rows; Level II over 25 rows; per-cell auxiliary heads",
-            has_aux=True, siamese=False, raw_inputs=_RAW_ALL,
-        ),
-        VariantSpec(
-            "aux_siamese", "Aux+Siamese", "X_A, X_B (5 rows each)",
-            "Aux with one Level I shared by both cells and a contrastive loss on its embeddings",
-            has_aux=True, siamese=True,
-        ),
-        VariantSpec(
-            "raw_aux_siamese", "Raw+Aux+Siamese", "[X_A, X_B, X_A - X_B] + X_A, X_B",
-            "Raw+Aux with the per-cell Level I shared by both cells and a contrastive loss",
-            has_aux=True, siamese=True, raw_inputs=_RAW_ALL,
-        ),
-    )
-}  # fmt: skip
-
-
-def get_variant(name: str) -> VariantSpec:
-    """The spec of a variant, or a ConfigError listing the valid names."""
-    try:
-        return VARIANTS[name]
-    except KeyError:
-        raise ConfigError(f"unknown DeepDiff variant {name!r}; choose one of {', '.join(VARIANTS)}") from None
+from deepdiff.models.spec import VariantSpec, get_variant
 
 
 def mark_names(n_marks: int) -> list[str]:

@@ -5,8 +5,9 @@ The ``paper`` profile is the authors' setting (their ``train.py``): Adam with le
 uniform(-0.1, 0.1), the epoch with the best validation Pearson correlation kept (``>=``, so a tie
 goes to the later epoch), and no early stopping.
 
-The ``quick`` profile is a small budget for offline builds and CI (from about 10 s for ``raw_d`` to
-about a minute for ``raw_aux_siamese`` on two CPU cores): 500 training and 250 validation genes,
+The ``quick`` profile, for offline builds and CI (from about 10 s for ``raw_d`` to about a minute for
+``raw_aux_siamese`` on two CPU cores), is a different training method, not only a smaller budget:
+500 training and 250 validation genes,
 6 epochs, the authors' batch of 10 (on the CPU a gene costs about the same in small batches, so
 this buys more optimiser steps), a 10x larger learning rate to compensate for the ~300 steps
 instead of ~90,000, and output offsets (:attr:`TrainConfig.output_offsets`). The test split is
@@ -106,7 +107,7 @@ class TrainConfig:
         return dataclasses.asdict(self)
 
 
-#: The named budgets. ``paper`` = the authors' code; ``quick`` = offline builds and CI.
+#: The named settings. ``paper`` = the authors' code; ``quick`` = offline builds and CI (a different method).
 PROFILES: Mapping[str, TrainConfig] = MappingProxyType(
     {
         "paper": TrainConfig(),

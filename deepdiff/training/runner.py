@@ -1,12 +1,13 @@
-"""Entry points that train, evaluate on the test genes and write one cached result directory.
+"""Train a DeepDiff variant or the AttentiveChrome-diff baseline and write one cached result.
 
-:func:`train_variant` trains a DeepDiff variant; :func:`train_attentivechrome_diff` trains the
-AttentiveChrome-diff baseline. Both go through the same steps (and the same loop): resolve the
-profile, compute the cache key, return a complete cached result if there is one, otherwise
-subsample the training and validation genes as the profile says, build and initialise the
-model(s) under the seed, :func:`~deepdiff.training.loop.fit` with per-epoch checkpoints next to
-the result directory, predict the test genes with the selected weights and write the result
-(:mod:`deepdiff.results`).
+Both follow one template (:func:`_train_run`, on top of :mod:`deepdiff.runs`): resolve the
+profile, plan the run and return a complete cached result if there is one; otherwise subsample
+the training and validation genes as the profile says, build and initialise each network under
+the seed, :func:`~deepdiff.training.loop.fit` it with per-epoch checkpoints beside the result
+directory, predict the validation and test genes with the selected weights, and write the result.
+They differ only in their recipe (:class:`_Recipe`): which networks are trained on which task
+(one DeepDiff network; or one AttentiveChrome network per cell), and how their outputs become the
+LFC, the predictions table and the attention.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,25 +25,19 @@ import pandas as pd
 import torch
 from torch import nn
 
+from deepdiff import methods
 from deepdiff.data.containers import PairData, SplitData
-from deepdiff.errors import ConfigError
-from deepdiff.paths import resolve_results_dir
-from deepdiff.results import (
-    RunResult,
-    cache_key,
-    find_result,
-    load_result,
-    result_path,
-    split_metrics,
-    write_result,
-)
+from deepdiff.methods import Method, RunOptions
+from deepdiff.models import ModelConfig
+from deepdiff.models.spec import get_variant
+from deepdiff.results import RunResult, split_metrics
+from deepdiff.runs import RunPlan, plan_run, reuse, run_metrics, write_run
 from deepdiff.training.config import TrainConfig, training_config
 from deepdiff.training.device import cpu_threads, resolve_device
 from deepdiff.training.loop import EpochCallback, FitResult, Prediction, fit, predict, seeded
 from deepdiff.training.losses import LossWeights
 from deepdiff.training.tasks import PairTask, SingleCellTask, Task, target_means
 
-ATTENTIVECHROME_DIFF = "attentivechrome_diff"
 #: How the AttentiveChrome-diff baseline picks its epochs (recorded in its metrics).
 ATTENTIVECHROME_SELECTION = "per cell: best validation PCC of that cell's log2(expr + 1)"
 
@@ -65,90 +60,69 @@ def loss_weights(config: TrainConfig) -> LossWeights:
     )
 
 
+def variant_task(variant: str, config: TrainConfig, offsets: Mapping[str, float]) -> PairTask:
+    """The task a DeepDiff variant learns: its losses, weights and output offsets."""
+    spec = get_variant(variant)
+    return PairTask(has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(config), offsets=offsets)
+
+
+# --------------------------------------------------------------------------------------------
+# The template
+# --------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class _Plan:
-    """Everything decided before training: config, key, where the result goes."""
+class _Network:
+    """One network a run trains: how to build it, its task, its checkpoint tag and progress label."""
 
-    kind: str
-    method: str
-    profile: str
-    seed: int
-    config: TrainConfig
-    full_config: dict[str, Any]
-    key: str
-    results_dir: Path
-    path: Path
+    tag: str
+    build: Callable[[], nn.Module]
+    task: Task
+    desc: str
 
 
-def _plan(
-    data: PairData,
-    kind: str,
-    method: str,
-    profile: str,
-    seed: int,
-    results_dir: str | os.PathLike[str] | None,
-    overrides: Mapping[str, Any] | None,
-    extra: Mapping[str, Any],
-) -> _Plan:
-    config = training_config(profile, overrides)
-    full = {"profile": profile, "seed": int(seed), "train": config.to_dict(), **extra}
-    key = cache_key(kind, method, full, data.checksum)
-    root = resolve_results_dir(results_dir)
-    path = result_path(root, str(data.pair), method, seed, key)
-    return _Plan(kind, method, profile, int(seed), config, full, key, root, path)
+@dataclass(frozen=True)
+class _Trained:
+    """A trained network with its selected weights and its predictions."""
+
+    network: _Network
+    model: nn.Module
+    fit: FitResult
+    checkpoint: Path
+    valid: Prediction
+    test: Prediction
+    seconds: tuple[float, float]  # training, predicting
 
 
-def _cached(plan: _Plan, data: PairData, force: bool) -> RunResult | None:
-    if force:
-        return None
-    hit = find_result(plan.results_dir, str(data.pair), plan.method, plan.seed, plan.key)
-    return dataclasses.replace(load_result(hit), reused=True) if hit is not None else None
+@dataclass(frozen=True)
+class _Outputs:
+    """What a run's networks add up to."""
+
+    valid_pred: np.ndarray
+    predictions: pd.DataFrame
+    attention: dict[str, np.ndarray]
+    history: list[dict[str, Any]]
+    selected: dict[str, Any]
+    extra: dict[str, Any]
 
 
-def _checkpoint(plan: _Plan, tag: str = "") -> Path:
-    suffix = f".{tag}" if tag else ""
-    return plan.path.parent / f".{plan.path.name}{suffix}.ckpt"
+@dataclass(frozen=True)
+class _Recipe:
+    """What differs between DeepDiff and AttentiveChrome-diff.
 
+    Attributes
+    ----------
+    config : dict
+        Recorded in the run's configuration (and its cache key) beside profile, seed and budget.
+    networks : callable
+        ``(training config, training genes, pair) -> networks to train``.
+    outputs : callable
+        ``(pair, validation genes, trained networks) -> _Outputs``.
+    """
 
-def _train_one(
-    factory: Callable[[], nn.Module],
-    task: Task,
-    train: SplitData,
-    valid: SplitData,
-    plan: _Plan,
-    device: torch.device,
-    *,
-    tag: str,
-    resume: bool,
-    progress: bool,
-    desc: str,
-    on_epoch_end: EpochCallback | None,
-) -> tuple[nn.Module, FitResult, Path]:
-    """Build a model under the seed, initialise it uniformly, train it; load the best weights."""
-    from deepdiff.models import init_uniform_
-
-    with seeded(plan.seed, device):
-        model = factory()
-        init_uniform_(model, plan.config.init_range)
-    ckpt = _checkpoint(plan, tag)
-    if not resume:
-        ckpt.unlink(missing_ok=True)
-    result = fit(
-        model,
-        task,
-        train,
-        valid,
-        plan.config,
-        seed=plan.seed,
-        device=device,
-        checkpoint_path=ckpt,
-        fingerprint=f"{plan.key}:{tag}",
-        progress=progress,
-        desc=desc,
-        on_epoch_end=on_epoch_end,
-    )
-    model.load_state_dict(result.best_state)
-    return model, result, ckpt
+    config: dict[str, Any]
+    networks: Callable[[TrainConfig, SplitData, str], list[_Network]]
+    outputs: Callable[[PairData, SplitData, Sequence[_Trained]], _Outputs]
 
 
 def _selected(result: FitResult) -> dict[str, Any]:
@@ -161,72 +135,291 @@ def _selected(result: FitResult) -> dict[str, Any]:
     }
 
 
-def _data_info(data: PairData, train: SplitData, valid: SplitData) -> dict[str, Any]:
-    return {
-        "source": data.source,
-        "label": data.label,
-        "checksum": data.checksum,
-        "n_genes": {"train": len(train), "valid": len(valid), "test": len(data.test)},
-    }
-
-
-def _metrics(
-    plan: _Plan,
-    data: PairData,
-    train: SplitData,
-    valid: SplitData,
-    valid_pred: np.ndarray,
-    test_pred: np.ndarray,
-    device: torch.device,
-    history: list[dict[str, Any]],
-    selected: dict[str, Any],
-    timings: dict[str, float],
-    **extra: Any,
-) -> dict[str, Any]:
-    return {
-        "kind": plan.kind,
-        "method": plan.method,
-        "pair": str(data.pair),
-        "data": _data_info(data, train, valid),
-        "profile": plan.profile,
-        "seed": plan.seed,
-        "config": plan.full_config,
-        "test": split_metrics(data.test.lfc, test_pred),
-        "valid": split_metrics(valid.lfc, valid_pred),
-        "history": history,
-        "selected": selected,
-        "device": str(device),
-        "wall_time_s": timings["total_s"],
-        "timings": timings,
-        "key": plan.key,
-        **extra,
-    }
-
-
 def _n_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def _finish(
-    plan: _Plan,
-    metrics: dict[str, Any],
-    predictions: pd.DataFrame,
-    attention: dict[str, np.ndarray],
-    checkpoints: list[Path],
-) -> RunResult:
-    path = write_result(plan.path, metrics=metrics, predictions=predictions, attention=attention)
-    for ckpt in checkpoints:
+def _train_one(
+    network: _Network,
+    train: SplitData,
+    valid: SplitData,
+    test: SplitData,
+    plan: RunPlan,
+    config: TrainConfig,
+    device: torch.device,
+    options: RunOptions,
+    on_epoch_end: EpochCallback | None,
+) -> _Trained:
+    """Build a network under the seed, initialise it uniformly, train it, predict with the best weights."""
+    from deepdiff.models import init_uniform_
+
+    tic = time.perf_counter()
+    with seeded(plan.seed, device):
+        model = network.build()
+        init_uniform_(model, config.init_range)
+    ckpt = plan.checkpoint(network.tag)
+    if not options.resume:
         ckpt.unlink(missing_ok=True)
-    return load_result(path)
+    result = fit(
+        model,
+        network.task,
+        train,
+        valid,
+        config,
+        seed=plan.seed,
+        device=device,
+        checkpoint_path=ckpt,
+        fingerprint=f"{plan.key}:{network.tag}",
+        progress=options.progress,
+        desc=network.desc,
+        on_epoch_end=on_epoch_end,
+    )
+    model.load_state_dict(result.best_state)
+    fit_s = time.perf_counter() - tic
+    bs = config.eval_batch_size
+    valid_pred = predict(model, network.task, valid, device=device, batch_size=bs)
+    test_pred = predict(model, network.task, test, device=device, batch_size=bs, attention=True)
+    return _Trained(
+        network, model, result, ckpt, valid_pred, test_pred, (fit_s, time.perf_counter() - tic - fit_s)
+    )
 
 
-def variant_spec(variant: str) -> Any:
-    """The :class:`~deepdiff.models.VariantSpec` of a variant name, or a ConfigError listing them."""
-    from deepdiff.models import VARIANTS
+def _train_run(
+    data: PairData,
+    method: Method,
+    recipe: Callable[[ModelConfig], _Recipe],
+    *,
+    profile: str,
+    seed: int,
+    options: RunOptions,
+    overrides: Mapping[str, Any] | None,
+    model_config: ModelConfig | None = None,
+    on_epoch_end: EpochCallback | None = None,
+) -> RunResult:
+    config = training_config(profile, overrides)
+    plan_recipe = recipe(ModelConfig() if model_config is None else model_config)
+    full = {"profile": profile, "seed": int(seed), "train": config.to_dict(), **plan_recipe.config}
+    plan = plan_run(data, method, profile, seed, full, options.results_dir)
+    cached = reuse(plan, options)
+    if cached is not None:
+        return cached
+    device = resolve_device(options.device)
+    with cpu_threads(device, options.threads):
+        tic = time.perf_counter()
+        train = subsample(data.train, config.max_train_genes, config.subsample_seed)
+        valid = subsample(data.valid, config.max_valid_genes, config.subsample_seed)
+        trained = [
+            _train_one(net, train, valid, data.test, plan, config, device, options, on_epoch_end)
+            for net in plan_recipe.networks(config, train, str(data.pair))
+        ]
+        out = plan_recipe.outputs(data, valid, trained)
+        total_s = time.perf_counter() - tic
+        epochs = [r["seconds"] for t in trained for r in t.fit.history[t.fit.resumed_from :]]
+        timings = {
+            "fit_s": sum(t.seconds[0] for t in trained),
+            "predict_s": sum(t.seconds[1] for t in trained),
+            "total_s": total_s,
+            "mean_epoch_s": float(np.mean(epochs)) if epochs else 0.0,
+        }
+        metrics = run_metrics(
+            plan,
+            data,
+            train=train,
+            valid=valid,
+            valid_pred=out.valid_pred,
+            test_pred=out.predictions["lfc_pred"].to_numpy(),
+            device=str(device),
+            timings=timings,
+            history=out.history,
+            selected=out.selected,
+            n_params=sum(_n_params(t.model) for t in trained),
+            **out.extra,
+        )
+        return write_run(plan, metrics, out.predictions, out.attention, [t.checkpoint for t in trained])
 
-    if variant not in VARIANTS:
-        raise ConfigError(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
-    return VARIANTS[variant]
+
+# --------------------------------------------------------------------------------------------
+# The two recipes
+# --------------------------------------------------------------------------------------------
+
+
+def _variant_recipe(variant: str) -> Callable[[ModelConfig], _Recipe]:
+    def recipe(model_config: ModelConfig) -> _Recipe:
+        from deepdiff.models import build_model
+
+        def networks(config: TrainConfig, train: SplitData, pair: str) -> list[_Network]:
+            offsets = target_means(train) if config.output_offsets else {}
+            task = variant_task(variant, config, offsets)
+            return [_Network("", lambda: build_model(variant, model_config), task, f"{variant} {pair}")]
+
+        def outputs(data: PairData, valid: SplitData, trained: Sequence[_Trained]) -> _Outputs:
+            (net,) = trained
+            test, out = net.test, net.test.outputs
+            predictions = pd.DataFrame(
+                {"gene": data.test.genes, "lfc_true": test.targets["lfc"], "lfc_pred": out["diff"]}
+            )
+            if "aux_a" in out:
+                predictions = predictions.assign(
+                    log_expr_a_true=test.targets["log_expr_a"],
+                    log_expr_a_pred=out["aux_a"],
+                    log_expr_b_true=test.targets["log_expr_b"],
+                    log_expr_b_pred=out["aux_b"],
+                )
+            attention = {
+                "genes": data.test.genes,
+                "row_attention": out["row_attention"],
+                "bin_attention": out["bin_attention"],
+                "row_names": np.asarray(net.model.row_names),
+                "bin_row_names": np.asarray(net.model.bin_row_names),
+            }
+            offsets = getattr(net.network.task, "offsets", {})
+            return _Outputs(
+                valid_pred=net.valid.outputs["diff"],
+                predictions=predictions,
+                attention=attention,
+                history=net.fit.history,
+                selected={**_selected(net.fit), "output_offsets": dict(offsets)},
+                extra={},
+            )
+
+        return _Recipe({"variant": variant, "model": dataclasses.asdict(model_config)}, networks, outputs)
+
+    return recipe
+
+
+_SIDES = ("a", "b")
+
+
+def _attentivechrome_recipe(model_config: ModelConfig) -> _Recipe:
+    """One AttentiveChrome regression model per cell; LFC = B's prediction minus A's."""
+    from deepdiff.models import AttentiveChrome
+
+    def networks(config: TrainConfig, train: SplitData, pair: str) -> list[_Network]:
+        means = target_means(train)
+        cells = dict(zip(_SIDES, pair.split("-"), strict=True))
+        return [
+            _Network(
+                side,
+                lambda: AttentiveChrome(model_config),
+                SingleCellTask(side, offset=means[f"aux_{side}"] if config.output_offsets else 0.0),
+                f"AttentiveChrome {cells[side]} ({pair})",
+            )
+            for side in _SIDES
+        ]
+
+    def outputs(data: PairData, valid: SplitData, trained: Sequence[_Trained]) -> _Outputs:
+        cells = dict(zip(_SIDES, (data.pair.cell_a, data.pair.cell_b), strict=True))
+        pred = {t.network.tag: t for t in trained}
+        a, b = pred["a"].test.outputs, pred["b"].test.outputs
+        t = data.test
+        predictions = pd.DataFrame(
+            {
+                "gene": t.genes,
+                "lfc_true": t.lfc,
+                "lfc_pred": b["expr"] - a["expr"],
+                "log_expr_a_true": t.log_expr_a,
+                "log_expr_a_pred": a["expr"],
+                "log_expr_b_true": t.log_expr_b,
+                "log_expr_b_pred": b["expr"],
+            }
+        )
+        rows = [f"{cells[x.network.tag]}:{name}" for x in trained for name in x.model.row_names]
+        bin_rows = [f"{cells[x.network.tag]}:{name}" for x in trained for name in x.model.bin_row_names]
+        attention = {
+            "genes": t.genes,
+            "row_attention": np.concatenate([a["row_attention"], b["row_attention"]], axis=1),
+            "bin_attention": np.concatenate([a["bin_attention"], b["bin_attention"]], axis=1),
+            "row_names": np.asarray(rows),
+            "bin_row_names": np.asarray(bin_rows),
+        }
+        selected: dict[str, Any] = {
+            cells[x.network.tag]: {**_selected(x.fit), "output_offset": x.network.task.offset}  # type: ignore[attr-defined]
+            for x in trained
+        }
+        selected["selection"] = ATTENTIVECHROME_SELECTION
+        cell_metrics = {
+            cells[side]: {
+                "valid": split_metrics(getattr(valid, f"log_expr_{side}"), pred[side].valid.outputs["expr"]),
+                "test": split_metrics(getattr(t, f"log_expr_{side}"), pred[side].test.outputs["expr"]),
+            }
+            for side in _SIDES
+        }
+        return _Outputs(
+            valid_pred=pred["b"].valid.outputs["expr"] - pred["a"].valid.outputs["expr"],
+            predictions=predictions,
+            attention=attention,
+            history=[{"cell": cells[x.network.tag], **r} for x in trained for r in x.fit.history],
+            selected=selected,
+            extra={"cell_metrics": cell_metrics},
+        )
+
+    return _Recipe(
+        {"model": dataclasses.asdict(model_config), "selection": ATTENTIVECHROME_SELECTION}, networks, outputs
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points: the registry's fitters, and keyword-argument versions for scripts and notebooks
+# --------------------------------------------------------------------------------------------
+
+
+def fit_variant(
+    data: PairData,
+    method: Method,
+    *,
+    profile: str,
+    seed: int,
+    options: RunOptions,
+    overrides: Mapping[str, Any] | None,
+    model_config: ModelConfig | None = None,
+    on_epoch_end: EpochCallback | None = None,
+) -> RunResult:
+    """The :class:`~deepdiff.methods.Fitter` of the seven DeepDiff variants."""
+    return _train_run(
+        data,
+        method,
+        _variant_recipe(method.name),
+        profile=profile,
+        seed=seed,
+        options=options,
+        overrides=overrides,
+        model_config=model_config,
+        on_epoch_end=on_epoch_end,
+    )
+
+
+def fit_attentivechrome_diff(
+    data: PairData,
+    method: Method,
+    *,
+    profile: str,
+    seed: int,
+    options: RunOptions,
+    overrides: Mapping[str, Any] | None,
+    model_config: ModelConfig | None = None,
+    on_epoch_end: EpochCallback | None = None,
+) -> RunResult:
+    """The :class:`~deepdiff.methods.Fitter` of the AttentiveChrome-diff baseline.
+
+    Each cell's model is trained on its own cell only (target ``log2(expr + 1)``), with the same
+    optimiser, profile and seed as DeepDiff, and its epoch is selected by the validation PCC of
+    *its own cell's* expression: the paper trains the two models "independently from each
+    other", so neither sees the other or the LFC. The differential prediction is the difference
+    of the two predicted log expressions, ``pred_B - pred_A``, on the scale of the LFC. Both models
+    start from the same seeded initialisation and see the same shuffling order. The attention
+    holds both models' attentions (rows ``<cell>:<mark>``, cell A first).
+    """
+    return _train_run(
+        data,
+        method,
+        _attentivechrome_recipe,
+        profile=profile,
+        seed=seed,
+        options=options,
+        overrides=overrides,
+        model_config=model_config,
+        on_epoch_end=on_epoch_end,
+    )
 
 
 def train_variant(
@@ -241,7 +434,7 @@ def train_variant(
     progress: bool = True,
     resume: bool = True,
     force: bool = False,
-    model_config: Any = None,
+    model_config: ModelConfig | None = None,
     on_epoch_end: EpochCallback | None = None,
     threads: int | None = None,
 ) -> RunResult:
@@ -250,34 +443,23 @@ def train_variant(
     Parameters
     ----------
     data : PairData
-        The pair (:func:`deepdiff.data.sources.load_pair`); its checksum is part of the cache key.
+        The pair (:func:`deepdiff.loading.load_pair`); its checksum is part of the cache key.
     variant : str
-        One of :data:`deepdiff.models.VARIANTS` (``raw_d``, ``raw_c``, ``raw``, ``aux``,
+        One of :data:`deepdiff.methods.PAPER_VARIANTS` (``raw_d``, ``raw_c``, ``raw``, ``aux``,
         ``raw_aux``, ``aux_siamese``, ``raw_aux_siamese``).
     profile : str
         A key of :data:`deepdiff.training.config.PROFILES` (``quick`` or ``paper``).
     seed : int
         Seeds initialisation and shuffling; part of the result path and the key.
-    device : str
-        ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``. Not part of the cache key.
-    results_dir : path-like, optional
-        Root of the result cache (default :func:`deepdiff.paths.default_results_dir`).
+    device, results_dir, progress, resume, force, threads
+        See :class:`deepdiff.methods.RunOptions`; ``threads`` defaults to one on the CPU
+        (:data:`deepdiff.training.device.DEFAULT_CPU_THREADS`). None of them enters the cache key.
     overrides : mapping, optional
         :class:`TrainConfig` fields to change, e.g. ``{"max_epochs": 5}``.
-    progress : bool
-        tqdm bars.
-    resume : bool
-        Continue from the checkpoint of an interrupted identical run (else start afresh).
-    force : bool
-        Train even if a complete result exists (it is then replaced).
     model_config : ModelConfig, optional
         Model sizes (default: the authors').
     on_epoch_end : callable, optional
         Called with each epoch's history record.
-    threads : int, optional
-        Torch CPU threads while training and predicting (default: one on the CPU, see
-        :data:`deepdiff.training.device.DEFAULT_CPU_THREADS`); restored afterwards. Not part of
-        the cache key.
 
     Returns
     -------
@@ -289,89 +471,17 @@ def train_variant(
     ConfigError
         Unknown variant, profile, setting or device.
     """
-    from deepdiff.models import ModelConfig, build_model
-
-    spec = variant_spec(variant)
-    model_config = ModelConfig() if model_config is None else model_config
-    plan = _plan(
+    options = RunOptions(results_dir, device, threads, progress, force, resume)
+    return fit_variant(
         data,
-        "deepdiff",
-        variant,
-        profile,
-        seed,
-        results_dir,
-        overrides,
-        {"variant": variant, "model": dataclasses.asdict(model_config)},
+        methods.get(variant, methods.PAPER_VARIANTS, what="variant"),
+        profile=profile,
+        seed=seed,
+        options=options,
+        overrides=overrides,
+        model_config=model_config,
+        on_epoch_end=on_epoch_end,
     )
-    cached = _cached(plan, data, force)
-    if cached is not None:
-        return cached
-    dev = resolve_device(device)
-    with cpu_threads(dev, threads):
-        tic = time.perf_counter()
-        train = subsample(data.train, plan.config.max_train_genes, plan.config.subsample_seed)
-        valid = subsample(data.valid, plan.config.max_valid_genes, plan.config.subsample_seed)
-        offsets = target_means(train) if plan.config.output_offsets else {}
-        task = PairTask(
-            has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(plan.config), offsets=offsets
-        )
-        model, result, ckpt = _train_one(
-            lambda: build_model(variant, model_config),
-            task,
-            train,
-            valid,
-            plan,
-            dev,
-            tag="",
-            resume=resume,
-            progress=progress,
-            desc=f"{variant} {data.pair}",
-            on_epoch_end=on_epoch_end,
-        )
-        fit_s = time.perf_counter() - tic
-        bs = plan.config.eval_batch_size
-        val: Prediction = predict(model, task, valid, device=dev, batch_size=bs)
-        test: Prediction = predict(model, task, data.test, device=dev, batch_size=bs, attention=True)
-        out = test.outputs
-        predictions = pd.DataFrame(
-            {"gene": data.test.genes, "lfc_true": test.targets["lfc"], "lfc_pred": out["diff"]}
-        )
-        if "aux_a" in out:
-            predictions = predictions.assign(
-                log_expr_a_true=test.targets["log_expr_a"],
-                log_expr_a_pred=out["aux_a"],
-                log_expr_b_true=test.targets["log_expr_b"],
-                log_expr_b_pred=out["aux_b"],
-            )
-        attention = {
-            "genes": data.test.genes,
-            "row_attention": out["row_attention"],
-            "bin_attention": out["bin_attention"],
-            "row_names": np.asarray(model.row_names),
-            "bin_row_names": np.asarray(model.bin_row_names),
-        }
-        total_s = time.perf_counter() - tic
-        epochs = [r["seconds"] for r in result.history[result.resumed_from :]]
-        timings = {
-            "fit_s": fit_s,
-            "predict_s": total_s - fit_s,
-            "total_s": total_s,
-            "mean_epoch_s": float(np.mean(epochs)) if epochs else 0.0,
-        }
-        metrics = _metrics(
-            plan,
-            data,
-            train,
-            valid,
-            val.outputs["diff"],
-            out["diff"],
-            dev,
-            result.history,
-            {**_selected(result), "output_offsets": offsets},
-            timings,
-            n_params=_n_params(model),
-        )
-        return _finish(plan, metrics, predictions, attention, [ckpt])
 
 
 def train_attentivechrome_diff(
@@ -385,133 +495,22 @@ def train_attentivechrome_diff(
     progress: bool = True,
     resume: bool = True,
     force: bool = False,
-    model_config: Any = None,
+    model_config: ModelConfig | None = None,
     on_epoch_end: EpochCallback | None = None,
     threads: int | None = None,
 ) -> RunResult:
-    """The AttentiveChrome-diff baseline: one AttentiveChrome regression model per cell.
-
-    Each model is trained on its own cell only (target ``log2(expr + 1)``), with the same
-    optimiser, profile and seed as DeepDiff, and its epoch is selected by the validation PCC of
-    *its own cell's* expression: the paper trains the two models "independently from each
-    other", so neither sees the other or the LFC. The differential prediction is the difference
-    of the two predicted log expressions, ``pred_B - pred_A``, on the scale of the LFC. Both models
-    start from the same seeded initialisation and see the same shuffling order. The result
-    is written with kind ``baseline`` and method ``attentivechrome_diff``; its attention holds
-    both models' attentions (rows ``<cell>:<mark>``, cell A first).
+    """The AttentiveChrome-diff baseline (:func:`fit_attentivechrome_diff`) with keyword arguments.
 
     Parameters and return value are those of :func:`train_variant` (without the variant).
     """
-    from deepdiff.models import AttentiveChrome, ModelConfig
-
-    model_config = ModelConfig() if model_config is None else model_config
-    plan = _plan(
+    options = RunOptions(results_dir, device, threads, progress, force, resume)
+    return fit_attentivechrome_diff(
         data,
-        "baseline",
-        ATTENTIVECHROME_DIFF,
-        profile,
-        seed,
-        results_dir,
-        overrides,
-        {"model": dataclasses.asdict(model_config), "selection": ATTENTIVECHROME_SELECTION},
+        methods.METHODS[methods.ATTENTIVECHROME_DIFF],
+        profile=profile,
+        seed=seed,
+        options=options,
+        overrides=overrides,
+        model_config=model_config,
+        on_epoch_end=on_epoch_end,
     )
-    cached = _cached(plan, data, force)
-    if cached is not None:
-        return cached
-    dev = resolve_device(device)
-    with cpu_threads(dev, threads):
-        tic = time.perf_counter()
-        train = subsample(data.train, plan.config.max_train_genes, plan.config.subsample_seed)
-        valid = subsample(data.valid, plan.config.max_valid_genes, plan.config.subsample_seed)
-        bs = plan.config.eval_batch_size
-        cells = {"a": data.pair.cell_a, "b": data.pair.cell_b}
-        valid_pred, test_pred, history, selected, ckpts, rows, bin_rows, epochs = (
-            {},
-            {},
-            [],
-            {},
-            [],
-            [],
-            [],
-            [],
-        )
-        n_params = 0
-        means = target_means(train)
-        for side, cell in cells.items():
-            offset = means[f"aux_{side}"] if plan.config.output_offsets else 0.0
-            task = SingleCellTask(side, offset=offset)
-            model, result, ckpt = _train_one(
-                lambda: AttentiveChrome(model_config),
-                task,
-                train,
-                valid,
-                plan,
-                dev,
-                tag=side,
-                resume=resume,
-                progress=progress,
-                desc=f"AttentiveChrome {cell} ({data.pair})",
-                on_epoch_end=on_epoch_end,
-            )
-            ckpts.append(ckpt)
-            history += [{"cell": cell, **r} for r in result.history]
-            epochs += [r["seconds"] for r in result.history[result.resumed_from :]]
-            selected[cell] = {**_selected(result), "output_offset": offset}
-            valid_pred[side] = predict(model, task, valid, device=dev, batch_size=bs).outputs["expr"]
-            test_pred[side] = predict(
-                model, task, data.test, device=dev, batch_size=bs, attention=True
-            ).outputs
-            rows += [f"{cell}:{name}" for name in model.row_names]
-            bin_rows += [f"{cell}:{name}" for name in model.bin_row_names]
-            n_params += _n_params(model)
-        selected["selection"] = ATTENTIVECHROME_SELECTION
-        fit_s = time.perf_counter() - tic
-        a, b = test_pred["a"], test_pred["b"]
-        t = data.test
-        predictions = pd.DataFrame(
-            {
-                "gene": t.genes,
-                "lfc_true": t.lfc,
-                "lfc_pred": b["expr"] - a["expr"],
-                "log_expr_a_true": t.log_expr_a,
-                "log_expr_a_pred": a["expr"],
-                "log_expr_b_true": t.log_expr_b,
-                "log_expr_b_pred": b["expr"],
-            }
-        )
-        attention = {
-            "genes": t.genes,
-            "row_attention": np.concatenate([a["row_attention"], b["row_attention"]], axis=1),
-            "bin_attention": np.concatenate([a["bin_attention"], b["bin_attention"]], axis=1),
-            "row_names": np.asarray(rows),
-            "bin_row_names": np.asarray(bin_rows),
-        }
-        total_s = time.perf_counter() - tic
-        timings = {
-            "fit_s": fit_s,
-            "predict_s": total_s - fit_s,
-            "total_s": total_s,
-            "mean_epoch_s": float(np.mean(epochs)) if epochs else 0.0,
-        }
-        cell_metrics = {
-            cell: {
-                "valid": split_metrics(getattr(valid, f"log_expr_{side}"), valid_pred[side]),
-                "test": split_metrics(getattr(t, f"log_expr_{side}"), test_pred[side]["expr"]),
-            }
-            for side, cell in cells.items()
-        }
-        metrics = _metrics(
-            plan,
-            data,
-            train,
-            valid,
-            valid_pred["b"] - valid_pred["a"],
-            predictions["lfc_pred"].to_numpy(),
-            dev,
-            history,
-            selected,
-            timings,
-            n_params=n_params,
-            cell_metrics=cell_metrics,
-        )
-        return _finish(plan, metrics, predictions, attention, ckpts)

@@ -10,15 +10,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from deepdiff.baselines import METHODS, run_baseline
-from deepdiff.baselines.registry import ATTENTIVECHROME_DIFF
+from deepdiff.baselines import run_baseline
 from deepdiff.data.containers import PairData
 from deepdiff.errors import ConfigError, DataError
+from deepdiff.methods import ATTENTIVECHROME_DIFF, METHODS
 from deepdiff.results import PREDICTION_COLUMNS, REQUIRED_KEYS, cache_key, collect_results
 from tests.baselines.conftest import hand_pair
 
 #: Every method fitted by this package (AttentiveChrome-diff is trained by deepdiff.training).
-OWN_METHODS = [m for m in METHODS if m != ATTENTIVECHROME_DIFF]
+OWN_METHODS = [m for m, spec in METHODS.items() if spec.algorithm is not None]
 
 
 def test_unknown_method_lists_the_valid_ones(tiny_pair: PairData, tmp_path: Path) -> None:
@@ -131,24 +131,19 @@ def test_attentivechrome_diff_is_dispatched_to_training(
 
     calls: list[dict[str, Any]] = []
 
-    def fake(data: PairData, **kwargs: Any) -> str:
-        calls.append({"data": data, **kwargs})
-        return "trained"
+    def fake(data: PairData, method: Any, **kwargs: Any) -> None:
+        calls.append({"data": data, "method": method.name, **kwargs})
 
-    monkeypatch.setattr(runner, "train_attentivechrome_diff", fake)
-    out = run_baseline(
+    monkeypatch.setattr(runner, "fit_attentivechrome_diff", fake)
+    run_baseline(
         tiny_pair, ATTENTIVECHROME_DIFF, profile="paper", seed=3, results_dir=tmp_path, device="cpu", n_jobs=2
     )
-    assert out == "trained"
     (call,) = calls
-    assert call["data"] is tiny_pair
-    assert (call["profile"], call["seed"], call["device"], call["results_dir"]) == (
-        "paper",
-        3,
-        "cpu",
-        tmp_path,
-    )
-    assert call["threads"] == 2  # n_jobs is the training's thread count
+    assert call["data"] is tiny_pair and call["method"] == ATTENTIVECHROME_DIFF
+    assert (call["profile"], call["seed"], call["overrides"]) == ("paper", 3, None)
+    options = call["options"]
+    assert (options.device, options.results_dir, options.force) == ("cpu", tmp_path, False)
+    assert options.threads == 2  # n_jobs is the training's thread count
 
 
 def test_metrics_json_is_strict_json(tiny_pair: PairData, tmp_path: Path) -> None:

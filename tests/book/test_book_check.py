@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from deepdiff import paper
+from deepdiff import methods
+from deepdiff.report import paper
 from scripts.book_check import (
     check_book,
     check_links,
@@ -82,10 +83,10 @@ def test_check_links_finds_missing_files_and_anchors_only(tmp_path: Path) -> Non
 def test_status_expectations_cover_every_result_of_the_paper() -> None:
     expected = status_expectations()
     claims = (*paper.FIGURE4_CLAIMS, *paper.FIGURE5_CLAIMS, *paper.APPENDIX_CLAIMS)
-    assert len(expected) == len(paper.VARIANT_LABELS) + 2 + len(claims)
+    assert len(expected) == len(methods.PAPER_VARIANTS) + 2 + len(claims)
     text = " ".join(
         [
-            *(f"Table 1: {label} relative PCC" for label in paper.VARIANT_LABELS.values()),
+            *(f"Table 1: {methods.label(v)} relative PCC" for v in methods.PAPER_VARIANTS),
             "Figure 4: all",
             "Figure 5: x",
         ]

@@ -14,8 +14,9 @@ import pytest
 from deepdiff.constants import SPLITS
 from deepdiff.data import sources
 from deepdiff.data.containers import PairData
-from deepdiff.data.sources import DataSourceWarning, is_cached, load_pair, resolve_source
+from deepdiff.data.sources import DataSourceWarning, is_cached, resolve_source
 from deepdiff.errors import ConfigError, DataError, DownloadError
+from deepdiff.loading import load_pair
 from tests.data.test_remc_format import GENES, encode, split_lines
 
 

@@ -11,6 +11,7 @@ import pytest
 from deepdiff.constants import N_BINS, SPLITS
 from deepdiff.data.containers import PairData
 from deepdiff.errors import DataError
+from deepdiff.loading import load_pair
 from deepdiff.simulate import simulate_pair, write_remc_directory
 from deepdiff.simulate.export import expression_csv, split_csv
 
@@ -58,9 +59,8 @@ def test_expression_file_format(written: tuple[PairData, Path, list[Path]]) -> N
 
 
 def test_round_trip_through_the_data_layer(written: tuple[PairData, Path, list[Path]]) -> None:
-    sources = pytest.importorskip("deepdiff.data.sources", reason="the data layer is not installed")
     data, out, _ = written
-    back = sources.load_pair("E003-E004", source="local", data_dir=out, progress=False)
+    back = load_pair("E003-E004", source="local", data_dir=out, progress=False)
     for split in SPLITS:
         a, b = data.split(split), back.split(split)
         assert a.genes.tolist() == b.genes.tolist()

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from deepdiff import grid, paper
+from deepdiff import methods
 from deepdiff.constants import PAPER_PAIRS
+from deepdiff.report import paper
+from tests.conftest import ROOT
 
-PAPER_TEXT = Path(__file__).resolve().parents[1].parent / "shared" / "paper" / "deepdiff-paper.txt"
+PAPER_TEXT = ROOT.parent / "shared" / "paper" / "deepdiff-paper.txt"
 
 
 def test_table1_has_every_variant_and_both_baselines() -> None:
     t = paper.table1()
     assert len(t) == 7 * 2 * 2
-    assert set(t["variant"]) == set(paper.PAPER_VARIANTS)
+    assert set(t["variant"]) == set(methods.PAPER_VARIANTS)
     assert set(t["baseline"]) == set(paper.TABLE1_BASELINES)
     # Spot checks against the paper's Table 1 (Section 4.3 quotes Raw+Aux vs two-layer SVR, 162.23 %).
     row = t[(t["variant"] == "raw_aux") & (t["baseline"] == "svr2") & (t["statistic"] == "mean")]
@@ -33,28 +34,20 @@ def test_table1_has_every_variant_and_both_baselines() -> None:
 
 def test_table1_wide_is_laid_out_as_in_the_paper() -> None:
     wide = paper.table1_wide()
-    assert list(wide.index) == list(paper.VARIANT_LABELS.values())
+    assert list(wide.index) == [methods.label(v) for v in methods.PAPER_VARIANTS]
     assert wide.shape == (7, 4)
     assert "Sekhon" in wide.index.name
 
 
-def test_method_names_agree_with_the_grid() -> None:
-    assert paper.PAPER_VARIANTS == grid.PAPER_VARIANTS
-    assert set(paper.PAPER_BASELINES) == set(grid.PAPER_BASELINES)
-    assert set(paper.SHALLOW_BASELINES) | {"attentivechrome_diff"} == set(paper.PAPER_BASELINES)
-
-
-def test_method_label_maps_known_and_keeps_unknown() -> None:
-    assert paper.method_label("raw_aux_siamese") == "Raw+Aux+Siamese"
-    assert paper.method_label("svr2") == "two-layer SVR"
-    assert paper.method_label("ridge") == "ridge regression"  # a baseline beyond the paper
-    assert paper.method_label("xgboost") == "xgboost"
+def test_the_papers_groups_of_baselines_are_the_papers_baselines() -> None:
+    assert set(paper.SHALLOW_BASELINES) | {methods.ATTENTIVECHROME_DIFF} == set(methods.PAPER_BASELINES)
+    assert set(paper.TABLE1_BASELINES) <= set(methods.PAPER_BASELINES)
 
 
 def test_claims_are_unique_and_reference_known_methods() -> None:
     ids = [c.id for c in paper.ALL_CLAIMS]
     assert len(ids) == len(set(ids))
-    known = set(paper.PAPER_VARIANTS) | set(paper.PAPER_BASELINES)
+    known = set(methods.PAPER_VARIANTS) | set(methods.PAPER_BASELINES)
     for c in paper.FIGURE4_CLAIMS:
         assert c.a and c.b, c.id
         assert set(c.a) | set(c.b) <= known, c.id

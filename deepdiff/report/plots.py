@@ -15,8 +15,9 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from deepdiff import paper
+from deepdiff import methods
 from deepdiff.constants import DE_THRESHOLD, MARKS, N_MARKS, PAPER_PAIRS
+from deepdiff.report import paper
 
 #: Colours of the two cells and of the paper's numbers, fixed across figures.
 CELL_COLOURS = ("#1b6ca8", "#c0392b")
@@ -200,9 +201,9 @@ def plot_method_comparison(
     }
 
     def category(method: str) -> str:
-        if method in paper.PAPER_VARIANTS:
+        if method in methods.PAPER_VARIANTS:
             return "DeepDiff variant"
-        return "the paper's baseline" if method in paper.PAPER_BASELINES else "baseline beyond the paper"
+        return "the paper's baseline" if method in methods.PAPER_BASELINES else "baseline beyond the paper"
 
     cats = [category(m) for m in t["method"]]
     colours = ["#c0392b" if m == highlight else categories[c] for m, c in zip(t["method"], cats, strict=True)]
@@ -210,7 +211,7 @@ def plot_method_comparison(
     ax = fig.subplots()
     err = np.vstack([t["pcc"] - t["low"], t["high"] - t["pcc"]])
     ax.barh(
-        [paper.method_label(m) for m in t["method"]],
+        [methods.label(m) for m in t["method"]],
         t["pcc"],
         color=colours,
         xerr=np.nan_to_num(err),
@@ -220,7 +221,7 @@ def plot_method_comparison(
     ax.axvline(0, color="k", lw=0.6)
     handles = [Patch(color=categories[c], label=c) for c in categories if c in cats]
     if highlight:
-        handles.insert(0, Patch(color="#c0392b", label=f"{paper.method_label(highlight)} (this run)"))
+        handles.insert(0, Patch(color="#c0392b", label=f"{methods.label(highlight)} (this run)"))
     ax.legend(handles=handles, fontsize=8, loc="lower right")
     return _finish(fig, title, prov)
 
@@ -230,18 +231,18 @@ def plot_figure4(fig4: pd.DataFrame, prov: str) -> Figure:
 
     Methods beyond the paper are left out, as in the paper's figure.
     """
-    methods = [m for m in (*paper.PAPER_VARIANTS, *paper.PAPER_BASELINES) if m in set(fig4["method"])]
+    shown = [m for m in (*methods.PAPER_VARIANTS, *methods.PAPER_BASELINES) if m in set(fig4["method"])]
     pairs = [p for p in PAPER_PAIRS if p in set(fig4["pair"])] + sorted(set(fig4["pair"]) - set(PAPER_PAIRS))
-    palette = sns.color_palette("tab10", len(paper.PAPER_VARIANTS)) + sns.color_palette("Greys", 6)[2:]
-    colour = {m: palette[i % len(palette)] for i, m in enumerate(methods)}
+    palette = sns.color_palette("tab10", len(methods.PAPER_VARIANTS)) + sns.color_palette("Greys", 6)[2:]
+    colour = {m: palette[i % len(palette)] for i, m in enumerate(shown)}
     fig = Figure(figsize=(max(7, 1.3 * len(pairs) + 3), 4.8))
     ax = fig.subplots()
-    width = 0.8 / max(1, len(methods))
-    for i, m in enumerate(methods):
+    width = 0.8 / max(1, len(shown))
+    for i, m in enumerate(shown):
         sub = fig4[fig4["method"] == m].set_index("pair").reindex(pairs)
         x = np.arange(len(pairs)) - 0.4 + (i + 0.5) * width
         err = np.vstack([sub["pcc"] - sub["low"], sub["high"] - sub["pcc"]])
-        marker = "o" if m in paper.PAPER_VARIANTS else "s"
+        marker = "o" if m in methods.PAPER_VARIANTS else "s"
         ax.errorbar(
             x,
             sub["pcc"],
@@ -251,7 +252,7 @@ def plot_figure4(fig4: pd.DataFrame, prov: str) -> Figure:
             color=colour[m],
             capsize=1.5,
             lw=0.8,
-            label=paper.method_label(m),
+            label=methods.label(m),
         )
     ax.set_xticks(np.arange(len(pairs)), pairs, rotation=30)
     ax.set_xlabel("cell-type pair")
@@ -267,7 +268,7 @@ def plot_table1(t1: pd.DataFrame, prov: str) -> Figure:
     """Relative PCC (%) of each variant vs two-layer SVR and AttentiveChrome: ours (CI) and the paper's."""
     fig = Figure(figsize=(11, 4.4))
     axes = fig.subplots(1, 2, sharey=True)
-    order = list(paper.VARIANT_LABELS.values())
+    order = [methods.label(v) for v in methods.PAPER_VARIANTS]
     for ax, base in zip(axes, paper.TABLE1_BASELINES, strict=True):
         sub = t1[(t1["baseline"] == base) & (t1["statistic"] == "mean")].set_index("label").reindex(order)
         y = np.arange(len(order))
@@ -290,8 +291,8 @@ def plot_table1(t1: pd.DataFrame, prov: str) -> Figure:
         )
         ax.axvline(100, color="k", lw=0.8, ls="--")
         ax.set_yticks(y, order)
-        ax.set_xlabel(f"mean relative PCC vs {paper.method_label(base)} (%); 100 = as good")
-        ax.set_title(f"vs {paper.method_label(base)}")
+        ax.set_xlabel(f"mean relative PCC vs {methods.label(base)} (%); 100 = as good")
+        ax.set_title(f"vs {methods.label(base)}")
     axes[0].invert_yaxis()
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=8.5, loc="lower center", ncol=2, frameon=False)

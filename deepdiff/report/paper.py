@@ -1,7 +1,8 @@
 """The paper's numbers and claims, as data with citations.
 
 Everything here is read off Sekhon, Singh & Qi (2018) by hand (see ``/book`` and the paper text);
-nothing here is computed. :mod:`deepdiff.reproduction` compares our results with these.
+nothing here is computed. The rest of :mod:`deepdiff.report` compares our results with these. The
+names of the paper's variants and baselines are those of :mod:`deepdiff.methods`.
 
 The claims are small frozen records: what the paper says (verbatim quote and where), which
 methods it compares, and the rule by which we decide whether it holds on our results. Each rule
@@ -15,7 +16,9 @@ from typing import Final, Literal
 
 import pandas as pd
 
+from deepdiff import methods
 from deepdiff.constants import PAPER_PAIRS
+from deepdiff.methods import ATTENTIVECHROME_DIFF, PAPER_VARIANTS
 
 #: How to cite the paper in figure captions and tables.
 PAPER_CITATION: Final[str] = (
@@ -23,30 +26,10 @@ PAPER_CITATION: Final[str] = (
 )
 PAPER_SHORT: Final[str] = "Sekhon et al. 2018"
 
-#: The seven DeepDiff variants (library names) and their labels in the paper.
-VARIANT_LABELS: Final[dict[str, str]] = {
-    "raw_d": "Raw:d",
-    "raw_c": "Raw:c",
-    "raw": "Raw",
-    "aux": "Aux",
-    "raw_aux": "Raw+Aux",
-    "aux_siamese": "Aux+Siamese",
-    "raw_aux_siamese": "Raw+Aux+Siamese",
-}
-PAPER_VARIANTS: Final[tuple[str, ...]] = tuple(VARIANT_LABELS)
-
-#: The paper's baselines (library names, see :mod:`deepdiff.baselines`) and their labels.
-BASELINE_LABELS: Final[dict[str, str]] = {
-    "svr1": "single-layer SVR",
-    "svr2": "two-layer SVR",
-    "relief_rf": "ReliefF + RandomForest",
-    "attentivechrome_diff": "AttentiveChrome",
-}
-PAPER_BASELINES: Final[tuple[str, ...]] = tuple(BASELINE_LABELS)
 #: Baselines that are not deep models ("SVR and Random Forest" in Section 4.3).
 SHALLOW_BASELINES: Final[tuple[str, ...]] = ("svr1", "svr2", "relief_rf")
 #: The two "best performing baselines" Table 1 compares against.
-TABLE1_BASELINES: Final[tuple[str, ...]] = ("svr2", "attentivechrome_diff")
+TABLE1_BASELINES: Final[tuple[str, ...]] = ("svr2", ATTENTIVECHROME_DIFF)
 
 #: Figure 5's pair as written on the x-axis of Figure 4 (E123 = K562, E116 = GM12878).
 FIGURE5_PAIR: Final[str] = "E123-E116"
@@ -55,18 +38,6 @@ FIGURE5_UP: Final[float] = 8.0
 FIGURE5_DOWN: Final[float] = -8.0
 #: Pairs of Appendix Figure 2 / Table 3: "six cell-type pairs"; the text does not name them.
 APPENDIX_AUX_CLASSIFICATION_N_PAIRS: Final[int] = 6
-
-
-def method_label(method: str) -> str:
-    """The paper's name of a variant or baseline; other baselines their registry label, else the name."""
-    if method in VARIANT_LABELS:
-        return VARIANT_LABELS[method]
-    if method in BASELINE_LABELS:
-        return BASELINE_LABELS[method]
-    from deepdiff.baselines.registry import METHODS  # light: the baselines' modules load lazily
-
-    spec = METHODS.get(method)
-    return spec.label if spec is not None else method
 
 
 @dataclass(frozen=True)
@@ -128,13 +99,13 @@ def table1() -> pd.DataFrame:
         for baseline, stat, value in (
             ("svr2", "mean", svr_mean),
             ("svr2", "median", svr_median),
-            ("attentivechrome_diff", "mean", ac_mean),
-            ("attentivechrome_diff", "median", ac_median),
+            (ATTENTIVECHROME_DIFF, "mean", ac_mean),
+            (ATTENTIVECHROME_DIFF, "median", ac_median),
         ):
             rows.append(
                 {
                     "variant": variant,
-                    "label": VARIANT_LABELS[variant],
+                    "label": methods.label(variant),
                     "baseline": baseline,
                     "statistic": stat,
                     "relative_pcc": value,
@@ -149,7 +120,7 @@ def table1_wide() -> pd.DataFrame:
     wide = long.pivot_table(
         index="label", columns=["baseline", "statistic"], values="relative_pcc", sort=False
     )
-    wide.columns = [f"vs {method_label(b)} {s}" for b, s in wide.columns]
+    wide.columns = [f"vs {methods.label(b)} {s}" for b, s in wide.columns]
     wide.index.name = "variant (Sekhon et al. 2018, Table 1)"
     return wide
 
@@ -175,7 +146,7 @@ class Claim:
         The claim in one short sentence.
     citation : Citation
     kind : str
-        How it is evaluated (see :mod:`deepdiff.reproduction`):
+        How it is evaluated (see :mod:`deepdiff.report.claims`):
 
         ``beats``
             Group ``a`` has a higher test PCC than group ``b`` in at least ``min_fraction`` of
@@ -240,7 +211,7 @@ FIGURE4_CLAIMS: Final[tuple[Claim, ...]] = (
             "The deep learning based models outperform both the SVR as well as Random Forest baselines.",
         ),
         kind="beats",
-        a=(*PAPER_VARIANTS, "attentivechrome_diff"),
+        a=(*PAPER_VARIANTS, ATTENTIVECHROME_DIFF),
         b=SHALLOW_BASELINES,
         a_stat="median",
         b_stat="max",
@@ -276,7 +247,7 @@ FIGURE4_CLAIMS: Final[tuple[Claim, ...]] = (
         ),
         kind="relative_above",
         a=PAPER_VARIANTS,
-        b=("attentivechrome_diff",),
+        b=(ATTENTIVECHROME_DIFF,),
         evaluation=(
             "For each variant, the mean over pairs of 100 × PCC(variant) / PCC(AttentiveChrome). Holds when "
             "all seven exceed 100 % (as in Table 1)."

@@ -1,0 +1,359 @@
+"""Every method the project can run, by name: the seven DeepDiff variants and every baseline.
+
+One :class:`Method` per method: its name (``--variant``/``--method`` and the result directory's
+name), its label in tables and figures (the paper's name where the paper has one), whether it is
+one of the paper's, and how it is fitted. The command line's choices, the grid's lists, the
+paper's labels and the notebooks' method lists all derive from :data:`METHODS`.
+
+Every method is fitted through one protocol, :meth:`Method.fit`::
+
+    fit(data, method, *, profile, seed, options, overrides) -> RunResult
+
+and every fitter follows the same run template (:mod:`deepdiff.runs`): plan the run, return a
+complete cached result, or fit, predict the test genes once and write the result directory.
+
+Fitting code is imported on first use, so listing the methods (``deepdiff --help``) loads
+neither torch nor scikit-learn.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from deepdiff.errors import ConfigError
+from deepdiff.models.spec import VARIANTS, VariantSpec
+
+if TYPE_CHECKING:
+    from deepdiff.data.containers import PairData
+    from deepdiff.results import RunResult
+
+#: What a result is: a DeepDiff variant or a baseline (``kind`` in ``metrics.json``).
+Kind = Literal["deepdiff", "baseline"]
+KINDS: tuple[Kind, ...] = ("deepdiff", "baseline")
+
+#: The AttentiveChrome-diff baseline: trained by the training loop, reported as a baseline.
+ATTENTIVECHROME_DIFF = "attentivechrome_diff"
+
+_TRAINING_PROFILES = "deepdiff.training.config:PROFILES"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run, not what to compute: nothing here enters the cache key or changes a result.
+
+    Attributes
+    ----------
+    results_dir : path-like, optional
+        Root of the result cache (default :func:`deepdiff.paths.default_results_dir`).
+    device : str
+        Torch device of the neural methods (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``).
+    threads : int, optional
+        CPU threads (torch) or parallel jobs (scikit-learn searches). None: one.
+    progress : bool
+        tqdm progress bars.
+    force : bool
+        Run even when a complete result exists (it is then replaced).
+    resume : bool
+        Continue an interrupted training run from its last checkpoint.
+    """
+
+    results_dir: str | os.PathLike[str] | None = None
+    device: str = "auto"
+    threads: int | None = None
+    progress: bool = True
+    force: bool = False
+    resume: bool = True
+
+
+class Fitter(Protocol):
+    """The one protocol every method is fitted through (see :meth:`Method.fit`)."""
+
+    def __call__(
+        self,
+        data: PairData,
+        method: Method,
+        *,
+        profile: str,
+        seed: int,
+        options: RunOptions,
+        overrides: Mapping[str, Any] | None,
+    ) -> RunResult: ...
+
+
+def load(target: str) -> Any:
+    """The object named ``"package.module:attribute"``."""
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+@dataclass(frozen=True)
+class Method:
+    """One method the project can run.
+
+    Attributes
+    ----------
+    name : str
+        Library name: ``--variant``/``--method`` and the result directory's name.
+    label : str
+        Name in tables and figures: the paper's name where the paper has one.
+    kind : {"deepdiff", "baseline"}
+    paper : bool
+        One of the paper's methods. Others are reported beside, never inside, the paper's tables.
+    description : str
+        One line on what it is.
+    fitter : str
+        ``"module:function"`` of its :class:`Fitter`.
+    profiles : str
+        ``"module:attribute"`` of its budgets (profile name -> configuration).
+    algorithm : str or None
+        For the baselines of :mod:`deepdiff.baselines`: ``"module:function"`` of
+        ``fit(train, valid, config, ctx)``.
+    training_loop : bool
+        Trained by :mod:`deepdiff.training`'s loop: epochs, patience and resuming apply.
+    neural : bool
+        A torch model: runs on the requested device.
+    """
+
+    name: str
+    label: str
+    kind: Kind
+    paper: bool
+    description: str
+    fitter: str
+    profiles: str
+    algorithm: str | None = None
+    training_loop: bool = False
+    neural: bool = False
+
+    def profile_config(self, profile: str) -> Any:
+        """The configuration of ``profile``; a ConfigError naming the valid profiles otherwise."""
+        profiles: Mapping[str, Any] = load(self.profiles)
+        if profile not in profiles:
+            raise ConfigError(f"unknown profile {profile!r}; choose one of {', '.join(profiles)}")
+        return profiles[profile]
+
+    def fit(
+        self,
+        data: PairData,
+        *,
+        profile: str = "quick",
+        seed: int = 0,
+        options: RunOptions | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> RunResult:
+        """Fit on the training genes, select on the validation genes, score the test genes once.
+
+        Parameters
+        ----------
+        data : PairData
+        profile : str
+            A budget of this method (``quick`` or ``paper``).
+        seed : int
+            Part of the result path and of the cache key.
+        options : RunOptions, optional
+        overrides : mapping, optional
+            Training settings to change (methods with :attr:`training_loop` only), e.g.
+            ``{"max_epochs": 5}``.
+
+        Returns
+        -------
+        RunResult
+            ``reused`` is True when the result came from the cache.
+        """
+        if overrides and not self.training_loop:
+            raise ConfigError(f"{self.name} takes no training settings (got {', '.join(overrides)})")
+        fitter: Fitter = load(self.fitter)
+        return fitter(
+            data, self, profile=profile, seed=int(seed), options=options or RunOptions(), overrides=overrides
+        )
+
+
+def _variant(spec: VariantSpec) -> Method:
+    return Method(
+        spec.name,
+        spec.paper_name,
+        "deepdiff",
+        True,
+        spec.description,
+        fitter="deepdiff.training.runner:fit_variant",
+        profiles=_TRAINING_PROFILES,
+        training_loop=True,
+        neural=True,
+    )
+
+
+def _baseline(
+    name: str, label: str, paper: bool, description: str, algorithm: str, profiles: str, neural: bool = False
+) -> Method:
+    return Method(
+        name,
+        label,
+        "baseline",
+        paper,
+        description,
+        fitter="deepdiff.baselines.run:fit_baseline",
+        profiles=profiles,
+        algorithm=algorithm,
+        neural=neural,
+    )
+
+
+#: Every method, DeepDiff's variants first (the paper's Table 1 order), then the paper's baselines,
+#: then baselines beyond the paper.
+METHODS: Mapping[str, Method] = MappingProxyType(
+    {
+        m.name: m
+        for m in (
+            *(_variant(spec) for spec in VARIANTS.values()),
+            _baseline(
+                "svr1",
+                "single-layer SVR",
+                True,
+                "RBF SVR on the single best bin (marks of both cells), bin and C chosen on validation",
+                "deepdiff.baselines.svr:fit_single",
+                "deepdiff.baselines.svr:SINGLE_PROFILES",
+            ),
+            _baseline(
+                "svr2",
+                "two-layer SVR",
+                True,
+                "200 bin-specific RBF SVRs, then an RBF SVR over their out-of-fold predictions",
+                "deepdiff.baselines.svr:fit_two_layer",
+                "deepdiff.baselines.svr:TWO_LAYER_PROFILES",
+            ),
+            _baseline(
+                "relief_rf",
+                "ReliefF + RandomForest",
+                True,
+                "RReliefF selects 50/70/100 of 2,000 features; random forest of 10-200 trees",
+                "deepdiff.baselines.relief_forest:fit",
+                "deepdiff.baselines.relief_forest:PROFILES",
+            ),
+            Method(
+                ATTENTIVECHROME_DIFF,
+                "AttentiveChrome",
+                "baseline",
+                True,
+                "one AttentiveChrome regression model per cell; LFC = difference of their predictions",
+                fitter="deepdiff.training.runner:fit_attentivechrome_diff",
+                profiles=_TRAINING_PROFILES,
+                training_loop=True,
+                neural=True,
+            ),
+            _baseline(
+                "ridge",
+                "ridge regression",
+                False,
+                "ridge regression on 1 or 2 kb bins of A, B and B - A (log counts)",
+                "deepdiff.baselines.linear:fit",
+                "deepdiff.baselines.linear:PROFILES",
+            ),
+            _baseline(
+                "hgb",
+                "gradient boosting",
+                False,
+                "HistGradientBoostingRegressor on 1 or 2 kb bins of A, B and B - A",
+                "deepdiff.baselines.boosting:fit",
+                "deepdiff.baselines.boosting:PROFILES",
+            ),
+            _baseline(
+                "cnn",
+                "1-D CNN (DeepChrome style)",
+                False,
+                "convolution over bins of A, B and B - A, max-pooling, two-layer perceptron",
+                "deepdiff.baselines.cnn:fit",
+                "deepdiff.baselines.cnn:PROFILES",
+                neural=True,
+            ),
+        )
+    }
+)
+
+
+def names(
+    *, kind: Kind | None = None, paper: bool | None = None, training_loop: bool | None = None
+) -> tuple[str, ...]:
+    """Names of the methods with the given properties, in :data:`METHODS` order."""
+    return tuple(
+        m.name
+        for m in METHODS.values()
+        if (kind is None or m.kind == kind)
+        and (paper is None or m.paper == paper)
+        and (training_loop is None or m.training_loop == training_loop)
+    )
+
+
+#: The seven DeepDiff variants, in the order of the paper's Table 1.
+PAPER_VARIANTS: tuple[str, ...] = names(kind="deepdiff", paper=True)
+#: The paper's baselines (Section 4.2), in the paper's order.
+PAPER_BASELINES: tuple[str, ...] = names(kind="baseline", paper=True)
+#: Baselines beyond the paper, reported beside its Table 1.
+EXTRA_BASELINES: tuple[str, ...] = names(kind="baseline", paper=False)
+
+
+def get(name: str, allowed: Sequence[str] | None = None, what: str = "method") -> Method:
+    """The :class:`Method` called ``name``; a ConfigError listing the valid names otherwise.
+
+    ``allowed`` narrows the valid names (e.g. to the baselines for ``deepdiff baseline``), and
+    ``what`` names them in the message.
+    """
+    allowed = tuple(METHODS) if allowed is None else tuple(allowed)
+    if name not in allowed:
+        raise ConfigError(f"unknown {what} {name!r}; choose one of {', '.join(allowed)}")
+    return METHODS[name]
+
+
+def label(name: str) -> str:
+    """The label of a method for tables and figures (the name itself for an unknown method)."""
+    method = METHODS.get(name)
+    return method.label if method is not None else name
+
+
+def select(
+    text: str | Iterable[str] | None,
+    allowed: Sequence[str],
+    groups: Mapping[str, Sequence[str]] | None = None,
+    what: str = "method",
+) -> list[str]:
+    """Method names from a comma-separated list (or a list; None: all of ``allowed``).
+
+    ``groups`` maps a keyword to the names it stands for, e.g. ``{"all": PAPER_VARIANTS}``;
+    ``what`` names the methods in messages.
+
+    Raises
+    ------
+    ConfigError
+        For an empty list or an unknown name, listing the valid names and keywords.
+    """
+    if text is None:
+        return list(allowed)
+    groups = groups or {}
+    items = [t.strip() for t in text.split(",")] if isinstance(text, str) else [str(t) for t in text]
+    items = [t for t in items if t]
+    if len(items) == 1 and items[0] in groups:
+        return list(groups[items[0]])
+    choices = ", ".join([*allowed, *groups])
+    if not items:
+        raise ConfigError(f"no {what} given; choose from {choices}")
+    unknown = [t for t in items if t not in allowed]
+    if unknown:
+        raise ConfigError(f"unknown {what} {', '.join(map(repr, unknown))}; choose one of {choices}")
+    return list(dict.fromkeys(items))
+
+
+def run_method(
+    data: PairData,
+    name: str,
+    *,
+    profile: str = "quick",
+    seed: int = 0,
+    options: RunOptions | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> RunResult:
+    """Fit the method called ``name`` on ``data`` (see :meth:`Method.fit`)."""
+    return get(name).fit(data, profile=profile, seed=seed, options=options, overrides=overrides)

@@ -1,0 +1,213 @@
+"""The paper's claims about Figure 4, decided on our results with bootstrap support.
+
+A claim's verdict is ``holds``, ``does not hold`` or ``not yet run``; its ``support`` is the
+share of bootstrap replicates in which it holds. The claims themselves, with the paper's words and
+the rule that decides each, are in :mod:`deepdiff.report.paper`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from deepdiff.evaluation import percentile_ci
+from deepdiff.report import paper
+from deepdiff.report.bootstrap import PairBootstrap
+from deepdiff.report.context import Context, Evidence, evidence_of
+
+#: Verdicts of one claim on one context.
+VERDICTS: tuple[str, ...] = ("holds", "does not hold", "not yet run")
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The verdict on one claim in one context.
+
+    Attributes
+    ----------
+    claim_id : str
+    verdict : str
+        One of :data:`VERDICTS`.
+    count, count_of : int
+        How many pairs (or variants, for ``relative_above``) satisfy the claim, out of how many.
+    count_low, count_high : float
+        Bootstrap interval of ``count``.
+    estimate, estimate_low, estimate_high : float
+        The claim's effect size with its interval; ``estimate_name`` says what it is.
+    support : float
+        Share of bootstrap replicates in which the claim holds.
+    evidence : Evidence or None
+    missing : tuple of str
+        What is missing to evaluate it (fully), e.g. ``"E003-E004: svr1"``.
+    note : str
+    """
+
+    claim_id: str
+    verdict: str
+    count: int = 0
+    count_of: int = 0
+    count_low: float = math.nan
+    count_high: float = math.nan
+    estimate: float = math.nan
+    estimate_low: float = math.nan
+    estimate_high: float = math.nan
+    estimate_name: str = ""
+    support: float = math.nan
+    evidence: Evidence | None = None
+    missing: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def ours_text(self) -> str:
+        """The result in a few words, e.g. ``"7/10 pairs (CI 5-9); mean ΔPCC +0.031 [0.012, 0.05]"``."""
+        if self.verdict == "not yet run":
+            return "not yet run"
+        parts = []
+        if self.count_of:
+            unit = "variants" if self.estimate_name.startswith("lowest mean relative") else "pairs"
+            parts.append(
+                f"{self.count}/{self.count_of} {unit} (95% CI {self.count_low:.0f}-{self.count_high:.0f})"
+            )
+        if self.estimate_name and math.isfinite(self.estimate):
+            signed = any(w in self.estimate_name for w in ("difference", "−", "margin"))
+            value = f"{self.estimate:+.3g}" if signed else f"{self.estimate:.3g}"
+            parts.append(f"{self.estimate_name} {value} [{self.estimate_low:.3g}, {self.estimate_high:.3g}]")
+        if math.isfinite(self.support):
+            parts.append(f"holds in {100 * self.support:.0f}% of bootstrap replicates")
+        return "; ".join(parts)
+
+
+def _holds_count(count: np.ndarray, n: int, claim: paper.Claim, mean_diff: np.ndarray | None) -> np.ndarray:
+    frac = count / n
+    if claim.counted:
+        # "in 7 out of the 10": at least the paper's share of pairs (a small epsilon for rounding).
+        return frac >= claim.min_fraction - 1e-9
+    holds = frac > 0.5
+    if mean_diff is not None:
+        holds = holds & (mean_diff > 0)
+    return holds
+
+
+def _aggregate(values: np.ndarray, how: str) -> np.ndarray:
+    funcs = {"median": np.median, "max": np.max, "min": np.min, "mean": np.mean}
+    return funcs[how](values, axis=0)
+
+
+def _missing(boots: Mapping[str, PairBootstrap], methods: Sequence[str]) -> tuple[str, ...]:
+    out = []
+    for pair, b in sorted(boots.items()):
+        lacking = [m for m in methods if m not in b.methods]
+        if lacking:
+            out.append(f"{pair}: {', '.join(lacking)}")
+    return tuple(out)
+
+
+def evaluate_claim(
+    claim: paper.Claim,
+    boots: Mapping[str, PairBootstrap],
+    context: Context,
+    level: float = 0.95,
+) -> ClaimResult:
+    """Evaluate a Figure 4 claim (kinds ``beats``, ``worst``, ``best``, ``relative_above``).
+
+    Only pairs that have every method the claim needs are used; the others are listed in
+    :attr:`ClaimResult.missing`. With no usable pair the verdict is ``not yet run``.
+    """
+    if claim.kind == "attention" or not claim.a:
+        raise ValueError(f"claim {claim.id} is not evaluated from PCCs (see evaluate_figure5)")
+    needed = tuple(dict.fromkeys((*claim.a, *claim.b)))
+    usable = {p: b for p, b in boots.items() if b.has(needed)}
+    missing = _missing(boots, needed) if boots else (f"no runs in {context}",)
+    if not usable:
+        return ClaimResult(claim.id, "not yet run", missing=missing)
+    evidence = evidence_of(context, usable, needed)
+    n = len(usable)
+    pairs = sorted(usable)
+
+    if claim.kind == "beats":
+        diffs = np.vstack(
+            [
+                _aggregate(np.vstack([usable[p].get(m) for m in claim.a]), claim.a_stat)
+                - _aggregate(np.vstack([usable[p].get(m) for m in claim.b]), claim.b_stat)
+                for p in pairs
+            ]
+        )  # (n_pairs, n_boot + 1)
+        wins = (diffs > 0).sum(axis=0)
+        mean_diff = np.nanmean(diffs, axis=0)
+        holds = _holds_count(wins, n, claim, mean_diff)
+        est, est_name = mean_diff, "mean PCC difference"
+        count = wins
+    elif claim.kind in ("worst", "best"):
+        target = claim.b.index(claim.a[0])
+        hits = []
+        for p in pairs:
+            mat = np.vstack([usable[p].get(m) for m in claim.b])
+            pick = np.nanargmin(mat, axis=0) if claim.kind == "worst" else np.nanargmax(mat, axis=0)
+            hits.append(pick == target)
+        count = np.vstack(hits).sum(axis=0)
+        holds = _holds_count(count, n, claim, None)
+        est, est_name = count / n, "share of pairs"
+    elif claim.kind == "relative_above":
+        base = claim.b[0]
+        rel = np.stack(
+            [
+                np.vstack([100.0 * usable[p].get(v) / usable[p].get(base) for p in pairs]).mean(axis=0)
+                for v in claim.a
+            ]
+        )  # (n_variants, n_boot + 1)
+        count = (rel > 100.0).sum(axis=0)
+        holds = count == len(claim.a)
+        est, est_name = rel.min(axis=0), "lowest mean relative PCC (%)"
+        n = len(claim.a)
+    else:
+        raise ValueError(f"unknown claim kind {claim.kind!r}")
+
+    count_low, count_high = percentile_ci(count[1:], level)
+    est_low, est_high = percentile_ci(est[1:], level)
+    return ClaimResult(
+        claim_id=claim.id,
+        verdict="holds" if bool(holds[0]) else "does not hold",
+        count=int(count[0]),
+        count_of=n,
+        count_low=count_low,
+        count_high=count_high,
+        estimate=float(est[0]),
+        estimate_low=est_low,
+        estimate_high=est_high,
+        estimate_name=est_name,
+        support=float(np.mean(holds[1:])) if holds.size > 1 else math.nan,
+        evidence=evidence,
+        missing=missing,
+    )
+
+
+def claims_frame(results: Sequence[ClaimResult]) -> pd.DataFrame:
+    """Claim results as a table beside the paper's statements (for notebooks and the book)."""
+    rows = []
+    for r in results:
+        c = paper.claim(r.claim_id)
+        rows.append(
+            {
+                "claim": c.statement,
+                "paper": c.paper_count if c.counted else "stated",
+                "ours": r.ours_text,
+                "verdict": r.verdict,
+                "data": r.evidence.data_text if r.evidence else "—",
+                "budget": r.evidence.budget_text if r.evidence else "—",
+                "source in paper": c.citation.where,
+                "how evaluated": c.evaluation,
+                "missing": "; ".join(r.missing[:4]) + (" …" if len(r.missing) > 4 else ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def evaluate_figure4_claims(
+    boots: Mapping[str, PairBootstrap], context: Context, level: float = 0.95
+) -> list[ClaimResult]:
+    """Every Figure 4 claim of :data:`deepdiff.report.paper.FIGURE4_CLAIMS` in one context."""
+    return [evaluate_claim(c, boots, context, level) for c in paper.FIGURE4_CLAIMS]

@@ -1,0 +1,204 @@
+"""The status page: every result of the paper with its status on the results found.
+
+Each row uses the best context that can evaluate it (real full data first, then the real sample,
+then simulated data). Verdicts become statuses: ``reproduced`` needs the real full data, the
+paper's budget and every pair the paper used; ``partly`` holds on reduced real evidence; ``not``
+fails on real evidence; simulated data never counts (``not yet run``, the simulated verdict in the
+note). One small function per kind of result builds its rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+
+import pandas as pd
+
+from deepdiff import methods
+from deepdiff.constants import PAPER_PAIRS
+from deepdiff.report import paper
+from deepdiff.report.bootstrap import PairBootstrap, bootstrap_context
+from deepdiff.report.claims import ClaimResult, evaluate_claim
+from deepdiff.report.context import Context, Evidence, contexts, evidence_of
+from deepdiff.report.figure5 import evaluate_figure5, figure5_inputs, select_figure5_run
+from deepdiff.report.table1 import TABLE1_TOLERANCE_PP, table1_ours
+from deepdiff.results import collect_results
+
+#: Statuses of the status page.
+STATUSES: tuple[str, ...] = ("reproduced", "partly", "not", "not yet run")
+#: Columns of :func:`status_table`.
+STATUS_COLUMNS: tuple[str, ...] = ("result", "paper", "ours", "status", "data", "budget", "note")
+_SIMULATED_NOTE = "simulated data only: a check of the pipeline, not evidence about the paper"
+
+Boots = Mapping[Context, Mapping[str, PairBootstrap]]
+
+
+def _row(result: str, paper_value: str, evidence: Evidence | None = None, **fields: str) -> dict[str, str]:
+    """One row of the status table; without evidence, the result is not yet run."""
+    row = {"result": result, "paper": paper_value, "ours": "—", "status": "not yet run"}
+    row |= {"data": "—", "budget": "—", "note": ""}
+    if evidence is not None:
+        row |= {"data": evidence.data_text, "budget": evidence.budget_text}
+    return row | fields
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _status(holds: bool, evidence: Evidence, required_pairs: Sequence[str]) -> str:
+    if not evidence.context.is_real:
+        return "not yet run"
+    if not holds:
+        return "not"
+    return "reproduced" if evidence.covers(required_pairs) else "partly"
+
+
+def _reduced_note(evidence: Evidence, required_pairs: Sequence[str]) -> str:
+    """Why real evidence is not the paper's, or the simulated-data note."""
+    if not evidence.context.is_real:
+        return _SIMULATED_NOTE
+    reasons = []
+    if not evidence.context.is_full_data:
+        reasons.append("not the full data")
+    if evidence.context.profile != "paper":
+        reasons.append(f"budget '{evidence.context.profile}', not the paper's")
+    lacking = sorted(set(required_pairs) - set(evidence.pairs))
+    if lacking and len(required_pairs) == 1:
+        reasons.append(f"pair {', '.join(evidence.pairs)}, not the paper's {required_pairs[0]}")
+    elif lacking:
+        reasons.append(f"{len(lacking)} of the paper's {len(required_pairs)} pairs not run")
+    return "reduced evidence: " + "; ".join(reasons) if reasons else ""
+
+
+def table1_rows(ctxs: Sequence[Context], boots: Boots, level: float) -> Iterator[dict[str, str]]:
+    """Table 1: one row per variant, all four numbers (mean and median against both baselines)."""
+    ours_by_ctx = {c: table1_ours(boots[c], c, level) for c in ctxs}
+    theirs = paper.table1()
+    for variant in methods.PAPER_VARIANTS:
+        result = f"Table 1: {methods.label(variant)} relative PCC vs two-layer SVR and AttentiveChrome (mean, median)"
+        paper_value = " / ".join(f"{v:.2f}" for v in theirs.loc[theirs["variant"] == variant, "relative_pcc"])
+        mine = {c: t[t["variant"] == variant] for c, t in ours_by_ctx.items()}
+        ctx = next((c for c in ctxs if mine[c]["n_pairs"].min() > 0), None)
+        if ctx is None:
+            yield _row(result, paper_value + " %")
+            continue
+        t = mine[ctx]
+        ev = evidence_of(ctx, boots[ctx], (variant, *paper.TABLE1_BASELINES))
+        within, ahead = bool(t["within_tolerance"].all()), bool((t["ours"] > 100).all())
+        if not ctx.is_real:
+            status = "not yet run"
+        elif within and ev.covers(PAPER_PAIRS):
+            status = "reproduced"
+        else:
+            status = "partly" if within or ahead else "not"
+        off = ctx.is_real and ahead and not within
+        note = _join(
+            _reduced_note(ev, PAPER_PAIRS),
+            f"DeepDiff ahead as in the paper, but > {TABLE1_TOLERANCE_PP:.0f} pp off" if off else "",
+        )
+        ours = " / ".join(f"{v:.1f}" for v in t["ours"]) + " %"
+        yield _row(result, paper_value + " %", ev, ours=ours, status=status, note=note)
+
+
+def figure4_row(ctxs: Sequence[Context], boots: Boots) -> dict[str, str]:
+    """Figure 4 as a whole: how many of its pair × method cells were run, in the best context."""
+    result = "Figure 4: test PCC of every variant and baseline, ten pairs"
+    paper_value = "absolute PCCs only in the plot (0-0.8 axis)"
+    wanted = (*methods.PAPER_VARIANTS, *methods.PAPER_BASELINES)
+    ctx = next((c for c in ctxs if any(set(b.methods) & set(wanted) for b in boots[c].values())), None)
+    if ctx is None:
+        return _row(result, paper_value)
+    ev = evidence_of(ctx, boots[ctx], wanted)
+    n_cells = sum(len(set(b.methods) & set(wanted)) for b in boots[ctx].values())
+    stale = sum(len(b.excluded) for b in boots[ctx].values())
+    status = _status(True, ev, PAPER_PAIRS)
+    if status == "reproduced" and n_cells < len(PAPER_PAIRS) * len(wanted):
+        status = "partly"
+    note = _join(
+        _reduced_note(ev, PAPER_PAIRS),
+        f"{stale} stale run(s) on an earlier version of the data left out" if stale else "",
+    )
+    ours = f"{n_cells} of {len(PAPER_PAIRS) * len(wanted)} pair × method cells"
+    return _row(result, paper_value, ev, ours=ours, status=status, note=note)
+
+
+def claim_row(claim: paper.Claim, res: ClaimResult | None, required_pairs: Sequence[str]) -> dict[str, str]:
+    """One claim of the paper with our verdict on it."""
+    result = f"{claim.figure}: {claim.statement}"
+    paper_value = claim.paper_count if claim.counted else "stated"
+    if res is None or res.evidence is None:
+        return _row(result, paper_value)
+    ev = res.evidence
+    note = _reduced_note(ev, required_pairs)
+    if not ev.context.is_real:
+        note = f"{note} (there: {res.verdict})"
+    return _row(
+        result,
+        paper_value,
+        ev,
+        ours=f"{res.verdict}: {res.ours_text}",
+        status=_status(res.verdict == "holds", ev, required_pairs),
+        note=_join(res.note, note),
+    )
+
+
+def figure4_claim_rows(ctxs: Sequence[Context], boots: Boots, level: float) -> Iterator[dict[str, str]]:
+    """Each claim of Section 4.3, decided in the best context that has its methods."""
+    for claim in paper.FIGURE4_CLAIMS:
+        verdicts = (evaluate_claim(claim, boots[c], c, level) for c in ctxs)
+        res = next((r for r in verdicts if r.verdict != "not yet run"), None)
+        yield claim_row(claim, res, PAPER_PAIRS)
+
+
+def figure5_rows(
+    results: pd.DataFrame, ctxs: Sequence[Context], n_boot: int, seed: int, level: float
+) -> Iterator[dict[str, str]]:
+    """The three claims of Section 4.4, on the best context with saved attention."""
+    found: list[ClaimResult] | None = None
+    for c in ctxs:
+        runs = select_figure5_run(results, c)
+        if runs.empty:
+            continue
+        pair, method = str(runs["pair"].iloc[0]), str(runs["method"].iloc[0])
+        mark_att, lfc = figure5_inputs(runs)
+        _, found, rule = evaluate_figure5(
+            mark_att, lfc, context=c, pair=pair, n_seeds=len(runs), n_boot=n_boot, seed=seed, level=level
+        )
+        found = [ClaimResult(**{**r.__dict__, "note": f"{method} on {pair}; {rule}"}) for r in found]
+        break
+    for i, claim in enumerate(paper.FIGURE5_CLAIMS):
+        yield claim_row(claim, found[i] if found else None, (paper.FIGURE5_PAIR,))
+
+
+def appendix_rows() -> Iterator[dict[str, str]]:
+    """The appendix experiments this project does not evaluate, with the reason."""
+    for claim in paper.APPENDIX_CLAIMS:
+        yield _row(f"{claim.figure}: {claim.statement}", "numbers in a figure only", note=claim.evaluation)
+
+
+def status_table(
+    results_dir: str | os.PathLike[str], n_boot: int = 500, seed: int = 0, level: float = 0.95
+) -> pd.DataFrame:
+    """Every result of the paper with its status on the results found in ``results_dir``.
+
+    Rows: Table 1 (one per variant), Figure 4, each Figure 4 claim, each Figure 5 claim, and the
+    Appendix auxiliary-classification experiment.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`STATUS_COLUMNS`: ``result``, ``paper``, ``ours``, ``status`` (one of
+        :data:`STATUSES`), ``data``, ``budget``, ``note``.
+    """
+    results = collect_results(results_dir)
+    ctxs = contexts(results)
+    boots = {c: bootstrap_context(results, c, n_boot=n_boot, seed=seed) for c in ctxs}
+    rows = [
+        *table1_rows(ctxs, boots, level),
+        figure4_row(ctxs, boots),
+        *figure4_claim_rows(ctxs, boots, level),
+        *figure5_rows(results, ctxs, n_boot, seed, level),
+        *appendix_rows(),
+    ]
+    return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))

@@ -1,0 +1,51 @@
+"""The status page: simulated data never reproduce, a full real grid reproduces and refutes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deepdiff.constants import PAPER_PAIRS
+from deepdiff.report import paper
+from deepdiff.report.status import STATUSES, status_table
+from tests.report.conftest import write_runs
+
+
+def test_status_table_simulated_is_never_reproduced(sim_results: Path) -> None:
+    status = status_table(sim_results, n_boot=50)
+    assert list(status.columns) == ["result", "paper", "ours", "status", "data", "budget", "note"]
+    assert set(status["status"]) <= set(STATUSES)
+    assert (status["status"] == "not yet run").all()
+    # Table 1 rows (7), Figure 4, 9 Figure 4 claims, 3 Figure 5 claims, the appendix.
+    assert len(status) == 7 + 1 + len(paper.FIGURE4_CLAIMS) + len(paper.FIGURE5_CLAIMS) + 1
+    claim_rows = status[status["result"].str.startswith("Figure 4: Raw:c")]
+    assert "simulated data only" in claim_rows["note"].item()
+
+
+def test_status_table_full_real_grid_reproduces_and_refutes(tmp_path: Path) -> None:
+    # Raw (0.20) is the worst variant, not Raw:d, and falls below both Table 1 baselines.
+    write_runs(
+        tmp_path,
+        pairs=PAPER_PAIRS,
+        source="remc",
+        label="real full REMC",
+        profile="paper",
+        strengths={"raw": 0.20},
+        n=300,
+    )
+    status = status_table(tmp_path, n_boot=50).set_index("result")
+    assert status.loc["Figure 4: Raw:c beats Raw:d in all 10 pairs.", "status"] == "reproduced"
+    assert (
+        status.loc["Figure 4: Raw:d is the worst DeepDiff variant in 9 of the 10 pairs.", "status"] == "not"
+    )
+    assert status.loc["Figure 4: The two-layer SVR beats the single-layer SVR.", "status"] == "reproduced"
+    fig4 = status.loc["Figure 4: test PCC of every variant and baseline, ten pairs"]
+    assert fig4["status"] == "reproduced" and "110 of 110" in fig4["ours"]
+    assert "10 pairs" in fig4["data"] and "profile paper" in fig4["budget"]
+    raw_row = [r for r in status.index if r.startswith("Table 1: Raw relative")]
+    assert status.loc[raw_row[0], "status"] == "not"
+
+
+def test_status_table_on_an_empty_directory(tmp_path: Path) -> None:
+    status = status_table(tmp_path)
+    assert (status["status"] == "not yet run").all()
+    assert len(status) == 7 + 1 + len(paper.FIGURE4_CLAIMS) + len(paper.FIGURE5_CLAIMS) + 1
