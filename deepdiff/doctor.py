@@ -28,6 +28,7 @@ KEY_PACKAGES: tuple[str, ...] = (
     "scikit-learn",
     "torch",
     "tqdm",
+    "requests",
     "platformdirs",
     "matplotlib",
     "seaborn",

@@ -1,10 +1,13 @@
 """Verified downloads of the authors' files: retries, checksums, atomic renames, fast offline errors.
 
-A file is streamed into a temporary file beside its destination, checked against the announced
-length and its git blob SHA-1 from the manifest, and only then renamed into place: the cache never
-holds a partial or wrong file. Interrupted transfers, timeouts while reading and server errors are
-retried with exponential backoff. A failure to connect at all (no network, DNS failure, refused or
-timed-out connection) is not retried: it fails at once with instructions for fetching by hand.
+The transfer is done by ``requests``: connect and read timeouts, and retries of server errors (429,
+5xx) with exponential backoff and ``Retry-After`` by urllib3's ``Retry``. What is added here: the
+file is streamed into a temporary file beside its destination, checked against its git blob SHA-1
+from the manifest, and only then renamed into place, so the cache never holds a partial or wrong
+file; a transfer that breaks or stalls (urllib3 raises on a body shorter than its Content-Length,
+but does not retry it) is retried by a small loop of its own; a failure to connect at all (no
+network, DNS failure, refused or timed-out connection) is not retried: it fails at once with
+instructions for fetching by hand.
 
 URLs are ``<base>/<commit>/<path>``; the base defaults to
 ``https://raw.githubusercontent.com/QData/DeepDiffChrome`` and can be set by argument or by the
@@ -13,19 +16,18 @@ environment variable ``DEEPDIFF_REMC_URL`` (for a mirror).
 
 from __future__ import annotations
 
-import functools
-import http.client
 import os
-import ssl
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
+from urllib3.util import Retry
 
 from deepdiff.constants import REMC_COMMIT, REMC_REPO
 from deepdiff.data.manifest import ManifestEntry, file_git_sha1
@@ -35,6 +37,8 @@ URL_ENV = "DEEPDIFF_REMC_URL"
 DEFAULT_BASE_URL = f"https://raw.githubusercontent.com/{REMC_REPO}"
 _CHUNK = 1 << 20
 _USER_AGENT = "deepdiff-repro (https://github.com/QData/DeepDiffChrome data fetcher)"
+_RETRY_STATUS = (429, *range(500, 600))  # retried by urllib3, with backoff and Retry-After
+_BAR_UNITS = {"unit": "B", "unit_scale": True, "unit_divisor": 1024}
 
 
 @dataclass(frozen=True)
@@ -48,9 +52,12 @@ class DownloadPolicy:
     read_timeout : float
         Seconds without any data before a transfer counts as stalled (then retried).
     retries : int
-        Extra attempts after an interrupted or stalled transfer or a server error (5xx, 429).
+        Extra attempts after an interrupted or stalled transfer, and (separately) after a server
+        error (5xx, 429).
     backoff : float
-        Seconds before the first retry; doubled before each further one.
+        Seconds before the first retry of a transfer, doubled before each further one. For server
+        errors it is urllib3's ``backoff_factor`` (first retry at once, then 2, 4, ... times it),
+        unless the server sends ``Retry-After``.
     """
 
     connect_timeout: float = 5.0
@@ -60,11 +67,7 @@ class DownloadPolicy:
 
 
 class _Transient(Exception):
-    """A failure worth retrying."""
-
-
-class _Unreachable(Exception):
-    """No connection could be made at all."""
+    """A transfer that broke or stalled: worth another try."""
 
 
 # ----------------------------------------------------------------------------- URLs and paths
@@ -85,126 +88,118 @@ def download_path(cache_dir: str | os.PathLike[str], path: str, commit: str = RE
     return Path(cache_dir) / "downloads" / commit / path
 
 
-# ----------------------------------------------------------------------------- HTTP with two timeouts
-
-
-class _HTTPConnection(http.client.HTTPConnection):
-    """Connects with the (short) request timeout, then reads with ``read_timeout``."""
-
-    def __init__(self, *args: Any, read_timeout: float, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._read_timeout = read_timeout
-
-    def connect(self) -> None:
-        super().connect()
-        self.sock.settimeout(self._read_timeout)
-
-
-class _HTTPSConnection(http.client.HTTPSConnection):
-    """HTTPS version of :class:`_HTTPConnection`."""
-
-    def __init__(self, *args: Any, read_timeout: float, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._read_timeout = read_timeout
-
-    def connect(self) -> None:
-        super().connect()
-        self.sock.settimeout(self._read_timeout)
-
-
-class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, read_timeout: float) -> None:
-        super().__init__()
-        self._connection = functools.partial(_HTTPConnection, read_timeout=read_timeout)
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._connection, req)
-
-
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, read_timeout: float) -> None:
-        super().__init__()
-        self._connection = functools.partial(_HTTPSConnection, read_timeout=read_timeout)
-        self._ssl_context = ssl.create_default_context()
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._connection, req, context=self._ssl_context)
-
-
-def _open(url: str, policy: DownloadPolicy, method: str = "GET") -> http.client.HTTPResponse:
-    """Open ``url``; classify failures as unreachable, transient or final."""
-    opener = urllib.request.build_opener(
-        _HTTPHandler(policy.read_timeout), _HTTPSHandler(policy.read_timeout)
-    )
-    request = urllib.request.Request(url, method=method, headers={"User-Agent": _USER_AGENT})
-    try:
-        return opener.open(request, timeout=policy.connect_timeout)
-    except urllib.error.HTTPError as err:
-        err.close()
-        if err.code >= 500 or err.code == 429:
-            raise _Transient(f"server error HTTP {err.code} {err.reason}") from err
-        raise DownloadError(
-            f"{url}: HTTP {err.code} {err.reason}. Check the base URL ({URL_ENV} or base_url) and that "
-            f"it serves the authors' repository at commit {REMC_COMMIT}."
-        ) from err
-    except urllib.error.URLError as err:  # raised while connecting or sending the request
-        raise _Unreachable(str(err.reason)) from err
-    except (OSError, http.client.HTTPException) as err:  # the connection broke before the headers
-        raise _Transient(f"no response ({err or type(err).__name__})") from err
-
-
 # ----------------------------------------------------------------------------- downloads
 
 
-def _download_once(
-    url: str, dest: Path, sha1: str, policy: DownloadPolicy, progress: bool, manual: str
+def _session(policy: DownloadPolicy) -> requests.Session:
+    """A session whose adapter retries server errors (429, 5xx) with backoff, respecting ``Retry-After``.
+
+    A failed connection is not retried (``connect=0``: offline fails at once); a connection that
+    breaks or stalls is re-raised (``read=False``) and retried, with its body, by :func:`_download`.
+    The last error response is returned (``raise_on_status=False``) and reported by :func:`_get`.
+    """
+    retry = Retry(
+        total=None,
+        connect=0,
+        read=False,
+        other=0,
+        status=policy.retries,
+        status_forcelist=_RETRY_STATUS,
+        backoff_factor=policy.backoff,
+        raise_on_status=False,
+    )
+    session = requests.Session()
+    session.headers["User-Agent"] = _USER_AGENT
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    return session
+
+
+def _get(
+    session: requests.Session, url: str, policy: DownloadPolicy, manual: str = "", method: str = "GET"
+) -> requests.Response:
+    """The response to ``url`` (server errors already retried); a final failure is a DownloadError."""
+    try:
+        response = session.request(
+            method, url, stream=True, timeout=(policy.connect_timeout, policy.read_timeout)
+        )
+    except (requests.ConnectionError, requests.Timeout) as err:
+        cause = err.args[0] if err.args else err
+        if not isinstance(cause, MaxRetryError):  # connected, then dropped or stalled before the headers
+            raise _Transient(f"no response ({cause})") from err
+        raise DownloadError(  # urllib3 could not connect, and was told not to retry that
+            f"cannot connect to get {url} ({cause.reason}); is this machine offline?{manual}"
+        ) from None
+    if response.ok:
+        return response
+    response.close()
+    status = f"HTTP {response.status_code} {response.reason}"
+    if response.status_code in _RETRY_STATUS:
+        raise DownloadError(f"{url}: the server answered {status} {policy.retries + 1} times.{manual}")
+    raise DownloadError(
+        f"{url}: {status}. Check the base URL ({URL_ENV} or base_url) and that "
+        f"it serves the authors' repository at commit {REMC_COMMIT}."
+    )
+
+
+def _download(
+    session: requests.Session,
+    url: str,
+    dest: Path,
+    sha1: str,
+    policy: DownloadPolicy,
+    progress: bool,
+    manual: str,
+    sleep: Callable[[float], None],
 ) -> Path:
+    """:func:`download_verified` with a session: retry transfers that broke or stalled."""
+    failures: list[str] = []
+    for attempt in range(policy.retries + 1):
+        if attempt:
+            sleep(policy.backoff * 2 ** (attempt - 1))
+        try:
+            with _get(session, url, policy, manual) as response:
+                return _save(response, url, dest, sha1, progress, manual)
+        except _Transient as err:
+            failures.append(str(err))
+    raise DownloadError(f"{url}: the download failed {len(failures)} times (last: {failures[-1]}).{manual}")
+
+
+def _save(response: requests.Response, url: str, dest: Path, sha1: str, progress: bool, manual: str) -> Path:
+    """Stream the body into a temporary file beside ``dest``, check its SHA-1, rename it into place."""
     from tqdm.auto import tqdm
 
-    with _open(url, policy) as response:
-        length = response.headers.get("Content-Length")
-        total = int(length) if length and length.isdigit() else None
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-        tmp = Path(tmp_name)
-        try:
-            received = 0
-            with (
-                os.fdopen(fd, "wb") as out,
-                tqdm(
-                    total=total,
-                    unit="B",
-                    unit_scale=True,
-                    unit_divisor=1024,
-                    desc=dest.name,
-                    disable=not progress,
-                    leave=False,
-                ) as bar,
-            ):
-                try:
-                    while chunk := response.read(_CHUNK):
-                        out.write(chunk)
-                        received += len(chunk)
-                        bar.update(len(chunk))
-                except (OSError, http.client.HTTPException) as err:
-                    raise _Transient(
-                        f"transfer broke after {received} bytes ({err or type(err).__name__})"
-                    ) from err
-                out.flush()
-                os.fsync(out.fileno())
-            if total is not None and received != total:
-                raise _Transient(f"transfer interrupted: received {received} of {total} bytes")
-            got = file_git_sha1(tmp)
-            if got != sha1:
-                raise DownloadError(
-                    f"{url}: checksum mismatch: git blob SHA-1 {got}, expected {sha1} (the pinned "
-                    f"commit {REMC_COMMIT}). The server sent a different file; nothing was kept. "
-                    f"Check the base URL ({URL_ENV} or base_url).{manual}"
-                )
-            os.replace(tmp, dest)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return dest
+    length = response.headers.get("Content-Length", "")
+    total = int(length) if length.isdigit() else None
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        bar = tqdm(total=total, desc=dest.name, disable=not progress, leave=False, **_BAR_UNITS)
+        with os.fdopen(fd, "wb") as out, bar:
+            try:
+                for chunk in response.iter_content(_CHUNK):
+                    out.write(chunk)
+                    bar.update(response.raw.tell() - bar.n)  # bytes on the wire, as Content-Length
+                if total is not None and response.raw.tell() != total:  # urllib3 < 2 does not check
+                    raise requests.exceptions.ChunkedEncodingError("body shorter than Content-Length")
+            except requests.RequestException as err:  # body short of Content-Length, or stalled
+                raise _Transient(
+                    f"transfer interrupted: received {response.raw.tell()} of {total} bytes"
+                ) from err
+            out.flush()
+            os.fsync(out.fileno())
+        got = file_git_sha1(tmp)
+        if got != sha1:
+            raise DownloadError(
+                f"{url}: checksum mismatch: git blob SHA-1 {got}, expected {sha1} (the pinned "
+                f"commit {REMC_COMMIT}). The server sent a different file; nothing was kept. "
+                f"Check the base URL ({URL_ENV} or base_url).{manual}"
+            )
+        os.replace(tmp, dest)
+        return dest
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def download_verified(
@@ -230,7 +225,8 @@ def download_verified(
     manual : str
         Instructions for fetching by hand, appended to error messages.
     sleep : callable
-        Used between retries (tests pass a no-op).
+        Used between retries of broken or stalled transfers (tests pass a no-op); urllib3 waits
+        between retries of server errors itself.
 
     Raises
     ------
@@ -238,21 +234,9 @@ def download_verified(
         No connection, a final HTTP error, a checksum mismatch, or a transfer that kept failing.
         ``dest`` is never left with partial or wrong content.
     """
-    dest = Path(dest)
     policy = policy or DownloadPolicy()
-    failures: list[str] = []
-    for attempt in range(policy.retries + 1):
-        if attempt:
-            sleep(policy.backoff * 2 ** (attempt - 1))
-        try:
-            return _download_once(url, dest, sha1, policy, progress, manual)
-        except _Unreachable as err:
-            raise DownloadError(
-                f"cannot connect to get {url} ({err}); is this machine offline?{manual}"
-            ) from None
-        except _Transient as err:
-            failures.append(str(err))
-    raise DownloadError(f"{url}: the download failed {len(failures)} times (last: {failures[-1]}).{manual}")
+    with _session(policy) as session:
+        return _download(session, url, Path(dest), sha1, policy, progress, manual, sleep)
 
 
 def manual_instructions(
@@ -310,16 +294,13 @@ def fetch_entries(
             missing.append(entry)
     if missing:
         manual = manual_instructions(missing, cache_dir=cache_dir, base_url=base_url, commit=commit)
-        for entry in missing:
-            dest = download_path(cache_dir, entry.path, commit)
-            paths[entry.path] = download_verified(
-                file_url(entry.path, base_url=base_url, commit=commit),
-                dest,
-                entry.sha1,
-                policy=policy,
-                progress=progress,
-                manual=manual,
-            )
+        with _session(policy) as session:
+            for entry in missing:
+                url = file_url(entry.path, base_url=base_url, commit=commit)
+                dest = download_path(cache_dir, entry.path, commit)
+                paths[entry.path] = _download(
+                    session, url, dest, entry.sha1, policy, progress, manual, time.sleep
+                )
     return {entry.path: paths[entry.path] for entry in entries}
 
 
@@ -327,7 +308,7 @@ def probe(url: str, *, timeout: float = 3.0) -> bool:
     """True when ``url`` answers a HEAD request with a success status within ``timeout`` seconds."""
     policy = DownloadPolicy(connect_timeout=timeout, read_timeout=timeout, retries=0)
     try:
-        with _open(url, policy, method="HEAD") as response:
-            return response.status < 400
-    except (DownloadError, _Transient, _Unreachable, OSError):
+        with _session(policy) as session, _get(session, url, policy, method="HEAD"):
+            return True
+    except (DownloadError, _Transient, requests.RequestException):
         return False

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,7 +24,7 @@ from deepdiff.data.download import (
     probe,
     remc_base_url,
 )
-from deepdiff.data.manifest import cell_entries, file_git_sha1, load_manifest
+from deepdiff.data.manifest import cell_entries, file_git_sha1, git_blob_sha1, load_manifest
 from deepdiff.errors import DownloadError
 
 FAST = DownloadPolicy(connect_timeout=2.0, read_timeout=2.0, retries=2, backoff=0.0)
@@ -173,3 +177,107 @@ def test_probe(remc_server, closed_port: int) -> None:
     start = time.monotonic()
     assert not probe(f"http://127.0.0.1:{closed_port}/x", timeout=2)
     assert time.monotonic() - start < 3
+
+
+# ----------------------------------------------------------------------------- server errors (urllib3 retries)
+
+
+@dataclass
+class Scripted:
+    """A server that answers GETs with scripted error statuses, then with a synthetic file."""
+
+    url: str
+    data: bytes
+    errors: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # answered in order, then the file
+    error_forever: tuple[int, dict[str, str]] | None = None  # answered instead of the file
+    gzip: bool = False  # send the file gzip-encoded (Content-Length is the compressed size)
+    gets: int = 0
+
+    @property
+    def sha1(self) -> str:
+        return git_blob_sha1(self.data)
+
+
+@pytest.fixture
+def scripted_server(tmp_path: Path) -> Iterator[Scripted]:
+    served = tmp_path / "served.csv"
+    served.write_bytes(b"".join(b"gene%d,%d.5\n" % (i, i % 97) for i in range(20000)))
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            with lock:
+                script.gets += 1
+                error = script.errors.pop(0) if script.errors else script.error_forever
+            if error is not None:
+                status, headers = error
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": "0"}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                return
+            body = served.read_bytes()
+            self.send_response(200)
+            if script.gzip:
+                body = gzip.compress(body)
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    script = Scripted(f"http://127.0.0.1:{server.server_address[1]}/served.csv", served.read_bytes())
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield script
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_server_errors_are_retried_then_served(scripted_server: Scripted, tmp_path: Path) -> None:
+    scripted_server.errors = [(503, {}), (503, {})]
+    dest = tmp_path / "cache" / "x.csv"
+    waits: list[float] = []
+    download_verified(
+        scripted_server.url, dest, scripted_server.sha1, policy=FAST, progress=False, sleep=waits.append
+    )
+    assert dest.read_bytes() == scripted_server.data
+    assert scripted_server.gets == 3
+    assert waits == []  # retried by the HTTP adapter, not by the loop for broken transfers
+    assert _leftovers(dest.parent) == [dest.name]
+
+
+def test_too_many_requests_honours_retry_after(scripted_server: Scripted, tmp_path: Path) -> None:
+    scripted_server.errors = [(429, {"Retry-After": "0"})]
+    dest = tmp_path / "x.csv"
+    download_verified(scripted_server.url, dest, scripted_server.sha1, policy=FAST, progress=False)
+    assert file_git_sha1(dest) == scripted_server.sha1
+    assert scripted_server.gets == 2
+
+
+@pytest.mark.parametrize("retries", [0, 2])
+def test_server_error_forever_is_an_error(scripted_server: Scripted, tmp_path: Path, retries: int) -> None:
+    scripted_server.error_forever = (503, {})
+    policy = DownloadPolicy(connect_timeout=2.0, read_timeout=2.0, retries=retries, backoff=0.0)
+    with pytest.raises(DownloadError, match=f"HTTP 503 Service Unavailable {retries + 1} times") as info:
+        download_verified(
+            scripted_server.url, tmp_path / "x.csv", scripted_server.sha1, policy=policy, progress=False
+        )
+    assert scripted_server.url in str(info.value)
+    assert scripted_server.gets == retries + 1
+    assert _leftovers(tmp_path) == ["served.csv"]
+
+
+def test_gzip_encoded_transfer_is_decoded_and_verified(scripted_server: Scripted, tmp_path: Path) -> None:
+    scripted_server.gzip = True
+    dest = tmp_path / "x.csv"
+    download_verified(scripted_server.url, dest, scripted_server.sha1, policy=FAST, progress=True)
+    assert dest.read_bytes() == scripted_server.data
+    assert scripted_server.gets == 1
