@@ -7,9 +7,9 @@
 
 from deepdiff.models.attentivechrome import AttentiveChrome
 from deepdiff.models.config import ModelConfig
+from deepdiff.models.kernels.recurrent import set_backend
 from deepdiff.models.outputs import ModelOutput, SingleCellOutput
 from deepdiff.models.params import count_parameters, init_uniform_
-from deepdiff.models.recurrent import set_backend
 from deepdiff.models.variants import VARIANTS, DeepDiff, VariantSpec, build_model, get_variant
 
 __all__ = [
