@@ -42,7 +42,7 @@ import torch
 from deepdiff.io import atomic_write_text
 from deepdiff.models import VARIANTS, ModelConfig, build_model, init_uniform_
 from deepdiff.models.config import DEFAULT_CONFIG
-from deepdiff.models.recurrent import resolve_backend
+from deepdiff.models.kernels.recurrent import resolve_backend
 from deepdiff.models.reference import reference_model
 from deepdiff.training.losses import deepdiff_loss
 

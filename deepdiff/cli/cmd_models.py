@@ -62,8 +62,9 @@ def run(args: argparse.Namespace) -> int:
     if args.kernel:
         import torch
 
-        from deepdiff.models import ModelConfig, native
-        from deepdiff.models.recurrent import resolve_backend
+        from deepdiff.models import ModelConfig
+        from deepdiff.models.kernels import native
+        from deepdiff.models.kernels.recurrent import resolve_backend
 
         config = ModelConfig()
         print()

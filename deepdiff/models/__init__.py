@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from deepdiff.models.config import ModelConfig
     from deepdiff.models.outputs import ModelOutput, SingleCellOutput
     from deepdiff.models.params import count_parameters, init_uniform_
-    from deepdiff.models.recurrent import set_backend
+    from deepdiff.models.kernels.recurrent import set_backend
     from deepdiff.models.spec import VARIANTS, VariantSpec, get_variant
     from deepdiff.models.variants import DeepDiff, build_model
 
@@ -29,7 +29,7 @@ _EXPORTS = {
     "SingleCellOutput": "deepdiff.models.outputs",
     "count_parameters": "deepdiff.models.params",
     "init_uniform_": "deepdiff.models.params",
-    "set_backend": "deepdiff.models.recurrent",
+    "set_backend": "deepdiff.models.kernels.recurrent",
     "VARIANTS": "deepdiff.models.spec",
     "VariantSpec": "deepdiff.models.spec",
     "get_variant": "deepdiff.models.spec",

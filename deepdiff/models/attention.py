@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from deepdiff.models import native
+from deepdiff.models.kernels import native
 
 
 class _Attend(torch.autograd.Function):

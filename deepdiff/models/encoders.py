@@ -13,11 +13,18 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from deepdiff.models import native
 from deepdiff.models.attention import ContextAttention
 from deepdiff.models.config import ModelConfig
-from deepdiff.models.recurrent import BiLSTMBank, _ptr, _threads, kept_groups, kernel_dims, resolve_backend
-from deepdiff.models.workspace import Workspace, _token
+from deepdiff.models.kernels import native
+from deepdiff.models.kernels.recurrent import (
+    BiLSTMBank,
+    _ptr,
+    _threads,
+    kept_groups,
+    kernel_dims,
+    resolve_backend,
+)
+from deepdiff.models.kernels.workspace import Workspace, _token
 
 
 class _FusedEncoder(torch.autograd.Function):
@@ -26,7 +33,7 @@ class _FusedEncoder(torch.autograd.Function):
     The kernel computes each direction's attention scores as the hidden states are produced,
     and in backward forms the gradient of every hidden state on the fly from the (small)
     attention gradients, so the gradient of the LSTM output (as large as the output) is never
-    materialised. Inputs as :class:`~deepdiff.models.recurrent._NativeRecurrence`, plus the
+    materialised. Inputs as :class:`~deepdiff.models.kernels.recurrent._NativeRecurrence`, plus the
     context vectors (n_seq, 2H); outputs as :class:`ContextAttention`.
     """
 

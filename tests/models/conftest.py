@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from deepdiff.models import ModelConfig, native
+from deepdiff.models import ModelConfig
+from deepdiff.models.kernels import native
 from deepdiff.threads import limited_threads
 
 #: Short sequences and small hidden sizes: the same code paths as the full model, fast.

@@ -13,7 +13,7 @@ from deepdiff.models import (
     count_parameters,
     init_uniform_,
 )
-from deepdiff.models.recurrent import set_backend
+from deepdiff.models.kernels.recurrent import set_backend
 from deepdiff.models.reference import parameter_pairs, reference_model
 from deepdiff.training.losses import deepdiff_loss
 from tests.models.conftest import SMALL, backends
@@ -91,7 +91,7 @@ def test_reference_rejects_unknown_models() -> None:
 def test_recomputed_gates_equal_kept_gates(backend: str, kept: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The compiled kernel's backward agrees with the reference whether it keeps gate activations
     for none of the groups or only for the first few (the rest recompute theirs)."""
-    from deepdiff.models import recurrent
+    from deepdiff.models.kernels import recurrent
 
     # Level I of SMALL at batch 3: one group's gates take n_bins * 3 * 4 * bin_hidden floats.
     per_group = SMALL.n_bins * 3 * 4 * SMALL.bin_hidden * 4

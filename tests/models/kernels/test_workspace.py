@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from deepdiff.models import ModelOutput, build_model, init_uniform_
-from deepdiff.models.recurrent import set_backend
-from deepdiff.models.workspace import Workspace
+from deepdiff.models.kernels.recurrent import set_backend
+from deepdiff.models.kernels.workspace import Workspace
 from tests.models.conftest import SMALL, backends
 
 

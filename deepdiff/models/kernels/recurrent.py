@@ -28,7 +28,7 @@ import torch
 from torch import Tensor, nn
 
 from deepdiff.errors import ConfigError
-from deepdiff.models import native
+from deepdiff.models.kernels import native
 
 #: Float32 elements a chunk of work buffers may hold (per buffer of 4H gates); bounds memory.
 _CHUNK_ELEMENTS = 1 << 22
@@ -238,7 +238,7 @@ def _ptr(t: Tensor | None) -> int | None:
 
 
 class _NativeRecurrence(torch.autograd.Function):
-    """The same recurrence in the compiled kernel (:mod:`deepdiff.models.native`).
+    """The same recurrence in the compiled kernel (:mod:`deepdiff.models.kernels.native`).
 
     Same inputs and output as :class:`_TorchRecurrence`, all float32 and contiguous. The gate
     activations are kept for backward as far as ``_KEEP_GATES_BYTES`` allows, else recomputed.

@@ -1,40 +1,3 @@
-"""The compiled recurrence kernel: C source, build on first use, and a ctypes binding.
-
-The stacked bidirectional LSTM (see :mod:`deepdiff.models.recurrent`) is a long sequential loop
-of small matrix products. In C, each thread takes whole groups (one row, one direction) and runs
-all time steps without synchronisation, with the gate arithmetic fused into one pass and the
-hidden size a compile-time constant, so the inner loops use full-width vector instructions.
-
-The source is compiled once per hidden size with the system C compiler (``cc``/``gcc``; no
-Python package is needed) into the cache directory (``$DEEPDIFF_CACHE_DIR/kernels`` or the
-per-user cache), keyed by a hash of the source, the flags and the CPU. Without a compiler the
-models fall back to the pure PyTorch recurrence, which computes the same values, only slower.
-``DEEPDIFF_KERNELS`` selects the backend: ``auto`` (default), ``native`` or ``torch``.
-"""
-
-from __future__ import annotations
-
-import ctypes
-import functools
-import hashlib
-import os
-import platform
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
-
-import torch
-
-from deepdiff.errors import ConfigError
-
-#: Environment variable choosing the recurrence backend: ``auto``, ``native`` or ``torch``.
-BACKEND_ENV = "DEEPDIFF_KERNELS"
-BACKENDS = ("auto", "native", "torch")
-_CACHE_ENV = "DEEPDIFF_CACHE_DIR"
-_FLAGS = ("-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-shared", "-fPIC", "-pthread")
-
-_SOURCE = r"""
 /* Stacked bidirectional LSTM recurrence (forward and backpropagation through time).
  *
  * G groups (group 2r + d: row r, direction d) are independent sequences with their own
@@ -47,6 +10,10 @@ _SOURCE = r"""
  *   gates  (K, T, B, 4H) gate activations of the first K groups (saved for backward; the
  *          other groups recompute theirs in backward), or NULL when K = 0
  * HID (the hidden size) is a compile-time constant so the inner loops vectorise fully.
+ *
+ * Built on first use by native.py (beside this file), once per hidden size:
+ *   cc -O3 -march=native -fno-math-errno -fno-trapping-math -shared -fPIC -pthread -DHID=32 bilstm.c
+ * and compiles without warnings under -Wall -Wextra (tests/models/kernels/test_native.py).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -451,113 +418,3 @@ int bilstm_backward(int G, int T, int B, int I, int n_keep, const float *x, cons
                  .grad_context = grad_context};
     return run(&job, backward_worker);
 }
-"""
-
-
-def backend_from_env() -> str:
-    """The backend named by ``$DEEPDIFF_KERNELS`` (``auto`` when unset)."""
-    name = os.environ.get(BACKEND_ENV, "auto").strip().lower() or "auto"
-    if name not in BACKENDS:
-        raise ConfigError(f"{BACKEND_ENV}={name!r} is not a backend; choose one of {', '.join(BACKENDS)}")
-    return name
-
-
-def _cache_dir() -> Path:
-    env = os.environ.get(_CACHE_ENV, "").strip()
-    if env:
-        return Path(env).expanduser() / "kernels"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("deepdiff-repro")) / "kernels"
-
-
-def _cpu_signature() -> str:
-    """What ``-march=native`` depends on: the machine and its instruction-set flags."""
-    flags = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith(("flags", "Features")):
-                    flags = line
-                    break
-    except OSError:
-        pass
-    return f"{platform.machine()}|{platform.processor()}|{flags}"
-
-
-def _compiler() -> str | None:
-    for name in (os.environ.get("CC", ""), "cc", "gcc", "clang"):
-        if name and shutil.which(name):
-            return name
-    return None
-
-
-@functools.cache
-def _build(hidden: int) -> tuple[ctypes.CDLL | None, str]:
-    """Compile (or find in the cache) and load the kernel for one hidden size.
-
-    Returns the library, or ``None`` and the reason it is unavailable.
-    """
-    if platform.system() == "Windows":
-        return None, "the compiled kernel is built for POSIX systems only"
-    if hidden % 4:
-        return None, f"hidden size {hidden} is not a multiple of 4"
-    compiler = _compiler()
-    if compiler is None:
-        return None, "no C compiler found (cc, gcc or clang)"
-    key = hashlib.sha256(
-        "\n".join([_SOURCE, " ".join(_FLAGS), str(hidden), _cpu_signature()]).encode()
-    ).hexdigest()
-    target = _cache_dir() / f"bilstm_h{hidden}_{key[:16]}.so"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-            source = Path(tmp) / "bilstm.c"
-            source.write_text(_SOURCE, encoding="utf-8")
-            built = Path(tmp) / target.name
-            cmd = [compiler, *_FLAGS, f"-DHID={hidden}", str(source), "-o", str(built)]
-            try:
-                result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-            except (OSError, subprocess.SubprocessError) as err:
-                return None, f"compiling the kernel failed: {err}"
-            if result.returncode != 0:
-                return None, f"compiling the kernel failed: {result.stderr.strip()[-2000:]}"
-            os.replace(built, target)  # atomic: a concurrent build finds a whole file or none
-    try:
-        lib = ctypes.CDLL(str(target))
-    except OSError as err:
-        return None, f"loading {target} failed: {err}"
-    ptr, num = ctypes.c_void_p, ctypes.c_int
-    lib.bilstm_forward.argtypes = [num] * 5 + [ptr] * 9 + [num]
-    lib.bilstm_forward.restype = num
-    lib.bilstm_backward.argtypes = [num] * 5 + [ptr] * 17 + [num]
-    lib.bilstm_backward.restype = num
-    lib.bilstm_hidden_size.restype = num
-    lib.bilstm_advise_huge.argtypes = [ptr, ctypes.c_long]
-    lib.bilstm_advise_huge.restype = None
-    if lib.bilstm_hidden_size() != hidden:
-        return None, f"{target} was built for another hidden size"
-    return lib, ""
-
-
-def empty_huge(shape: tuple[int, ...], like: torch.Tensor) -> torch.Tensor:
-    """``torch.empty`` for a large CPU buffer, backed by transparent huge pages where possible.
-
-    Fewer page faults when the buffer is first written (several hundred MB per training step
-    at batch 256); a plain ``torch.empty`` where the kernel is unavailable.
-    """
-    out = like.new_empty(shape)
-    lib = _build(32)[0] if out.device.type == "cpu" and out.numel() >= 1 << 20 else None
-    if lib is not None:
-        lib.bilstm_advise_huge(out.data_ptr(), out.numel() * out.element_size())
-    return out
-
-
-def kernel(hidden: int) -> ctypes.CDLL | None:
-    """The compiled kernel for ``hidden``, or ``None`` when it cannot be built here."""
-    return _build(hidden)[0]
-
-
-def unavailable_reason(hidden: int) -> str:
-    """Why :func:`kernel` returns ``None`` for ``hidden`` (empty when it is available)."""
-    return _build(hidden)[1]

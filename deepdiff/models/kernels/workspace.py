@@ -13,7 +13,7 @@ import weakref
 import torch
 from torch import Tensor
 
-from deepdiff.models import native
+from deepdiff.models.kernels import native
 
 
 class Workspace:

@@ -7,8 +7,8 @@ import torch
 from torch import nn
 
 from deepdiff.errors import ConfigError
-from deepdiff.models import recurrent
-from deepdiff.models.recurrent import BiLSTMBank, resolve_backend, set_backend
+from deepdiff.models.kernels import recurrent
+from deepdiff.models.kernels.recurrent import BiLSTMBank, resolve_backend, set_backend
 from tests.models.conftest import backends
 
 
