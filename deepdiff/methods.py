@@ -40,6 +40,7 @@ KINDS: tuple[Kind, ...] = ("deepdiff", "baseline")
 ATTENTIVECHROME_DIFF = "attentivechrome_diff"
 
 _TRAINING_PROFILES = "deepdiff.training.config:PROFILES"
+_TRAINING_FITTER = "deepdiff.training.runner:train"
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ class Method:
     profiles : str
         ``"module:attribute"`` of its budgets (profile name -> configuration).
     algorithm : str or None
-        For the baselines of :mod:`deepdiff.baselines`: ``"module:function"`` of
+        ``"module:function"`` of what its fitter varies: the recipe of the networks a training
+        loop trains (:class:`deepdiff.training.runner.Recipe`), or a baseline's
         ``fit(train, valid, config, ctx)``.
     training_loop : bool
         Trained by :mod:`deepdiff.training`'s loop: epochs, patience and resuming apply.
@@ -180,16 +182,18 @@ def _variant(spec: VariantSpec) -> Method:
         "deepdiff",
         True,
         spec.description,
-        fitter="deepdiff.training.runner:fit_variant",
+        fitter=_TRAINING_FITTER,
         profiles=_TRAINING_PROFILES,
+        algorithm="deepdiff.training.runner:variant_recipe",
         training_loop=True,
         neural=True,
     )
 
 
 def _baseline(
-    name: str, label: str, paper: bool, description: str, algorithm: str, profiles: str, neural: bool = False
+    name: str, label: str, paper: bool, description: str, module: str, fit: str, profiles: str
 ) -> Method:
+    """A baseline fitted by :mod:`deepdiff.baselines`: ``fit`` and ``profiles`` are names in ``module``."""
     return Method(
         name,
         label,
@@ -197,78 +201,66 @@ def _baseline(
         paper,
         description,
         fitter="deepdiff.baselines.run:fit_baseline",
-        profiles=profiles,
-        algorithm=algorithm,
-        neural=neural,
+        profiles=f"deepdiff.baselines.{module}:{profiles}",
+        algorithm=f"deepdiff.baselines.{module}:{fit}",
+        neural=module == "cnn",
     )
 
 
-#: Every method, DeepDiff's variants first (the paper's Table 1 order), then the paper's baselines,
-#: then baselines beyond the paper.
+_ATTENTIVECHROME = Method(
+    ATTENTIVECHROME_DIFF,
+    "AttentiveChrome",
+    "baseline",
+    True,
+    "one AttentiveChrome regression model per cell; LFC = difference of their predictions",
+    fitter=_TRAINING_FITTER,
+    profiles=_TRAINING_PROFILES,
+    algorithm="deepdiff.training.runner:attentivechrome_recipe",
+    training_loop=True,
+    neural=True,
+)
+_SVR = "RBF SVR on the single best bin (marks of both cells), bin and C chosen on validation"
+_SVR2 = "200 bin-specific RBF SVRs, then an RBF SVR over their out-of-fold predictions"
+_RF = "RReliefF selects 50/70/100 of 2,000 features; random forest of 10-200 trees"
+_BINS = "1 or 2 kb bins of A, B and B - A"
+
+#: Every method: DeepDiff's variants (the paper's Table 1 order), the paper's baselines, then
+#: baselines beyond the paper.
 METHODS: Mapping[str, Method] = MappingProxyType(
     {
         m.name: m
         for m in (
             *(_variant(spec) for spec in VARIANTS.values()),
-            _baseline(
-                "svr1",
-                "single-layer SVR",
-                True,
-                "RBF SVR on the single best bin (marks of both cells), bin and C chosen on validation",
-                "deepdiff.baselines.svr:fit_single",
-                "deepdiff.baselines.svr:SINGLE_PROFILES",
-            ),
-            _baseline(
-                "svr2",
-                "two-layer SVR",
-                True,
-                "200 bin-specific RBF SVRs, then an RBF SVR over their out-of-fold predictions",
-                "deepdiff.baselines.svr:fit_two_layer",
-                "deepdiff.baselines.svr:TWO_LAYER_PROFILES",
-            ),
-            _baseline(
-                "relief_rf",
-                "ReliefF + RandomForest",
-                True,
-                "RReliefF selects 50/70/100 of 2,000 features; random forest of 10-200 trees",
-                "deepdiff.baselines.relief_forest:fit",
-                "deepdiff.baselines.relief_forest:PROFILES",
-            ),
-            Method(
-                ATTENTIVECHROME_DIFF,
-                "AttentiveChrome",
-                "baseline",
-                True,
-                "one AttentiveChrome regression model per cell; LFC = difference of their predictions",
-                fitter="deepdiff.training.runner:fit_attentivechrome_diff",
-                profiles=_TRAINING_PROFILES,
-                training_loop=True,
-                neural=True,
-            ),
+            _baseline("svr1", "single-layer SVR", True, _SVR, "svr", "fit_single", "SINGLE_PROFILES"),
+            _baseline("svr2", "two-layer SVR", True, _SVR2, "svr", "fit_two_layer", "TWO_LAYER_PROFILES"),
+            _baseline("relief_rf", "ReliefF + RandomForest", True, _RF, "relief_forest", "fit", "PROFILES"),
+            _ATTENTIVECHROME,
             _baseline(
                 "ridge",
                 "ridge regression",
                 False,
-                "ridge regression on 1 or 2 kb bins of A, B and B - A (log counts)",
-                "deepdiff.baselines.linear:fit",
-                "deepdiff.baselines.linear:PROFILES",
+                f"ridge on log counts in {_BINS}",
+                "linear",
+                "fit",
+                "PROFILES",
             ),
             _baseline(
                 "hgb",
                 "gradient boosting",
                 False,
-                "HistGradientBoostingRegressor on 1 or 2 kb bins of A, B and B - A",
-                "deepdiff.baselines.boosting:fit",
-                "deepdiff.baselines.boosting:PROFILES",
+                f"HistGradientBoostingRegressor on {_BINS}",
+                "boosting",
+                "fit",
+                "PROFILES",
             ),
             _baseline(
                 "cnn",
                 "1-D CNN (DeepChrome style)",
                 False,
                 "convolution over bins of A, B and B - A, max-pooling, two-layer perceptron",
-                "deepdiff.baselines.cnn:fit",
-                "deepdiff.baselines.cnn:PROFILES",
-                neural=True,
+                "cnn",
+                "fit",
+                "PROFILES",
             ),
         )
     }

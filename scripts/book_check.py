@@ -177,6 +177,46 @@ def check_links(html_dir: Path) -> tuple[list[str], int]:
     return problems, checked
 
 
+# -- the sidebar --------------------------------------------------------------------------------
+
+
+class _SidebarParser(HTMLParser):
+    """Collects the pages the primary sidebar links to (sphinx-book-theme's ``bd-sidebar-primary``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # > 0 while inside the sidebar
+        self.pages: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if self.depth:
+            self.depth += tag not in _VOID
+        elif "bd-sidebar-primary" in (values.get("class") or "").split():
+            self.depth = 1
+        if self.depth and tag == "a" and values.get("href") and _is_local(str(values["href"])):
+            page = urlsplit(str(values["href"])).path
+            if page:
+                self.pages.append(page.removesuffix(".html"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def check_sidebar(html_dir: Path, docs: list[str]) -> list[str]:
+    """Pages the sidebar of the root page lists beyond the table of contents (the API's module pages)."""
+    parser = _SidebarParser()
+    parser.feed((html_dir / f"{docs[0]}.html").read_text(encoding="utf-8", errors="replace"))
+    extra = sorted(set(parser.pages) - set(docs))
+    if not extra:
+        return []
+    return [f"the sidebar lists {len(extra)} page(s) that are not in the table of contents, e.g. {extra[0]}"]
+
+
 # -- what the status page must list ---------------------------------------------------------------
 
 
@@ -264,6 +304,8 @@ def check_book(
     report.problems.extend(link_problems)
 
     docs = toc_documents(toc)
+    if (html_dir / f"{docs[0]}.html").is_file():
+        report.problems.extend(check_sidebar(html_dir, docs))
     if expected_status is None and STATUS_PAGE in docs:
         expected_status = status_expectations()
     own_browser = browser is None

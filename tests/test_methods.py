@@ -40,10 +40,8 @@ def test_labels_are_the_papers_names() -> None:
 def test_every_method_has_quick_and_paper_profiles_and_a_fitter(name: str) -> None:
     method = methods.METHODS[name]
     assert method.profile_config("quick") != method.profile_config("paper")
-    assert callable(methods.load(method.fitter))
-    if method.algorithm is not None:
-        assert callable(methods.load(method.algorithm))
-        assert isinstance(method.profile_config("paper").to_dict(), dict)
+    assert callable(methods.load(method.fitter)) and callable(methods.load(str(method.algorithm)))
+    assert isinstance(method.profile_config("paper").to_dict(), dict)
     assert method.training_loop == (method.kind == "deepdiff" or name == "attentivechrome_diff")
 
 

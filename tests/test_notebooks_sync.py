@@ -70,6 +70,27 @@ def test_parameters_cell_is_first_code_cell_with_the_common_parameters(name: str
     assert "validate_params(" in code[1].source
 
 
+#: Non-blank lines a code cell may have: a longer one holds logic that belongs in the library.
+MAX_CELL_LINES = 20
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebooks_are_thin_calls_of_the_library(name: str) -> None:
+    for i, cell in enumerate(jupytext.read(NOTEBOOKS / f"{name}.py").cells):
+        if cell.cell_type != "code":
+            continue
+        defined = [
+            type(node).__name__
+            for node in ast.walk(ast.parse(cell.source))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+        ]
+        assert not defined, f"{name} cell {i} defines {defined}: move it into the deepdiff package"
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        assert len(lines) <= MAX_CELL_LINES, (
+            f"{name} cell {i} has {len(lines)} lines; its logic belongs in deepdiff"
+        )
+
+
 def test_notebooks_contain_no_absolute_paths() -> None:
     for path in NOTEBOOKS.glob("*.py"):
         text = path.read_text(encoding="utf-8")

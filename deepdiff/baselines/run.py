@@ -60,8 +60,6 @@ def fit_baseline(
     overrides: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Fit, select and evaluate one baseline of :mod:`deepdiff.baselines` (the registry's fitter)."""
-    if method.algorithm is None:
-        raise ConfigError(f"{method.name} is not fitted by deepdiff.baselines")
     jobs = resolve_jobs(1 if options.threads is None else options.threads)
     config = method.profile_config(profile)
     plan = plan_run(data, method, profile, seed, baseline_config(method, profile, seed), options.results_dir)
@@ -75,7 +73,7 @@ def fit_baseline(
 
         device = str(resolve_device(options.device))
     ctx = RunContext(seed=int(seed), n_jobs=jobs, progress=options.progress, device=device)
-    fit: Algorithm = methods.load(method.algorithm)
+    fit: Algorithm = methods.load(str(method.algorithm))
     with limited_threads(jobs):
         tic = time.perf_counter()
         fitted = fit(data.train, data.valid, config, ctx)

@@ -105,7 +105,7 @@ def trained_model(
 
     The selected weights are loaded from ``model.pt`` in the result directory when the run saved
     them; otherwise the run is repeated in memory with its recorded configuration and seed (the
-    same public steps as :func:`deepdiff.training.runner.train_variant`). Either way the model's
+    same public steps as :func:`deepdiff.training.runner.train`). Either way the model's
     test predictions are compared with the stored ones, and the returned text says how closely
     they agree, so that a non-deterministic repeat cannot pass unnoticed.
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from deepdiff.models.attentivechrome import AttentiveChrome
     from deepdiff.models.config import ModelConfig
+    from deepdiff.models.kernels.recurrent import set_backend
     from deepdiff.models.outputs import ModelOutput, SingleCellOutput
     from deepdiff.models.params import count_parameters, init_uniform_
-    from deepdiff.models.kernels.recurrent import set_backend
     from deepdiff.models.spec import VARIANTS, VariantSpec, get_variant
     from deepdiff.models.variants import DeepDiff, build_model
 

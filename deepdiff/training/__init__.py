@@ -3,7 +3,7 @@
 from deepdiff.training.config import PROFILES, TrainConfig, training_config
 from deepdiff.training.device import resolve_device
 from deepdiff.training.loop import FitResult, fit, predict, seeded
-from deepdiff.training.runner import train_attentivechrome_diff, train_variant
+from deepdiff.training.runner import train
 from deepdiff.training.tasks import PairTask, SingleCellTask, Task
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "predict",
     "resolve_device",
     "seeded",
-    "train_attentivechrome_diff",
-    "train_variant",
+    "train",
     "training_config",
 ]

@@ -1,19 +1,19 @@
 """Train a DeepDiff variant or the AttentiveChrome-diff baseline and write one cached result.
 
-Both follow one template (:func:`_train_run`, on top of :mod:`deepdiff.runs`): resolve the
-profile, plan the run and return a complete cached result if there is one; otherwise subsample
-the training and validation genes as the profile says, build and initialise each network under
-the seed, :func:`~deepdiff.training.loop.fit` it with per-epoch checkpoints beside the result
+Both follow one template, :func:`train` (on top of :mod:`deepdiff.runs`): resolve the profile,
+plan the run and return a complete cached result if there is one; otherwise subsample the
+training and validation genes as the profile says, build and initialise each network under the
+seed, :func:`~deepdiff.training.loop.fit` it with per-epoch checkpoints beside the result
 directory, predict the validation and test genes with the selected weights, and write the result.
-They differ only in their recipe (:class:`_Recipe`): which networks are trained on which task
-(one DeepDiff network; or one AttentiveChrome network per cell), and how their outputs become the
-LFC, the predictions table and the attention.
+They differ only in their :class:`Recipe` (:func:`variant_recipe`, :func:`attentivechrome_recipe`,
+named by each method's ``algorithm`` in :mod:`deepdiff.methods`): which networks are trained on
+which task (one DeepDiff network; or one AttentiveChrome network per cell), and how their outputs
+become the LFC, the predictions table and the attention.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -107,7 +107,7 @@ class _Outputs:
 
 
 @dataclass(frozen=True)
-class _Recipe:
+class Recipe:
     """What differs between DeepDiff and AttentiveChrome-diff.
 
     Attributes
@@ -184,20 +184,58 @@ def _train_one(
     )
 
 
-def _train_run(
+def train(
     data: PairData,
-    method: Method,
-    recipe: Callable[[ModelConfig], _Recipe],
+    method: str | Method,
     *,
-    profile: str,
-    seed: int,
-    options: RunOptions,
-    overrides: Mapping[str, Any] | None,
+    profile: str = "quick",
+    seed: int = 0,
+    options: RunOptions | None = None,
+    overrides: Mapping[str, Any] | None = None,
     model_config: ModelConfig | None = None,
     on_epoch_end: EpochCallback | None = None,
 ) -> RunResult:
+    """Train a DeepDiff variant (or AttentiveChrome-diff) on a pair; write (or reuse) its result.
+
+    The :class:`~deepdiff.methods.Fitter` of every method with a training loop.
+
+    Parameters
+    ----------
+    data : PairData
+        The pair (:func:`deepdiff.loading.load_pair`); its checksum is part of the cache key.
+    method : str or Method
+        A variant of :data:`deepdiff.methods.PAPER_VARIANTS` (``raw_d``, ``raw_c``, ``raw``,
+        ``aux``, ``raw_aux``, ``aux_siamese``, ``raw_aux_siamese``) or ``attentivechrome_diff``.
+    profile : str
+        A key of :data:`deepdiff.training.config.PROFILES` (``quick`` or ``paper``).
+    seed : int
+        Seeds initialisation and shuffling; part of the result path and the key.
+    options : RunOptions, optional
+        Device, results directory, threads (default: one on the CPU), progress, force, resume;
+        none of them enters the cache key.
+    overrides : mapping, optional
+        :class:`TrainConfig` fields to change, e.g. ``{"max_epochs": 5}``.
+    model_config : ModelConfig, optional
+        Model sizes (default: the authors').
+    on_epoch_end : callable, optional
+        Called with each epoch's history record.
+
+    Returns
+    -------
+    RunResult
+        ``reused`` is True when the result came from the cache.
+
+    Raises
+    ------
+    ConfigError
+        Unknown method, profile, setting or device.
+    """
+    if isinstance(method, str):
+        method = methods.get(method, methods.names(training_loop=True), "variant")
+    options = options or RunOptions()
     config = training_config(profile, overrides)
-    plan_recipe = recipe(ModelConfig() if model_config is None else model_config)
+    make_recipe: Callable[[Method, ModelConfig], Recipe] = methods.load(str(method.algorithm))
+    plan_recipe = make_recipe(method, ModelConfig() if model_config is None else model_config)
     full = {"profile": profile, "seed": int(seed), "train": config.to_dict(), **plan_recipe.config}
     plan = plan_run(data, method, profile, seed, full, options.results_dir)
     cached = reuse(plan, options)
@@ -243,54 +281,54 @@ def _train_run(
 # --------------------------------------------------------------------------------------------
 
 
-def _variant_recipe(variant: str) -> Callable[[ModelConfig], _Recipe]:
-    def recipe(model_config: ModelConfig) -> _Recipe:
-        from deepdiff.models import build_model
+def variant_recipe(method: Method, model_config: ModelConfig) -> Recipe:
+    """One DeepDiff network learning the variant's task; its outputs as they are."""
+    from deepdiff.models import build_model
 
-        def networks(config: TrainConfig, train: SplitData, pair: str) -> list[_Network]:
-            offsets = target_means(train) if config.output_offsets else {}
-            task = variant_task(variant, config, offsets)
-            return [_Network("", lambda: build_model(variant, model_config), task, f"{variant} {pair}")]
+    variant = method.name
 
-        def outputs(data: PairData, valid: SplitData, trained: Sequence[_Trained]) -> _Outputs:
-            (net,) = trained
-            test, out = net.test, net.test.outputs
-            predictions = pd.DataFrame(
-                {"gene": data.test.genes, "lfc_true": test.targets["lfc"], "lfc_pred": out["diff"]}
+    def networks(config: TrainConfig, train: SplitData, pair: str) -> list[_Network]:
+        offsets = target_means(train) if config.output_offsets else {}
+        task = variant_task(variant, config, offsets)
+        return [_Network("", lambda: build_model(variant, model_config), task, f"{variant} {pair}")]
+
+    def outputs(data: PairData, valid: SplitData, trained: Sequence[_Trained]) -> _Outputs:
+        (net,) = trained
+        test, out = net.test, net.test.outputs
+        predictions = pd.DataFrame(
+            {"gene": data.test.genes, "lfc_true": test.targets["lfc"], "lfc_pred": out["diff"]}
+        )
+        if "aux_a" in out:
+            predictions = predictions.assign(
+                log_expr_a_true=test.targets["log_expr_a"],
+                log_expr_a_pred=out["aux_a"],
+                log_expr_b_true=test.targets["log_expr_b"],
+                log_expr_b_pred=out["aux_b"],
             )
-            if "aux_a" in out:
-                predictions = predictions.assign(
-                    log_expr_a_true=test.targets["log_expr_a"],
-                    log_expr_a_pred=out["aux_a"],
-                    log_expr_b_true=test.targets["log_expr_b"],
-                    log_expr_b_pred=out["aux_b"],
-                )
-            attention = {
-                "genes": data.test.genes,
-                "row_attention": out["row_attention"],
-                "bin_attention": out["bin_attention"],
-                "row_names": np.asarray(net.model.row_names),
-                "bin_row_names": np.asarray(net.model.bin_row_names),
-            }
-            offsets = getattr(net.network.task, "offsets", {})
-            return _Outputs(
-                valid_pred=net.valid.outputs["diff"],
-                predictions=predictions,
-                attention=attention,
-                history=net.fit.history,
-                selected={**_selected(net.fit), "output_offsets": dict(offsets)},
-                extra={},
-            )
+        attention = {
+            "genes": data.test.genes,
+            "row_attention": out["row_attention"],
+            "bin_attention": out["bin_attention"],
+            "row_names": np.asarray(net.model.row_names),
+            "bin_row_names": np.asarray(net.model.bin_row_names),
+        }
+        offsets = net.network.task.offsets  # type: ignore[attr-defined]
+        return _Outputs(
+            valid_pred=net.valid.outputs["diff"],
+            predictions=predictions,
+            attention=attention,
+            history=net.fit.history,
+            selected={**_selected(net.fit), "output_offsets": dict(offsets)},
+            extra={},
+        )
 
-        return _Recipe({"variant": variant, "model": dataclasses.asdict(model_config)}, networks, outputs)
-
-    return recipe
+    return Recipe({"variant": variant, "model": dataclasses.asdict(model_config)}, networks, outputs)
 
 
 _SIDES = ("a", "b")
 
 
-def _attentivechrome_recipe(model_config: ModelConfig) -> _Recipe:
+def attentivechrome_recipe(method: Method, model_config: ModelConfig) -> Recipe:
     """One AttentiveChrome regression model per cell; LFC = B's prediction minus A's."""
     from deepdiff.models import AttentiveChrome
 
@@ -353,164 +391,6 @@ def _attentivechrome_recipe(model_config: ModelConfig) -> _Recipe:
             extra={"cell_metrics": cell_metrics},
         )
 
-    return _Recipe(
+    return Recipe(
         {"model": dataclasses.asdict(model_config), "selection": ATTENTIVECHROME_SELECTION}, networks, outputs
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Entry points: the registry's fitters, and keyword-argument versions for scripts and notebooks
-# --------------------------------------------------------------------------------------------
-
-
-def fit_variant(
-    data: PairData,
-    method: Method,
-    *,
-    profile: str,
-    seed: int,
-    options: RunOptions,
-    overrides: Mapping[str, Any] | None,
-    model_config: ModelConfig | None = None,
-    on_epoch_end: EpochCallback | None = None,
-) -> RunResult:
-    """The :class:`~deepdiff.methods.Fitter` of the seven DeepDiff variants."""
-    return _train_run(
-        data,
-        method,
-        _variant_recipe(method.name),
-        profile=profile,
-        seed=seed,
-        options=options,
-        overrides=overrides,
-        model_config=model_config,
-        on_epoch_end=on_epoch_end,
-    )
-
-
-def fit_attentivechrome_diff(
-    data: PairData,
-    method: Method,
-    *,
-    profile: str,
-    seed: int,
-    options: RunOptions,
-    overrides: Mapping[str, Any] | None,
-    model_config: ModelConfig | None = None,
-    on_epoch_end: EpochCallback | None = None,
-) -> RunResult:
-    """The :class:`~deepdiff.methods.Fitter` of the AttentiveChrome-diff baseline.
-
-    Each cell's model is trained on its own cell only (target ``log2(expr + 1)``), with the same
-    optimiser, profile and seed as DeepDiff, and its epoch is selected by the validation PCC of
-    *its own cell's* expression: the paper trains the two models "independently from each
-    other", so neither sees the other or the LFC. The differential prediction is the difference
-    of the two predicted log expressions, ``pred_B - pred_A``, on the scale of the LFC. Both models
-    start from the same seeded initialisation and see the same shuffling order. The attention
-    holds both models' attentions (rows ``<cell>:<mark>``, cell A first).
-    """
-    return _train_run(
-        data,
-        method,
-        _attentivechrome_recipe,
-        profile=profile,
-        seed=seed,
-        options=options,
-        overrides=overrides,
-        model_config=model_config,
-        on_epoch_end=on_epoch_end,
-    )
-
-
-def train_variant(
-    data: PairData,
-    variant: str,
-    *,
-    profile: str = "quick",
-    seed: int = 0,
-    device: str = "auto",
-    results_dir: str | os.PathLike[str] | None = None,
-    overrides: Mapping[str, Any] | None = None,
-    progress: bool = True,
-    resume: bool = True,
-    force: bool = False,
-    model_config: ModelConfig | None = None,
-    on_epoch_end: EpochCallback | None = None,
-    threads: int | None = None,
-) -> RunResult:
-    """Train a DeepDiff variant on a pair and write (or reuse) its result directory.
-
-    Parameters
-    ----------
-    data : PairData
-        The pair (:func:`deepdiff.loading.load_pair`); its checksum is part of the cache key.
-    variant : str
-        One of :data:`deepdiff.methods.PAPER_VARIANTS` (``raw_d``, ``raw_c``, ``raw``, ``aux``,
-        ``raw_aux``, ``aux_siamese``, ``raw_aux_siamese``).
-    profile : str
-        A key of :data:`deepdiff.training.config.PROFILES` (``quick`` or ``paper``).
-    seed : int
-        Seeds initialisation and shuffling; part of the result path and the key.
-    device, results_dir, progress, resume, force, threads
-        See :class:`deepdiff.methods.RunOptions`; ``threads`` defaults to one on the CPU
-        (:data:`deepdiff.training.device.DEFAULT_CPU_THREADS`). None of them enters the cache key.
-    overrides : mapping, optional
-        :class:`TrainConfig` fields to change, e.g. ``{"max_epochs": 5}``.
-    model_config : ModelConfig, optional
-        Model sizes (default: the authors').
-    on_epoch_end : callable, optional
-        Called with each epoch's history record.
-
-    Returns
-    -------
-    RunResult
-        ``reused`` is True when the result came from the cache.
-
-    Raises
-    ------
-    ConfigError
-        Unknown variant, profile, setting or device.
-    """
-    options = RunOptions(results_dir, device, threads, progress, force, resume)
-    return fit_variant(
-        data,
-        methods.get(variant, methods.PAPER_VARIANTS, what="variant"),
-        profile=profile,
-        seed=seed,
-        options=options,
-        overrides=overrides,
-        model_config=model_config,
-        on_epoch_end=on_epoch_end,
-    )
-
-
-def train_attentivechrome_diff(
-    data: PairData,
-    *,
-    profile: str = "quick",
-    seed: int = 0,
-    device: str = "auto",
-    results_dir: str | os.PathLike[str] | None = None,
-    overrides: Mapping[str, Any] | None = None,
-    progress: bool = True,
-    resume: bool = True,
-    force: bool = False,
-    model_config: ModelConfig | None = None,
-    on_epoch_end: EpochCallback | None = None,
-    threads: int | None = None,
-) -> RunResult:
-    """The AttentiveChrome-diff baseline (:func:`fit_attentivechrome_diff`) with keyword arguments.
-
-    Parameters and return value are those of :func:`train_variant` (without the variant).
-    """
-    options = RunOptions(results_dir, device, threads, progress, force, resume)
-    return fit_attentivechrome_diff(
-        data,
-        methods.METHODS[methods.ATTENTIVECHROME_DIFF],
-        profile=profile,
-        seed=seed,
-        options=options,
-        overrides=overrides,
-        model_config=model_config,
-        on_epoch_end=on_epoch_end,
     )

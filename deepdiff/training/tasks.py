@@ -12,12 +12,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from torch import Tensor
 
 from deepdiff.data.containers import SplitData
+from deepdiff.models.outputs import ModelOutput, SingleCellOutput
 from deepdiff.training.losses import LossWeights, deepdiff_loss, single_cell_loss
 
 
@@ -37,11 +38,13 @@ class Task(Protocol):
         """The model's input arrays (integer counts) for the genes at ``index``."""
         ...
 
-    def loss(self, output: Any, targets: dict[str, Tensor]) -> tuple[Tensor, dict[str, float]]:
+    def loss(
+        self, output: ModelOutput | SingleCellOutput, targets: dict[str, Tensor]
+    ) -> tuple[Tensor, dict[str, float]]:
         """Scalar loss of a batch and its named parts."""
         ...
 
-    def collect(self, output: Any, attention: bool) -> dict[str, Tensor]:
+    def collect(self, output: ModelOutput | SingleCellOutput, attention: bool) -> dict[str, Tensor]:
         """Per-batch tensors to keep when predicting (with attention when asked)."""
         ...
 
@@ -69,7 +72,7 @@ class PairTask:
     score_key: str = "diff"
     score_target: str = "lfc"
 
-    def _shifted(self, output: Any) -> Any:
+    def _shifted(self, output: ModelOutput) -> ModelOutput:
         if not self.offsets:
             return output
         changes = {
@@ -85,7 +88,7 @@ class PairTask:
     def inputs(self, split: SplitData, index: np.ndarray) -> tuple[np.ndarray, ...]:
         return split.x_a[index], split.x_b[index]
 
-    def loss(self, output: Any, targets: dict[str, Tensor]) -> tuple[Tensor, dict[str, float]]:
+    def loss(self, output: ModelOutput, targets: dict[str, Tensor]) -> tuple[Tensor, dict[str, float]]:
         return deepdiff_loss(
             self._shifted(output),
             targets["lfc"],
@@ -96,7 +99,7 @@ class PairTask:
             weights=self.weights,
         )
 
-    def collect(self, output: Any, attention: bool) -> dict[str, Tensor]:
+    def collect(self, output: ModelOutput, attention: bool) -> dict[str, Tensor]:
         output = self._shifted(output)
         out = {"diff": output.diff.reshape(-1)}
         if self.has_aux and output.aux_a is not None and output.aux_b is not None:
@@ -136,10 +139,10 @@ class SingleCellTask:
     def inputs(self, split: SplitData, index: np.ndarray) -> tuple[np.ndarray, ...]:
         return ((split.x_a if self.cell == "a" else split.x_b)[index],)
 
-    def loss(self, output: Any, targets: dict[str, Tensor]) -> tuple[Tensor, dict[str, float]]:
+    def loss(self, output: SingleCellOutput, targets: dict[str, Tensor]) -> tuple[Tensor, dict[str, float]]:
         return single_cell_loss(output.expr + self.offset, targets["log_expr"])
 
-    def collect(self, output: Any, attention: bool) -> dict[str, Tensor]:
+    def collect(self, output: SingleCellOutput, attention: bool) -> dict[str, Tensor]:
         out = {"expr": output.expr.reshape(-1) + self.offset}
         if attention:
             out["row_attention"] = output.row_attention

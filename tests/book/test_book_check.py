@@ -14,6 +14,7 @@ from scripts.book_check import (
     check_book,
     check_links,
     check_page,
+    check_sidebar,
     check_status_text,
     status_expectations,
     toc_documents,
@@ -78,6 +79,21 @@ def test_check_links_finds_missing_files_and_anchors_only(tmp_path: Path) -> Non
         "a.html: link to a missing anchor: sub/b.html#nowhere",
         "a.html: link to a missing file: gone.html",
     ]
+
+
+def test_check_sidebar_finds_pages_beyond_the_table_of_contents(tmp_path: Path) -> None:
+    def page(*links: str) -> str:
+        items = "".join(f'<li><a class="reference internal" href="{link}">x</a></li>' for link in links)
+        return (
+            '<html><body><a href="elsewhere.html">top</a><div class="bd-sidebar-primary"><nav><ul>'
+            f"{items}</ul><br></nav></div><a href='api/deepdiff.x.html'>body</a></body></html>"
+        )
+
+    (tmp_path / "intro.html").write_text(page("#", "quickstart.html", "api.html"))
+    assert check_sidebar(tmp_path, ["intro", "quickstart", "api"]) == []
+    (tmp_path / "intro.html").write_text(page("quickstart.html", "api.html", "_autosummary/deepdiff.io.html"))
+    (problem,) = check_sidebar(tmp_path, ["intro", "quickstart", "api"])
+    assert "1 page(s)" in problem and "_autosummary/deepdiff.io" in problem
 
 
 def test_status_expectations_cover_every_result_of_the_paper() -> None:

@@ -132,6 +132,12 @@ def _modules() -> list[str]:
     return [m for m in found if m != "deepdiff"]
 
 
+def test_sidebar_lists_pages_not_the_api_modules() -> None:
+    sphinx = _config()["sphinx"]
+    assert sphinx["recursive_update"] is True  # theme options are merged into jupyter-book's
+    assert sphinx["config"]["html_theme_options"]["max_navbar_depth"] == 1
+
+
 def test_api_page_documents_every_module() -> None:
     text = (BOOK / "api.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\s{3}(deepdiff(?:\.\w+)+)\s*$", text, flags=re.M)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from deepdiff.data.containers import PairData
+from deepdiff.methods import RunOptions, run_method
 from deepdiff.models import VARIANTS
-from deepdiff.training.runner import train_attentivechrome_diff, train_variant
 
 N_GENES = 2000  # split like the paper: 1083 / 256 / 661 genes
 BUDGET = {"max_train_genes": 400, "max_valid_genes": 150, "max_epochs": 3}
@@ -37,17 +37,8 @@ def simulated() -> PairData:
 def test_learns_the_planted_signal(method: str, simulated: PairData, tmp_path: Path) -> None:
     n_test = len(simulated.test)
     assert THRESHOLD >= 5 / math.sqrt(n_test)
-    kwargs = {
-        "profile": "quick",
-        "device": "cpu",
-        "results_dir": tmp_path,
-        "overrides": BUDGET,
-        "progress": False,
-    }
-    if method == "attentivechrome_diff":
-        result = train_attentivechrome_diff(simulated, **kwargs)
-    else:
-        result = train_variant(simulated, method, **kwargs)
+    options = RunOptions(device="cpu", results_dir=tmp_path, progress=False)
+    result = run_method(simulated, method, profile="quick", options=options, overrides=BUDGET)
     print(result.summary(), f"[{result.metrics['wall_time_s']:.1f} s]")
     assert result.metrics["data"]["source"] == "simulated"
     assert result.test_pearson > THRESHOLD, result.summary()

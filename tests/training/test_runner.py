@@ -1,4 +1,4 @@
-"""train_variant / train_attentivechrome_diff: result directories, cache, determinism, resume.
+"""train (variants and AttentiveChrome-diff): result directories, cache, determinism, resume.
 
 Fast tests use tiny model sizes on small stand-in data; the planted-signal tests that train the
 real sizes with the ``quick`` profile are in ``test_learning.py`` (marked slow).
@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 from deepdiff.errors import ConfigError
+from deepdiff.methods import RunOptions
 from deepdiff.models import VARIANTS, ModelConfig
 from deepdiff.results import collect_results, load_result
 from deepdiff.training import runner
-from deepdiff.training.runner import train_attentivechrome_diff, train_variant
+from deepdiff.training.runner import train
 from tests.training.standins import tiny_pair
 
 SMALL = ModelConfig(bin_hidden=4, row_hidden=2)
@@ -24,9 +25,11 @@ FAST = {"max_epochs": 2, "batch_size": 30, "lr": 1e-2}
 
 
 def _train(tmp: Path, variant: str = "aux_siamese", **kw) -> object:
-    args = {"profile": "quick", "device": "cpu", "results_dir": tmp, "overrides": FAST, "progress": False}
-    args.update(kw)
-    return train_variant(tiny_pair(60, 30, 30), variant, model_config=SMALL, **args)
+    """Train on the stand-in pair; ``kw`` holds training arguments and :class:`RunOptions` fields."""
+    args = {"profile": "quick", "overrides": FAST, "model_config": SMALL}
+    args |= {k: kw.pop(k) for k in list(kw) if k in args or k in ("seed", "on_epoch_end")}
+    options = RunOptions(**{"device": "cpu", "results_dir": tmp, "progress": False, **kw})
+    return train(tiny_pair(60, 30, 30), variant, options=options, **args)
 
 
 def test_writes_a_complete_result(tmp_path: Path) -> None:
@@ -142,15 +145,8 @@ def test_quick_profile_subsamples_train_and_valid_not_test() -> None:
 
 def test_attentivechrome_diff(tmp_path: Path) -> None:
     data = tiny_pair(60, 30, 30)
-    res = train_attentivechrome_diff(
-        data,
-        profile="quick",
-        device="cpu",
-        results_dir=tmp_path,
-        overrides=FAST,
-        progress=False,
-        model_config=SMALL,
-    )
+    options = RunOptions(device="cpu", results_dir=tmp_path, progress=False)
+    res = train(data, "attentivechrome_diff", options=options, overrides=FAST, model_config=SMALL)
     m = res.metrics
     assert (m["kind"], m["method"]) == ("baseline", "attentivechrome_diff")
     p = res.predictions
@@ -164,15 +160,7 @@ def test_attentivechrome_diff(tmp_path: Path) -> None:
     att = res.attention()
     assert att["row_attention"].shape == (30, 10)
     assert [str(n).split(":")[0] for n in att["row_names"]] == ["E003"] * 5 + ["E004"] * 5
-    again = train_attentivechrome_diff(
-        data,
-        profile="quick",
-        device="cpu",
-        results_dir=tmp_path,
-        overrides=FAST,
-        progress=False,
-        model_config=SMALL,
-    )
+    again = train(data, "attentivechrome_diff", options=options, overrides=FAST, model_config=SMALL)
     assert again.reused and load_result(again.path).metrics["key"] == m["key"]
 
 
