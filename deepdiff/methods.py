@@ -32,9 +32,8 @@ if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
     from deepdiff.results import RunResult
 
-#: What a result is: a DeepDiff variant or a baseline (``kind`` in ``metrics.json``).
+#: What a result is (:data:`deepdiff.constants.RESULT_KINDS`): a DeepDiff variant or a baseline.
 Kind = Literal["deepdiff", "baseline"]
-KINDS: tuple[Kind, ...] = ("deepdiff", "baseline")
 
 #: The AttentiveChrome-diff baseline: trained by the training loop, reported as a baseline.
 ATTENTIVECHROME_DIFF = "attentivechrome_diff"

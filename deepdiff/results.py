@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 
 from deepdiff import __version__
+from deepdiff.constants import RESULT_KINDS
 from deepdiff.errors import DataError
 from deepdiff.io import atomic_directory
-from deepdiff.methods import KINDS
 
 METRICS_FILE = "metrics.json"
 PREDICTIONS_FILE = "predictions.csv"
@@ -202,8 +202,8 @@ def _complete_metrics(metrics: Mapping[str, Any]) -> dict[str, Any]:
     missing = [k for k in REQUIRED_KEYS if k not in metrics]
     if missing:
         raise ValueError(f"metrics lack required field(s) {', '.join(missing)}; see deepdiff.results")
-    if metrics["kind"] not in KINDS:
-        raise ValueError(f"metrics['kind'] is {metrics['kind']!r}; expected one of {', '.join(KINDS)}")
+    if metrics["kind"] not in RESULT_KINDS:
+        raise ValueError(f"metrics['kind'] is {metrics['kind']!r}; expected one of {', '.join(RESULT_KINDS)}")
     data = metrics["data"]
     if not isinstance(data, Mapping) or not {"source", "label", "checksum"} <= set(data):
         raise ValueError(f"metrics['data'] must have source, label and checksum; got {data!r}")

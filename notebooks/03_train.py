@@ -167,12 +167,13 @@ else:
 
 # %%
 if not beside.empty:
-    plots.plot_method_comparison(
+    fig = plots.plot_method_comparison(
         beside.rename(columns={"test PCC": "pcc"}),
         plots.provenance(pair_data.label, "see table", "1 per method", f"pair {params.pair}"),
         f"{methods.label(params.variant)} beside the other methods on {params.pair}",
         highlight=params.variant,
     )
+    display(fig)
 
 # %% [markdown]
 # On the real full data, the paper's Figure 4 puts every DeepDiff variant above the SVR and random-forest

@@ -67,8 +67,8 @@ from deepdiff import methods
 from deepdiff.grid import GridConfig, plan_jobs, run_grid
 from deepdiff.notebook import data_banner, load_pairs, show_html
 from deepdiff.report import claims, figure4, figure5, plots, status, table1
-from deepdiff.report.bootstrap import bootstrap_context
-from deepdiff.report.context import choose_context, contexts, evidence_of
+from deepdiff.report.bootstrap import bootstrap_context, evidence_of
+from deepdiff.report.context import choose_context, contexts
 from deepdiff.report.runs import coverage_table, missing_runs
 from deepdiff.results import collect_results
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from deepdiff.errors import DataError
 from deepdiff.evaluation import resample_counts, weighted_pearson
-from deepdiff.report.context import Context, in_context
+from deepdiff.report.context import Context, Evidence, in_context
 from deepdiff.results import load_result
 
 #: Two runs used the same data when their true LFCs agree this closely on their common genes.
@@ -186,3 +186,14 @@ def bootstrap_context(
         boot = bootstrap_pair(str(pair), preds, n_boot=n_boot, seed=seed)
         out[str(pair)] = dataclasses.replace(boot, excluded=excluded)
     return out
+
+
+def evidence_of(context: Context, boots: Mapping[str, PairBootstrap], methods: Sequence[str]) -> Evidence:
+    """The evidence behind an evaluation of ``methods`` on the pairs of ``boots``."""
+    seeds = [boots[p].n_seeds[m] for p in boots for m in methods if m in boots[p].n_seeds]
+    return Evidence(
+        context=context,
+        pairs=tuple(sorted(boots)),
+        min_seeds=min(seeds) if seeds else 0,
+        max_seeds=max(seeds) if seeds else 0,
+    )

@@ -16,8 +16,8 @@ import pandas as pd
 
 from deepdiff.evaluation import percentile_ci
 from deepdiff.report import paper
-from deepdiff.report.bootstrap import PairBootstrap
-from deepdiff.report.context import Context, Evidence, evidence_of
+from deepdiff.report.bootstrap import PairBootstrap, evidence_of
+from deepdiff.report.context import Context, Evidence
 
 #: Verdicts of one claim on one context.
 VERDICTS: tuple[str, ...] = ("holds", "does not hold", "not yet run")

@@ -8,7 +8,7 @@ comes from; :class:`Evidence` records what an evaluation rests on.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,6 @@ from deepdiff.errors import DataError
 
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
-    from deepdiff.report.bootstrap import PairBootstrap
 
 #: Sources that are the real, full data (the authors' REMC files, or the user's own copy of them).
 FULL_SOURCES: tuple[str, ...] = ("remc", "local")
@@ -136,17 +135,6 @@ class Evidence:
 
     def __str__(self) -> str:
         return f"{self.data_text}; {self.budget_text}"
-
-
-def evidence_of(context: Context, boots: Mapping[str, PairBootstrap], methods: Sequence[str]) -> Evidence:
-    """The evidence behind an evaluation of ``methods`` on the pairs of ``boots``."""
-    seeds = [boots[p].n_seeds[m] for p in boots for m in methods if m in boots[p].n_seeds]
-    return Evidence(
-        context=context,
-        pairs=tuple(sorted(boots)),
-        min_seeds=min(seeds) if seeds else 0,
-        max_seeds=max(seeds) if seeds else 0,
-    )
 
 
 def context_of(data: PairData, profile: str) -> Context:

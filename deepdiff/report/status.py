@@ -17,9 +17,9 @@ import pandas as pd
 from deepdiff import methods
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.report import paper
-from deepdiff.report.bootstrap import PairBootstrap, bootstrap_context
+from deepdiff.report.bootstrap import PairBootstrap, bootstrap_context, evidence_of
 from deepdiff.report.claims import ClaimResult, evaluate_claim
-from deepdiff.report.context import Context, Evidence, contexts, evidence_of
+from deepdiff.report.context import Context, Evidence, contexts
 from deepdiff.report.figure5 import evaluate_figure5, figure5_inputs, select_figure5_run
 from deepdiff.report.table1 import TABLE1_TOLERANCE_PP, table1_ours
 from deepdiff.results import collect_results

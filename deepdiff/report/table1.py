@@ -11,8 +11,8 @@ import pandas as pd
 from deepdiff import methods
 from deepdiff.evaluation import percentile_ci, relative_pcc
 from deepdiff.report import paper
-from deepdiff.report.bootstrap import PairBootstrap
-from deepdiff.report.context import Context, evidence_of
+from deepdiff.report.bootstrap import PairBootstrap, evidence_of
+from deepdiff.report.context import Context
 
 #: Table 1 counts as reproduced when our value is within this many percentage points of the paper's
 #: Table 1 counts as reproduced when our value is within this many percentage points of the paper's
