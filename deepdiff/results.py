@@ -226,6 +226,24 @@ def _complete_metrics(metrics: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def attention_arrays(attention: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Attention maps as stored in ``attention.npz``: ``bin_attention`` as float16, names as str.
+
+    Raises
+    ------
+    ValueError
+        When an array of :data:`ATTENTION_KEYS` is missing.
+    """
+    missing = [k for k in ATTENTION_KEYS if k not in attention]
+    if missing:
+        raise ValueError(f"attention lacks array(s) {', '.join(missing)}")
+    arrays = {k: np.asarray(v) for k, v in attention.items()}
+    arrays["bin_attention"] = arrays["bin_attention"].astype(np.float16)
+    for k in ("genes", "row_names", "bin_row_names"):
+        arrays[k] = arrays[k].astype(str)
+    return arrays
+
+
 def write_result(
     path: str | os.PathLike[str],
     *,
@@ -271,15 +289,7 @@ def write_result(
         raise ValueError(
             f"predictions have {len(predictions)} rows but metrics['test']['n'] is {full['test']['n']}"
         )
-    arrays: dict[str, np.ndarray] | None = None
-    if attention is not None:
-        missing_arr = [k for k in ATTENTION_KEYS if k not in attention]
-        if missing_arr:
-            raise ValueError(f"attention lacks array(s) {', '.join(missing_arr)}")
-        arrays = {k: np.asarray(v) for k, v in attention.items()}
-        arrays["bin_attention"] = arrays["bin_attention"].astype(np.float16)
-        for k in ("genes", "row_names", "bin_row_names"):
-            arrays[k] = arrays[k].astype(str)
+    arrays = None if attention is None else attention_arrays(attention)
     files = dict(files or {})
     clash = sorted(set(files) & {METRICS_FILE, PREDICTIONS_FILE, ATTENTION_FILE})
     if clash or any(Path(name).name != name for name in files):
