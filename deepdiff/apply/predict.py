@@ -74,10 +74,16 @@ class Predictions:
         if self.metrics is None:
             return head + "\n  no expression given: the true LFC is unknown, nothing is scored"
         lfc = self.metrics["lfc"]
+        return head + f"\n  LFC: {self.pcc_text()}, Spearman {_fmt(lfc['spearman'])}, n={lfc['n']:,}"
+
+    def pcc_text(self) -> str:
+        """``PCC 0.512, 95% CI [0.47, 0.55]`` of the predicted LFC, or ``""`` when nothing is scored."""
+        if self.metrics is None:
+            return ""
+        lfc = self.metrics["lfc"]
         low, high = lfc["pearson_ci"]
-        pcc = "nan" if lfc["pearson"] is None else f"{lfc['pearson']:.3f}"
         ci = "" if low is None else f", {round(100 * self.metrics['ci_level'])}% CI [{low:.3f}, {high:.3f}]"
-        return head + f"\n  LFC: PCC {pcc}{ci}, Spearman {_fmt(lfc['spearman'])}, n={lfc['n']:,}"
+        return f"PCC {_fmt(lfc['pearson'])}{ci}"
 
 
 def _fmt(value: float | None) -> str:

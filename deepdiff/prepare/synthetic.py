@@ -308,6 +308,21 @@ class SyntheticFiles:
     counts: dict[str, np.ndarray]
     formats: dict[str, str]
 
+    def matches(self, prepared: str | os.PathLike[str]) -> bool:
+        """True when the prepared folder holds exactly these counts for every cell and gene."""
+        from deepdiff.apply.cells import MARK_ROLES
+        from deepdiff.data.cache import load_split
+
+        index = pd.Index(self.genome.genes.ids)
+        for cell, expected in self.counts.items():
+            files = [Path(prepared) / f"{cell}.{role}.csv" for role in MARK_ROLES]
+            parts = [load_split(f, use_cache=False).value for f in files if f.is_file()]
+            genes = np.concatenate([part.genes for part in parts])
+            counts = np.concatenate([part.counts for part in parts])
+            if sorted(genes) != sorted(index) or not (counts == expected[index.get_indexer(genes)]).all():
+                return False
+        return True
+
 
 def cells_of(pairs: Sequence[PairData]) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Genes (all splits) and, per cell, counts and expression of simulated pairs sharing their gene ids."""
@@ -381,3 +396,17 @@ def write_synthetic_files(
     bed = out / "tss.bed"
     bed.write_text(tss_bed(genome.genes), encoding="utf-8")
     return SyntheticFiles(sheet, gtf, bed, out / "expression.tsv", genome, counts, formats)
+
+
+def example_files(
+    pairs: Sequence[str], out_dir: str | os.PathLike[str], *, n_genes: int = 1000, seed: int = 0
+) -> SyntheticFiles:
+    """Synthetic files of simulated pairs (:func:`deepdiff.simulate.simulate_pair`, seeds ``seed``, ``seed + 1``, ...).
+
+    Every pair has ``n_genes`` genes with the same ids; the first cell of each pair gets BAM files,
+    the second bigWig files (:func:`write_synthetic_files`).
+    """
+    from deepdiff.simulate import simulate_pair
+
+    simulated = [simulate_pair(pair, n_genes=n_genes, seed=seed + i) for i, pair in enumerate(pairs)]
+    return write_synthetic_files(simulated, out_dir, seed=seed)
