@@ -229,17 +229,3 @@ def test_files_are_binned_in_parallel_processes_with_the_same_result(
     )
     for name in ("CELLA.train.csv", "CELLD.test.csv", "CELLB.expr.csv"):
         assert (tmp_path / "out" / name).read_bytes() == (prepared / name).read_bytes()
-
-
-def test_the_command_line(
-    synthetic: SyntheticFiles, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from deepdiff.cli import main
-
-    args = ["prepare", "--samples", str(synthetic.sheet), "--annotation", str(synthetic.gtf), "--no-progress"]
-    assert main([*args, "--out", str(tmp_path / "out"), "--expression", str(synthetic.expression)]) == 0
-    assert f"prepared 4 cells (CELLA, CELLB, CELLC, CELLD), {N_GENES} genes" in capsys.readouterr().out
-    assert main([*args, "--out", str(tmp_path / "out")]) == 2
-    assert "already exists" in capsys.readouterr().err
-    assert main([*args, "--out", str(tmp_path / "x"), "--jobs", "0"]) == 2
-    assert "jobs must be a positive whole number" in capsys.readouterr().err
