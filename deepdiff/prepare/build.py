@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -200,7 +200,6 @@ def prepare(
     config: PrepareConfig | None = None,
     progress: bool = True,
     overwrite: bool = False,
-    on_file: Callable[[Sample], None] | None = None,
 ) -> PrepareReport:
     """Build the REMC format for every cell of a sample sheet.
 
@@ -220,8 +219,6 @@ def prepare(
         A progress bar over the signal files.
     overwrite : bool
         Replace an existing ``out_dir``.
-    on_file : callable, optional
-        Called with each sample when its file is done.
 
     Returns
     -------
@@ -270,8 +267,6 @@ def prepare(
         for i, result in _run(tasks, config.jobs):
             results[i] = result
             bar.update()
-            if on_file is not None:
-                on_file(tasks[i].sample)
     found = np.logical_and.reduce([r[1] for r in results if r is not None])
     left_out["not in a deepTools matrix"] = int((~found).sum())
     genes = genes.subset(found)
