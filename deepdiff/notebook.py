@@ -367,19 +367,23 @@ class OwnData:
         files = example_files(self.pairs, self.folder / "signal", n_genes=self.n_genes, seed=self.seed)
         return files.sheet, files.gtf, files.expression, files
 
-    def label(self, label: str) -> str:
-        """A data label that says, for synthetic files, that the cells are simulated."""
+    def label(self, label: str, pair: str) -> str:
+        """A data label that says, for synthetic files, that the cells of ``pair`` are simulated, and with which seed."""
         if not self.synthetic:
             return label
-        return f"simulated (seed {self.seed}), as synthetic BAM/bigWig files, prepared ({label})"
+        seed = self.seed + (
+            self.pairs.index(pair) if pair in self.pairs else 0
+        )  # as example_files seeds them
+        return f"simulated (seed {seed}), as synthetic BAM/bigWig files, prepared ({label})"
 
     def relabel(self, data: _Labelled) -> _Labelled:
         """Data read from the prepared files, labelled simulated when the files are synthetic."""
         if not self.synthetic:
             return data
+        label = self.label(data.label, str(data.pair))
         if isinstance(data, PairData):
-            return dataclasses.replace(data, source="simulated", label=self.label(data.label))
-        return dataclasses.replace(data, label=self.label(data.label))
+            return dataclasses.replace(data, source="simulated", label=label)
+        return dataclasses.replace(data, label=label)
 
 
 def own_data_inputs(

@@ -66,7 +66,8 @@ def test_own_data_inputs_of_the_notebook_06(tmp_path: Path) -> None:
     inputs = notebook.own_data_inputs(params, predict_pair="E116-E005", **files)
     assert inputs.synthetic and inputs.pairs == ("E123-E003", "E116-E005")
     assert inputs.prepared_dir == tmp_path.resolve() / "own-data" / "prepared"
-    assert "simulated (seed 0)" in inputs.label("local: x")
+    assert "simulated (seed 0)" in inputs.label("local: x", "E123-E003")
+    assert "simulated (seed 1)" in inputs.label("local: x", "E116-E005")
     bad = [
         ({"predict_pair": "E003-E005"}, "share E003"),
         ({"predict_pair": "E123-E003"}, "is the training pair"),
