@@ -361,7 +361,8 @@ class OwnData:
     def signal_files(self) -> tuple[Path, Path, Path | None, SyntheticFiles | None]:
         """Sample sheet, annotation and expression table (synthetic ones are written first), and the synthetic files."""
         if not self.synthetic:
-            return self.samples, self.annotation, self.expression, None  # type: ignore[return-value]
+            assert self.samples is not None and self.annotation is not None  # checked by own_data_inputs
+            return self.samples, self.annotation, self.expression, None
         from deepdiff.prepare.synthetic import example_files
 
         files = example_files(self.pairs, self.folder / "signal", n_genes=self.n_genes, seed=self.seed)

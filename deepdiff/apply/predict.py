@@ -25,6 +25,7 @@ from deepdiff.apply.saved import TrainedModel, load_model
 from deepdiff.data.containers import PairData
 from deepdiff.evaluation import bootstrap_pearson_ci
 from deepdiff.results import split_metrics
+from deepdiff.training.device import DEFAULT_CPU_THREADS
 from deepdiff.training.predictions import (
     TARGETS,
     NetworkOutput,
@@ -223,7 +224,7 @@ def _provenance(
             **{k: v for k, v in cells.meta.items() if k in ("only_in", "files", "split")},
         },
         "device": str(model.device),
-        "threads": threads,
+        "threads": threads if threads is not None or model.device.type != "cpu" else DEFAULT_CPU_THREADS,
         "seconds": seconds,
     }
 

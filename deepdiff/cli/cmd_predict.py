@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--data-dir", required=True, metavar="DIR", help="folder with the two cells' files")
     p.add_argument("--out", required=True, metavar="OUT", help="output folder (new or empty, see --force)")
-    p.add_argument("--device", default="cpu", help="cpu, auto, cuda, cuda:N or mps (default: %(default)s)")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default: %(default)s)")
     p.add_argument("--threads", type=int, help="torch CPU threads (default: 1)")
     p.add_argument(
         "--batch-size", type=int, default=200, help="genes per forward pass (default: %(default)s)"
