@@ -62,3 +62,17 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def check_new_directory(path: str | os.PathLike[str], overwrite: bool, hint: str = "") -> None:
+    """A DataError when ``path`` exists and holds something, unless it may be replaced (``overwrite``).
+
+    For outputs written with :func:`atomic_directory`, checked before any long work.
+    """
+    from deepdiff.errors import DataError
+
+    path = Path(path)
+    if path.exists() and not overwrite and (not path.is_dir() or any(path.iterdir())):
+        raise DataError(
+            f"{path} already exists and is not empty; choose another --out or pass --force to replace it{hint}"
+        )

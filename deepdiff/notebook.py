@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -27,7 +27,9 @@ from deepdiff.errors import ConfigError, DataError
 from deepdiff.paths import resolve_results_dir
 
 if TYPE_CHECKING:
+    from deepdiff.apply.cells import CellsToPredict
     from deepdiff.grid import GridConfig
+    from deepdiff.prepare.synthetic import SyntheticFiles
 
 # Progress bars are off in the notebooks; tqdm.auto's advice to install ipywidgets is noise there.
 warnings.filterwarnings("ignore", message="IProgress not found")
@@ -298,3 +300,155 @@ def validate_methods(
         return select(methods, allowed, what=what)
     except ConfigError as err:
         raise ConfigError(f"parameter {what}: {err}") from None
+
+
+_Labelled = TypeVar("_Labelled", "PairData", "CellsToPredict")
+#: Sources the notebook ``06_your_data`` reads its signal files from.
+OWN_DATA_SOURCES: tuple[str, ...] = ("simulated", "local")
+
+
+@dataclass(frozen=True)
+class OwnData:
+    """The checked file parameters of the notebook ``06_your_data`` (see :func:`own_data_inputs`).
+
+    Attributes
+    ----------
+    data : {"simulated", "local"}
+        ``simulated``: synthetic BAM and bigWig files made from simulated cells; ``local``: yours.
+    pairs : tuple of str
+        The training pair, then the pair to predict.
+    samples, annotation, expression : Path or None
+        Your files (``local``); None for synthetic ones.
+    folder : Path
+        Where the signal files (synthetic only), the prepared files and the predictions go.
+    n_genes : int
+        Genes of the simulated cells.
+    seed : int
+        Seed of the simulated cells and synthetic files.
+    """
+
+    data: str
+    pairs: tuple[str, str]
+    samples: Path | None
+    annotation: Path | None
+    expression: Path | None
+    folder: Path
+    n_genes: int
+    seed: int
+
+    @property
+    def synthetic(self) -> bool:
+        return self.data == "simulated"
+
+    @property
+    def prepared_dir(self) -> Path:
+        return self.folder / "prepared"
+
+    @property
+    def predictions_dir(self) -> Path:
+        return self.folder / "predictions"
+
+    def describe(self) -> str:
+        """One line for the notebook's log."""
+        if self.synthetic:
+            source = (
+                f"synthetic BAM and bigWig files of simulated cells ({self.n_genes} genes, seed {self.seed})"
+            )
+        else:
+            source = f"your files: {self.samples}, {self.annotation}, expression {self.expression}"
+        return f"train on {self.pairs[0]}, predict {self.pairs[1]}; {source}; files in {self.folder}"
+
+    def signal_files(self) -> tuple[Path, Path, Path | None, SyntheticFiles | None]:
+        """Sample sheet, annotation and expression table (synthetic ones are written first), and the synthetic files."""
+        if not self.synthetic:
+            assert self.samples is not None and self.annotation is not None  # checked by own_data_inputs
+            return self.samples, self.annotation, self.expression, None
+        from deepdiff.prepare.synthetic import example_files
+
+        files = example_files(self.pairs, self.folder / "signal", n_genes=self.n_genes, seed=self.seed)
+        return files.sheet, files.gtf, files.expression, files
+
+    def label(self, label: str, pair: str) -> str:
+        """A data label that says, for synthetic files, that the cells of ``pair`` are simulated, and with which seed."""
+        if not self.synthetic:
+            return label
+        seed = self.seed + (
+            self.pairs.index(pair) if pair in self.pairs else 0
+        )  # as example_files seeds them
+        return f"simulated (seed {seed}), as synthetic BAM/bigWig files, prepared ({label})"
+
+    def relabel(self, data: _Labelled) -> _Labelled:
+        """Data read from the prepared files, labelled simulated when the files are synthetic."""
+        if not self.synthetic:
+            return data
+        label = self.label(data.label, str(data.pair))
+        if isinstance(data, PairData):
+            return dataclasses.replace(data, source="simulated", label=label)
+        return dataclasses.replace(data, label=label)
+
+
+def own_data_inputs(
+    params: NotebookParams,
+    *,
+    predict_pair: str,
+    samples: str | os.PathLike[str] | None,
+    annotation: str | os.PathLike[str] | None,
+    expression: str | os.PathLike[str] | None,
+    data_dir: str | os.PathLike[str] | None,
+    n_genes: int,
+) -> OwnData:
+    """Check the file parameters of the notebook ``06_your_data`` before any work.
+
+    Raises
+    ------
+    ConfigError
+        A source other than ``simulated`` or ``local``, your files missing with ``local`` or given
+        without it, a bad pair, or a folder that holds something other than a previous run's files.
+    """
+    if params.data not in OWN_DATA_SOURCES:
+        raise ConfigError(
+            f"parameter data={params.data!r}: this notebook prepares its own files; use data='simulated' "
+            "(synthetic BAM and bigWig files of simulated cells) or data='local' (your samples and annotation)"
+        )
+    predict = str(check_pair(predict_pair, params.data))
+    if predict == params.pair:
+        raise ConfigError(
+            f"parameter predict_pair={predict_pair!r} is the training pair; predict another pair"
+        )
+    shared = set(params.pair.split("-")) & set(predict.split("-"))
+    if params.data == "simulated" and shared:
+        raise ConfigError(
+            f"parameters pair={params.pair!r} and predict_pair={predict_pair!r} share {', '.join(sorted(shared))}: "
+            "the synthetic files simulate each pair on its own, so the two pairs need four different cells"
+        )
+    given = {"samples": samples, "annotation": annotation, "expression": expression}
+    if params.data == "local":
+        for name in ("samples", "annotation", "expression"):
+            value = given[name]
+            if value is None or not Path(value).expanduser().is_file():
+                raise ConfigError(
+                    f"parameter {name}={value!r}: data='local' needs your {name} file (it must exist)"
+                )
+    elif any(v is not None for v in given.values()):
+        raise ConfigError(
+            "parameters samples, annotation and expression are your files: set data='local' to use them"
+        )
+    if isinstance(n_genes, bool) or not isinstance(n_genes, int) or n_genes < 30:
+        raise ConfigError(f"parameter n_genes={n_genes!r} must be a whole number of at least 30")
+    folder = (
+        Path(data_dir).expanduser().resolve() if data_dir is not None else params.results_dir / "own-data"
+    )
+    prepared = folder / "prepared"
+    if prepared.is_dir() and any(prepared.iterdir()) and not (prepared / "prepare.json").is_file():
+        raise ConfigError(f"{prepared} holds files that prepare did not write; choose another data_dir")
+    paths = {k: None if v is None else Path(v).expanduser().resolve() for k, v in given.items()}
+    return OwnData(
+        data=params.data,
+        pairs=(params.pair, predict),
+        samples=paths["samples"],
+        annotation=paths["annotation"],
+        expression=paths["expression"],
+        folder=folder,
+        n_genes=int(n_genes),
+        seed=params.seed,
+    )

@@ -14,6 +14,9 @@ Every DeepDiff run and every baseline run writes one directory
     Attention of the test genes: ``genes``, ``row_attention`` (n, rows), ``bin_attention``
     (n, bin_rows, 200; stored as float16 to keep result folders small, about three significant
     digits), ``row_names``, ``bin_row_names``.
+``model.pt`` and ``model.json`` (runs of the training loop)
+    The selected weights of the run's networks and what rebuilds them; see
+    :mod:`deepdiff.apply.saved`.
 
 The cache key (:func:`cache_key`) is the SHA-256 of the canonical JSON of the kind, the method,
 the full configuration and the data checksum, so a run with the same configuration on the same
@@ -47,6 +50,9 @@ from deepdiff.io import atomic_directory
 METRICS_FILE = "metrics.json"
 PREDICTIONS_FILE = "predictions.csv"
 ATTENTION_FILE = "attention.npz"
+#: The saved model of a run trained by the training loop (:mod:`deepdiff.apply.saved`).
+MODEL_FILE = "model.pt"
+MODEL_META_FILE = "model.json"
 
 #: Fields every ``metrics.json`` must have; :func:`write_result` fills the others with defaults.
 REQUIRED_KEYS: tuple[str, ...] = (
@@ -220,12 +226,31 @@ def _complete_metrics(metrics: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def attention_arrays(attention: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Attention maps as stored in ``attention.npz``: ``bin_attention`` as float16, names as str.
+
+    Raises
+    ------
+    ValueError
+        When an array of :data:`ATTENTION_KEYS` is missing.
+    """
+    missing = [k for k in ATTENTION_KEYS if k not in attention]
+    if missing:
+        raise ValueError(f"attention lacks array(s) {', '.join(missing)}")
+    arrays = {k: np.asarray(v) for k, v in attention.items()}
+    arrays["bin_attention"] = arrays["bin_attention"].astype(np.float16)
+    for k in ("genes", "row_names", "bin_row_names"):
+        arrays[k] = arrays[k].astype(str)
+    return arrays
+
+
 def write_result(
     path: str | os.PathLike[str],
     *,
     metrics: dict[str, Any],
     predictions: pd.DataFrame,
     attention: Mapping[str, np.ndarray] | None = None,
+    files: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Write one result directory atomically (a reader sees all of it or none of it).
 
@@ -243,6 +268,8 @@ def write_result(
         One row per test gene with at least ``gene``, ``lfc_true``, ``lfc_pred``.
     attention : mapping, optional
         Arrays named as in :data:`ATTENTION_KEYS`; ``bin_attention`` is stored as float16.
+    files : mapping, optional
+        More files of the run, name -> bytes (e.g. the saved model of :mod:`deepdiff.apply.saved`).
 
     Returns
     -------
@@ -262,21 +289,21 @@ def write_result(
         raise ValueError(
             f"predictions have {len(predictions)} rows but metrics['test']['n'] is {full['test']['n']}"
         )
-    arrays: dict[str, np.ndarray] | None = None
-    if attention is not None:
-        missing_arr = [k for k in ATTENTION_KEYS if k not in attention]
-        if missing_arr:
-            raise ValueError(f"attention lacks array(s) {', '.join(missing_arr)}")
-        arrays = {k: np.asarray(v) for k, v in attention.items()}
-        arrays["bin_attention"] = arrays["bin_attention"].astype(np.float16)
-        for k in ("genes", "row_names", "bin_row_names"):
-            arrays[k] = arrays[k].astype(str)
+    arrays = None if attention is None else attention_arrays(attention)
+    files = dict(files or {})
+    clash = sorted(set(files) & {METRICS_FILE, PREDICTIONS_FILE, ATTENTION_FILE})
+    if clash or any(Path(name).name != name for name in files):
+        raise ValueError(
+            f"extra result files must be plain names other than the standard files: {sorted(files)}"
+        )
     text = json.dumps(_jsonable(full), indent=2, sort_keys=True, allow_nan=False) + "\n"
     with atomic_directory(path) as tmp:
         (tmp / METRICS_FILE).write_text(text, encoding="utf-8")
         predictions.to_csv(tmp / PREDICTIONS_FILE, index=False)
         if arrays is not None:
             np.savez_compressed(tmp / ATTENTION_FILE, **arrays)
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
     return Path(path)
 
 

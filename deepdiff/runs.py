@@ -151,9 +151,11 @@ def write_run(
     predictions: pd.DataFrame,
     attention: Mapping[str, np.ndarray] | None = None,
     leftovers: Iterable[Path] = (),
+    files: Mapping[str, bytes] | None = None,
 ) -> RunResult:
-    """Write the result directory atomically, delete the run's ``leftovers`` (checkpoints), load it."""
-    path = write_result(plan.path, metrics=metrics, predictions=predictions, attention=attention)
+    """Write the result directory atomically (with ``files``, e.g. a saved model), delete the run's
+    ``leftovers`` (checkpoints), load it."""
+    path = write_result(plan.path, metrics=metrics, predictions=predictions, attention=attention, files=files)
     for file in leftovers:
         file.unlink(missing_ok=True)
     return load_result(path)

@@ -58,3 +58,35 @@ def test_check_pairs_and_methods() -> None:
     assert notebook.validate_methods("a", ["a", "b"]) == ["a"]
     with pytest.raises(ConfigError, match="'c'"):
         notebook.validate_methods(["c"], ["a", "b"])
+
+
+def test_own_data_inputs_of_the_notebook_06(tmp_path: Path) -> None:
+    params = notebook.validate_params(**{**GOOD, "pair": "E123-E003", "results_dir": str(tmp_path)})
+    files = {"samples": None, "annotation": None, "expression": None, "data_dir": None, "n_genes": 200}
+    inputs = notebook.own_data_inputs(params, predict_pair="E116-E005", **files)
+    assert inputs.synthetic and inputs.pairs == ("E123-E003", "E116-E005")
+    assert inputs.prepared_dir == tmp_path.resolve() / "own-data" / "prepared"
+    assert "simulated (seed 0)" in inputs.label("local: x", "E123-E003")
+    assert "simulated (seed 1)" in inputs.label("local: x", "E116-E005")
+    bad = [
+        ({"predict_pair": "E003-E005"}, "share E003"),
+        ({"predict_pair": "E123-E003"}, "is the training pair"),
+        ({"samples": str(tmp_path)}, "set data='local'"),
+        ({"n_genes": 5}, "at least 30"),
+    ]
+    for change, message in bad:
+        with pytest.raises(ConfigError, match=message):
+            notebook.own_data_inputs(params, **{"predict_pair": "E116-E005", **files, **change})
+    local = notebook.validate_params(**{**GOOD, "pair": "K562-HepG2", "data": "local"}, data_dir=tmp_path)
+    with pytest.raises(ConfigError, match=r"samples=None: data='local' needs your samples file"):
+        notebook.own_data_inputs(local, predict_pair="A549-IMR90", **{**files, "data_dir": tmp_path})
+    (tmp_path / "prepared").mkdir()
+    (tmp_path / "prepared" / "mine.txt").write_text("x")
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text("cell\tmark\tpath\n")
+    mine = {"samples": sheet, "annotation": sheet, "expression": sheet, "data_dir": tmp_path, "n_genes": 200}
+    with pytest.raises(ConfigError, match="holds files that prepare did not write"):
+        notebook.own_data_inputs(local, predict_pair="A549-IMR90", **mine)
+    other = notebook.validate_params(**{**GOOD, "data": "remc"})
+    with pytest.raises(ConfigError, match="this notebook prepares its own files"):
+        notebook.own_data_inputs(other, predict_pair="E116-E005", **files)

@@ -16,10 +16,10 @@ import pytest
 from tests.conftest import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
-EXPECTED = ("01_data", "02_baselines", "03_train", "04_attention", "05_results")
+EXPECTED = ("01_data", "02_baselines", "03_train", "04_attention", "05_results", "06_your_data")
 #: Parameters every notebook takes; ``variant`` where one variant is trained.
 COMMON_PARAMETERS = {"pair", "data", "profile", "seed", "device", "results_dir"}
-VARIANT_NOTEBOOKS = {"03_train", "04_attention"}
+VARIANT_NOTEBOOKS = {"03_train", "04_attention", "06_your_data"}
 FIX = "run `jupytext --sync notebooks/*.py` (and clear outputs) to fix"
 
 

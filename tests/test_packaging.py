@@ -23,8 +23,8 @@ def _split(requirement: str) -> tuple[str, str]:
 def _pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = list(project["dependencies"])
-    for extra in ("book", "dev", "workflow"):
-        reqs += [r for r in project["optional-dependencies"][extra] if not r.startswith("deepdiff-repro")]
+    for extra in project["optional-dependencies"].values():
+        reqs += [r for r in extra if not r.startswith("deepdiff-repro")]
     return dict(_split(r) for r in reqs)
 
 

@@ -105,7 +105,17 @@ def test_write_result_validates(tmp_path: Path) -> None:
         write_result(
             tmp_path / "x", metrics={**_metrics("k"), "test": {"pearson": 1.0}}, predictions=_predictions()
         )
+    for files in ({"metrics.json": b"{}"}, {"../model.pt": b""}):
+        with pytest.raises(ValueError, match="extra result files"):
+            write_result(tmp_path / "x", metrics=_metrics("k"), predictions=_predictions(), files=files)
     assert not (tmp_path / "x").exists()
+
+
+def test_extra_files_are_written_with_the_result(tmp_path: Path) -> None:
+    path = write_result(
+        tmp_path / "x", metrics=_metrics("k"), predictions=_predictions(), files={"model.pt": b"weights"}
+    )
+    assert (path / "model.pt").read_bytes() == b"weights"
 
 
 def test_incomplete_or_corrupt_directory_is_not_a_hit(tmp_path: Path) -> None:

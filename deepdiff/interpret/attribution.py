@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from deepdiff.errors import DataError
+from deepdiff.results import MODEL_FILE
 
 if TYPE_CHECKING:
     from torch import nn
@@ -95,7 +96,8 @@ def attribution_bins(attr: np.ndarray) -> np.ndarray:
     return np.divide(a, total, out=np.full_like(a, np.nan), where=total > 0)
 
 
-WEIGHTS_FILE = "model.pt"
+#: The weights file of a result directory (see :mod:`deepdiff.apply.saved`).
+WEIGHTS_FILE = MODEL_FILE
 
 
 def trained_model(
@@ -103,11 +105,12 @@ def trained_model(
 ) -> tuple[nn.Module, str]:
     """The trained DeepDiff model behind a result, for gradient attributions.
 
-    The selected weights are loaded from ``model.pt`` in the result directory when the run saved
-    them; otherwise the run is repeated in memory with its recorded configuration and seed (the
-    same public steps as :func:`deepdiff.training.runner.train`). Either way the model's
-    test predictions are compared with the stored ones, and the returned text says how closely
-    they agree, so that a non-deterministic repeat cannot pass unnoticed.
+    The selected weights are loaded from the run's saved model (:func:`deepdiff.apply.load_model`,
+    ``model.pt`` and ``model.json`` in the result directory); a run written before models were
+    saved is repeated in memory with its recorded configuration and seed (the same public steps as
+    :func:`deepdiff.training.runner.train`). Either way the model's test predictions are compared
+    with the stored ones, and the returned text says how closely they agree, so that neither a
+    non-deterministic repeat nor a mismatched file can pass unnoticed.
 
     Parameters
     ----------
@@ -128,12 +131,12 @@ def trained_model(
     Raises
     ------
     DataError
-        When ``data`` is not the data of ``run``, the run is not a DeepDiff variant, or the model
-        obtained does not reproduce the stored predictions within ``tolerance`` (it is then not the
-        model whose attention was saved, and attributing it would compare different models).
+        When ``data`` is not the data of ``run``, the run is not a DeepDiff variant, its saved model
+        cannot be loaded, or the model obtained does not reproduce the stored predictions within
+        ``tolerance`` (it is then not the model whose attention was saved, and attributing it would
+        compare different models).
     """
-    import torch
-
+    from deepdiff.apply.saved import MODEL_FILES, load_model
     from deepdiff.models import ModelConfig, build_model, init_uniform_
     from deepdiff.training import TrainConfig, fit, predict, resolve_device, seeded
     from deepdiff.training.runner import subsample, variant_task
@@ -146,26 +149,24 @@ def trained_model(
             f"{run.path} was trained on data {m['data']['label']!r} (checksum {m['data']['checksum'][:12]}), "
             f"not on {data.label!r} ({data.checksum[:12]}); load the run's data first"
         )
-    variant, seed = m["method"], int(m["seed"])
     config = TrainConfig(**m["config"]["train"])
-    model_config = ModelConfig(**m["config"].get("model", {}))
-    # The runner records the output offsets it used (training-target means) with the selection.
-    offsets = (m.get("selected") or {}).get("output_offsets") or {}
-    task = variant_task(variant, config, offsets)
     dev = resolve_device(device)
-    with seeded(seed, dev):
-        model = build_model(variant, model_config)
-        init_uniform_(model, config.init_range)
-    weights = run.path / WEIGHTS_FILE
-    if weights.is_file():
-        model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
-        how = f"weights loaded from {weights.name}"
+    if any((run.path / name).exists() for name in MODEL_FILES):
+        (network,) = load_model(run.path, device=dev).networks
+        model, task = network.module, network.task
+        how = f"weights loaded from {WEIGHTS_FILE}"
     else:
+        variant, seed = m["method"], int(m["seed"])
+        # The runner records the output offsets it used (training-target means) with the selection.
+        task = variant_task(variant, config, (m.get("selected") or {}).get("output_offsets") or {})
+        with seeded(seed, dev):
+            model = build_model(variant, ModelConfig(**m["config"].get("model", {})))
+            init_uniform_(model, config.init_range)
         train = subsample(data.train, config.max_train_genes, config.subsample_seed)
         valid = subsample(data.valid, config.max_valid_genes, config.subsample_seed)
         result = fit(model, task, train, valid, config, seed=seed, device=dev, progress=False)
         model.load_state_dict(result.best_state)
-        how = "retrained in memory with the run's configuration and seed (the result holds no weights)"
+        how = "retrained in memory with the run's configuration and seed (the run kept no saved model)"
     model.to(dev).eval()
     pred = predict(model, task, data.test, device=dev, batch_size=config.eval_batch_size).outputs["diff"]
     stored = run.predictions.set_index("gene").loc[np.asarray(data.test.genes).astype(str), "lfc_pred"]
@@ -173,7 +174,7 @@ def trained_model(
     check = f"model: {how}; largest difference from the stored test predictions: {gap:.2e} (LFC units)"
     if not gap <= tolerance:
         raise DataError(
-            f"{check}, more than {tolerance:g}: this is not the model of {run.path}. Save its weights "
-            f"({WEIGHTS_FILE} in the result directory) or rerun it, then attribute again"
+            f"{check}, more than {tolerance:g}: this is not the model of {run.path}. Train the run again "
+            "(force) so that it saves its weights, then attribute again"
         )
     return model, check

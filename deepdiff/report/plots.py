@@ -79,6 +79,47 @@ def plot_gene(
     return _finish(fig, f"Gene {gene}: histone marks around the TSS (LFC {lfc:+.2f})", prov)
 
 
+def plot_gene_attention(attention: Mapping[str, np.ndarray], gene: str, prov: str, title: str) -> Figure:
+    """One gene's attention: each row's Level I attention over the bins, and the Level II attention of the rows.
+
+    Parameters
+    ----------
+    attention : mapping
+        Attention maps in the layout of ``attention.npz`` (:mod:`deepdiff.results`).
+    gene : str
+        A gene of ``attention["genes"]``.
+    """
+    from deepdiff.interpret import bin_positions
+
+    genes = np.asarray(attention["genes"]).astype(str)
+    if gene not in genes:
+        raise KeyError(f"gene {gene!r} has no attention here")
+    i = int(np.flatnonzero(genes == gene)[0])
+    bins = np.asarray(attention["bin_attention"][i], dtype=np.float64)
+    rows = np.asarray(attention["row_attention"][i], dtype=np.float64)
+    bin_rows = [str(n) for n in attention["bin_row_names"]]
+    row_names = [str(n) for n in attention["row_names"]]
+    fig = Figure(figsize=(11, 0.45 * max(len(bin_rows), len(row_names)) + 2.2))
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
+    pos = bin_positions() / 1000.0
+    image = left.imshow(
+        bins, aspect="auto", cmap="viridis", extent=(pos[0] - 0.05, pos[-1] + 0.05, len(bin_rows) - 0.5, -0.5)
+    )
+    fig.colorbar(image, ax=left, label="bin attention (rows sum to 1)", pad=0.01)
+    left.set_yticks(range(len(bin_rows)), bin_rows, fontsize=8)
+    left.axvline(0, color="w", lw=0.6, ls=":")
+    left.set_xlabel("position relative to the TSS (kb; 100-bp bins, upstream left)")
+    left.set_title("Level I: where along each row", fontsize=10)
+    right.barh(range(len(row_names)), rows, color="#1b6ca8")
+    right.axvline(1.0 / len(row_names), color="k", lw=0.7, ls=":", label=f"uniform (1/{len(row_names)})")
+    right.set_yticks(range(len(row_names)), row_names, fontsize=8)
+    right.invert_yaxis()
+    right.set_xlabel("row attention")
+    right.set_title("Level II: which rows", fontsize=10)
+    right.legend(fontsize=7.5, loc="lower right")
+    return _finish(fig, title, prov)
+
+
 def plot_lfc_distributions(
     lfc: Mapping[str, np.ndarray], prov: str, threshold: float = DE_THRESHOLD
 ) -> Figure:

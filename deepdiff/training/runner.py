@@ -4,11 +4,13 @@ Both follow one template, :func:`train` (on top of :mod:`deepdiff.runs`): resolv
 plan the run and return a complete cached result if there is one; otherwise subsample the
 training and validation genes as the profile says, build and initialise each network under the
 seed, :func:`~deepdiff.training.loop.fit` it with per-epoch checkpoints beside the result
-directory, predict the validation and test genes with the selected weights, and write the result.
-They differ only in their :class:`Recipe` (:func:`variant_recipe`, :func:`attentivechrome_recipe`,
-named by each method's ``algorithm`` in :mod:`deepdiff.methods`): which networks are trained on
-which task (one DeepDiff network; or one AttentiveChrome network per cell), and how their outputs
-become the LFC, the predictions table and the attention.
+directory, predict the validation and test genes with the selected weights, and write the result
+with the selected weights (the saved model of :mod:`deepdiff.apply.saved`). They differ only in
+their :class:`Recipe` (:func:`variant_recipe`, :func:`attentivechrome_recipe`, named by each
+method's ``algorithm`` in :mod:`deepdiff.methods`): which networks are trained on which task (one
+DeepDiff network; or one AttentiveChrome network per cell), and what each records of its selection.
+How the networks' outputs become the LFC, the predictions table and the attention is shared with
+saved models applied to new cells (:mod:`deepdiff.training.predictions`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ from deepdiff.training.config import TrainConfig, training_config
 from deepdiff.training.device import cpu_threads, resolve_device
 from deepdiff.training.loop import EpochCallback, FitResult, Prediction, fit, predict, seeded
 from deepdiff.training.losses import LossWeights
+from deepdiff.training.predictions import (
+    NetworkOutput,
+    attention_maps,
+    predicted,
+    predictions_table,
+    split_truth,
+)
 from deepdiff.training.tasks import PairTask, SingleCellTask, Task, target_means
 
 #: How the AttentiveChrome-diff baseline picks its epochs (recorded in its metrics).
@@ -230,12 +239,15 @@ def train(
     ConfigError
         Unknown method, profile, setting or device.
     """
+    from deepdiff.apply.saved import saved_model_files  # imports the training package itself
+
     if isinstance(method, str):
         method = methods.get(method, methods.names(training_loop=True), "variant")
     options = options or RunOptions()
     config = training_config(profile, overrides)
     make_recipe: Callable[[Method, ModelConfig], Recipe] = methods.load(str(method.algorithm))
-    plan_recipe = make_recipe(method, ModelConfig() if model_config is None else model_config)
+    plan_model_config = ModelConfig() if model_config is None else model_config
+    plan_recipe = make_recipe(method, plan_model_config)
     full = {"profile": profile, "seed": int(seed), "train": config.to_dict(), **plan_recipe.config}
     plan = plan_run(data, method, profile, seed, full, options.results_dir)
     cached = reuse(plan, options)
@@ -273,12 +285,26 @@ def train(
             n_params=sum(_n_params(t.model) for t in trained),
             **out.extra,
         )
-        return write_run(plan, metrics, out.predictions, out.attention, [t.checkpoint for t in trained])
+        files = saved_model_files(metrics, [(t.model, t.network.task) for t in trained], plan_model_config)
+        return write_run(
+            plan, metrics, out.predictions, out.attention, [t.checkpoint for t in trained], files=files
+        )
 
 
 # --------------------------------------------------------------------------------------------
 # The two recipes
 # --------------------------------------------------------------------------------------------
+
+
+def _predictions(data: PairData, trained: Sequence[_Trained]) -> dict[str, Any]:
+    """What every recipe reports the same way: validation LFC, test predictions table and attention."""
+    valid = [NetworkOutput(t.network.task, t.model, t.valid.outputs) for t in trained]
+    test = [NetworkOutput(t.network.task, t.model, t.test.outputs) for t in trained]
+    return {
+        "valid_pred": predicted(valid)["lfc"],
+        "predictions": predictions_table(data.test.genes, predicted(test), split_truth(data.test)),
+        "attention": attention_maps(test, data.test.genes, (data.pair.cell_a, data.pair.cell_b)),
+    }
 
 
 def variant_recipe(method: Method, model_config: ModelConfig) -> Recipe:
@@ -294,29 +320,9 @@ def variant_recipe(method: Method, model_config: ModelConfig) -> Recipe:
 
     def outputs(data: PairData, valid: SplitData, trained: Sequence[_Trained]) -> _Outputs:
         (net,) = trained
-        test, out = net.test, net.test.outputs
-        predictions = pd.DataFrame(
-            {"gene": data.test.genes, "lfc_true": test.targets["lfc"], "lfc_pred": out["diff"]}
-        )
-        if "aux_a" in out:
-            predictions = predictions.assign(
-                log_expr_a_true=test.targets["log_expr_a"],
-                log_expr_a_pred=out["aux_a"],
-                log_expr_b_true=test.targets["log_expr_b"],
-                log_expr_b_pred=out["aux_b"],
-            )
-        attention = {
-            "genes": data.test.genes,
-            "row_attention": out["row_attention"],
-            "bin_attention": out["bin_attention"],
-            "row_names": np.asarray(net.model.row_names),
-            "bin_row_names": np.asarray(net.model.bin_row_names),
-        }
         offsets = net.network.task.offsets  # type: ignore[attr-defined]
         return _Outputs(
-            valid_pred=net.valid.outputs["diff"],
-            predictions=predictions,
-            attention=attention,
+            **_predictions(data, trained),
             history=net.fit.history,
             selected={**_selected(net.fit), "output_offsets": dict(offsets)},
             extra={},
@@ -348,28 +354,6 @@ def attentivechrome_recipe(method: Method, model_config: ModelConfig) -> Recipe:
     def outputs(data: PairData, valid: SplitData, trained: Sequence[_Trained]) -> _Outputs:
         cells = dict(zip(_SIDES, (data.pair.cell_a, data.pair.cell_b), strict=True))
         pred = {t.network.tag: t for t in trained}
-        a, b = pred["a"].test.outputs, pred["b"].test.outputs
-        t = data.test
-        predictions = pd.DataFrame(
-            {
-                "gene": t.genes,
-                "lfc_true": t.lfc,
-                "lfc_pred": b["expr"] - a["expr"],
-                "log_expr_a_true": t.log_expr_a,
-                "log_expr_a_pred": a["expr"],
-                "log_expr_b_true": t.log_expr_b,
-                "log_expr_b_pred": b["expr"],
-            }
-        )
-        rows = [f"{cells[x.network.tag]}:{name}" for x in trained for name in x.model.row_names]
-        bin_rows = [f"{cells[x.network.tag]}:{name}" for x in trained for name in x.model.bin_row_names]
-        attention = {
-            "genes": t.genes,
-            "row_attention": np.concatenate([a["row_attention"], b["row_attention"]], axis=1),
-            "bin_attention": np.concatenate([a["bin_attention"], b["bin_attention"]], axis=1),
-            "row_names": np.asarray(rows),
-            "bin_row_names": np.asarray(bin_rows),
-        }
         selected: dict[str, Any] = {
             cells[x.network.tag]: {**_selected(x.fit), "output_offset": x.network.task.offset}  # type: ignore[attr-defined]
             for x in trained
@@ -378,14 +362,14 @@ def attentivechrome_recipe(method: Method, model_config: ModelConfig) -> Recipe:
         cell_metrics = {
             cells[side]: {
                 "valid": split_metrics(getattr(valid, f"log_expr_{side}"), pred[side].valid.outputs["expr"]),
-                "test": split_metrics(getattr(t, f"log_expr_{side}"), pred[side].test.outputs["expr"]),
+                "test": split_metrics(
+                    getattr(data.test, f"log_expr_{side}"), pred[side].test.outputs["expr"]
+                ),
             }
             for side in _SIDES
         }
         return _Outputs(
-            valid_pred=pred["b"].valid.outputs["expr"] - pred["a"].valid.outputs["expr"],
-            predictions=predictions,
-            attention=attention,
+            **_predictions(data, trained),
             history=[{"cell": cells[x.network.tag], **r} for x in trained for r in x.fit.history],
             selected=selected,
             extra={"cell_metrics": cell_metrics},

@@ -21,8 +21,8 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 NOTEBOOKS = ROOT / "notebooks"
-ORDER = ("01_data", "02_baselines", "03_train", "04_attention", "05_results")
-#: Seconds one notebook may take on its defaults (the five together must stay under 20 minutes on 2 cores).
+ORDER = ("01_data", "02_baselines", "03_train", "04_attention", "05_results", "06_your_data")
+#: Seconds one notebook may take on its defaults (the six together must stay under 20 minutes on 2 cores).
 TIMEOUT_S = 900
 
 
@@ -119,6 +119,19 @@ EXPECTED: dict[str, dict[str, object]] = {
             r"Raw\+Aux\+Siamese",
             r"reproduced|partly|not yet run",
             r"runs of the full grid",
+        ],
+    },
+    "06_your_data": {
+        "images": 2,
+        "tables": 2,
+        "strings": [
+            r"SIMULATED DATA",
+            r"prepared 4 cells",
+            r"gave back the counts .*: True",
+            r"saved model: model\.json, model\.pt",
+            r"applied to E\d+-E\d+ .*: \d[\d,]* genes",
+            r"LFC: PCC -?\d\.\d{3}, 95% CI \[",
+            r"predicted LFC [+-]\d",
         ],
     },
 }

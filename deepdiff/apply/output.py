@@ -1,0 +1,57 @@
+"""A prediction directory, written atomically (a reader sees all of it or none of it).
+
+``predictions.csv``
+    :attr:`deepdiff.apply.predict.Predictions.table`: ``gene``, ``symbol``, ``lfc_pred`` (and
+    ``lfc_true`` when the expression is known), and the per-cell predictions of methods that make
+    them.
+``attention.npz`` (unless left out)
+    The attention maps, in the layout of a run's ``attention.npz`` (:mod:`deepdiff.results`).
+``prediction.json``
+    Which model (run directory, method, training pair, data and budget) was applied to which cells
+    (pair, label, checksum, genes), the metrics when the expression is known, versions and time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from deepdiff.apply.predict import Predictions
+from deepdiff.io import atomic_directory, check_new_directory
+from deepdiff.results import ATTENTION_FILE, PREDICTIONS_FILE, attention_arrays, canonical_json, code_version
+
+#: The description of a prediction directory.
+SUMMARY_FILE = "prediction.json"
+
+
+def write_predictions(
+    out_dir: str | os.PathLike[str], predictions: Predictions, *, overwrite: bool = False
+) -> Path:
+    """Write ``predictions`` into the directory ``out_dir`` in one atomic step.
+
+    Raises
+    ------
+    DataError
+        When ``out_dir`` exists and is not empty, unless ``overwrite`` (it is then replaced).
+    """
+    out = Path(out_dir).expanduser()
+    check_new_directory(out, overwrite)
+    summary = {
+        **predictions.provenance,
+        "metrics": predictions.metrics,
+        "n_genes": len(predictions.table),
+        "columns": list(predictions.table.columns),
+        "code_version": code_version(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    text = json.dumps(json.loads(canonical_json(summary)), indent=2, sort_keys=True) + "\n"
+    with atomic_directory(out) as tmp:
+        predictions.table.to_csv(tmp / PREDICTIONS_FILE, index=False)
+        if predictions.attention is not None:
+            np.savez_compressed(tmp / ATTENTION_FILE, **attention_arrays(predictions.attention))
+        (tmp / SUMMARY_FILE).write_text(text, encoding="utf-8")
+    return out

@@ -1,0 +1,81 @@
+"""``deepdiff predict``: the output folder, an existing output kept, a tampered model refused by name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from deepdiff.cli import main
+from deepdiff.results import MODEL_FILE, RunResult
+from tests.apply.test_cells import write_cell
+
+
+@pytest.fixture
+def other_cells(tmp_path: Path) -> Path:
+    """Two cells with other names than the training pair's, one file each, no expression."""
+    genes = [f"ENSG{i:011d}" for i in range(25)]
+    folder = tmp_path / "cells"
+    folder.mkdir()
+    write_cell(folder, "K562", genes, seed=3)
+    write_cell(folder, "HepG2", genes, seed=4)
+    return folder
+
+
+def test_the_command_line(
+    runs: dict[str, RunResult], other_cells: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pred"
+    args = [
+        "predict",
+        "--model",
+        str(runs["raw_aux_siamese"].path),
+        "--pair",
+        "K562-HepG2",
+        "--data-dir",
+        str(other_cells),
+        "--no-progress",
+    ]
+    assert main([*args, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "raw_aux_siamese trained on E003-E004" in printed and str(out) in printed
+    table = pd.read_csv(out / "predictions.csv")
+    assert len(table) == 25 and "lfc_pred" in table
+    summary = json.loads((out / "prediction.json").read_text())
+    assert summary["cells"]["pair"] == "K562-HepG2" and summary["model"]["method"] == "raw_aux_siamese"
+    assert summary["metrics"] is None and summary["cells"]["expression_known"] is False
+    with np.load(out / "attention.npz") as att:
+        assert att["row_attention"].shape[0] == 25
+    assert main([*args, "--out", str(out)]) == 2  # an existing output is kept
+    assert "already exists" in capsys.readouterr().err
+    assert main([*args, "--out", str(out), "--force", "--no-attention"]) == 0
+    assert not (out / "attention.npz").exists()
+
+
+def test_a_tampered_model_is_refused_by_the_command_line_with_its_path(
+    runs: dict[str, RunResult], other_cells: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_dir = Path(shutil.copytree(runs["raw_c"].path, tmp_path / "run"))
+    weights = run_dir / MODEL_FILE
+    weights.write_bytes(weights.read_bytes()[:-100])
+    code = main(
+        [
+            "predict",
+            "--model",
+            str(run_dir),
+            "--pair",
+            "K562-HepG2",
+            "--data-dir",
+            str(other_cells),
+            "--out",
+            str(tmp_path / "p"),
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert str(weights) in err and "truncated" in err
+    assert not (tmp_path / "p").exists()

@@ -1,0 +1,138 @@
+"""Saved models: every training-loop run keeps its weights; load_model rebuilds them or refuses clearly."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from deepdiff.apply.saved import FORMAT_VERSION, load_model
+from deepdiff.errors import DataError
+from deepdiff.results import MODEL_FILE, MODEL_META_FILE, RunResult
+from deepdiff.training.loop import predict
+from deepdiff.training.predictions import NetworkOutput, predicted
+from tests.apply.conftest import SMALL
+from tests.training.standins import tiny_pair
+
+
+@pytest.mark.parametrize("method", ["raw_aux_siamese", "raw_c", "attentivechrome_diff"])
+def test_a_saved_model_predicts_what_the_run_stored(runs: dict[str, RunResult], method: str) -> None:
+    run = runs[method]
+    assert {MODEL_FILE, MODEL_META_FILE} <= {p.name for p in run.path.iterdir()}
+    model = load_model(run.path)
+    meta = model.meta
+    assert (meta["method"], meta["pair"], meta["format_version"]) == (method, "E003-E004", FORMAT_VERSION)
+    assert meta["data"]["checksum"] == run.metrics["data"]["checksum"] == "standin-0"
+    assert meta["model_config"]["bin_hidden"] == SMALL.bin_hidden and meta["package_version"]
+    assert len(model.networks) == (2 if method == "attentivechrome_diff" else 1)
+    assert meta["n_params"] == run.metrics["n_params"]
+    test = tiny_pair(60, 30, 30).test
+    parts = [
+        NetworkOutput(n.task, n.module, predict(n.module, n.task, test, device=torch.device("cpu")).outputs)
+        for n in model.networks
+    ]
+    got = predicted(parts)
+    stored = run.predictions
+    np.testing.assert_allclose(got["lfc"], stored["lfc_pred"], rtol=1e-5, atol=1e-6)
+    if "log_expr_a_pred" in stored:
+        np.testing.assert_allclose(got["log_expr_a"], stored["log_expr_a_pred"], rtol=1e-5, atol=1e-6)
+    # The output offsets of the quick profile travel with the weights.
+    offsets = meta["networks"][0].get("offsets") or {"x": meta["networks"][0]["offset"]}
+    assert all(v != 0.0 for v in offsets.values())
+
+
+def _copy(run: RunResult, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(run.path, tmp_path / "run"))
+
+
+def test_a_truncated_or_foreign_model_pt_is_refused_with_its_path(
+    runs: dict[str, RunResult], tmp_path: Path
+) -> None:
+    path = _copy(runs["raw_c"], tmp_path)
+    weights = path / MODEL_FILE
+    data = weights.read_bytes()
+    weights.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DataError, match=rf"{weights}.*truncated"):
+        load_model(path)
+    # Another run's weights (a different variant): same name, not this run's file.
+    shutil.copy(runs["raw_aux_siamese"].path / MODEL_FILE, weights)
+    with pytest.raises(DataError, match=rf"{weights}.*(changed|truncated).*copied from another run"):
+        load_model(path)
+    weights.unlink()
+    with pytest.raises(DataError, match=rf"{weights} is missing"):
+        load_model(path)
+
+
+def _edit_meta(path: Path, **changes: object) -> None:
+    meta_file = path / MODEL_META_FILE
+    meta = json.loads(meta_file.read_text())
+    meta.update(changes)
+    meta_file.write_text(json.dumps(meta))
+
+
+def test_a_config_that_does_not_fit_the_weights_is_refused(
+    runs: dict[str, RunResult], tmp_path: Path
+) -> None:
+    path = _copy(runs["raw_aux_siamese"], tmp_path)
+    meta = json.loads((path / MODEL_META_FILE).read_text())
+    _edit_meta(path, model_config={**meta["model_config"], "bin_hidden": 8})
+    with pytest.raises(DataError, match=rf"{path / MODEL_FILE} does not fit the model.*bin_hidden 8"):
+        load_model(path)
+    # The right sizes but another variant: its layers do not match either.
+    networks = [{**meta["networks"][0], "variant": "raw_d"}]
+    _edit_meta(path, model_config=meta["model_config"], networks=networks)
+    with pytest.raises(DataError, match="does not fit the model"):
+        load_model(path)
+
+
+def test_an_incompatible_format_version_is_refused(runs: dict[str, RunResult], tmp_path: Path) -> None:
+    path = _copy(runs["raw_c"], tmp_path)
+    _edit_meta(path, format_version=FORMAT_VERSION + 1)
+    with pytest.raises(DataError, match=rf"{path / MODEL_META_FILE}.*format version {FORMAT_VERSION + 1}"):
+        load_model(path)
+    (path / MODEL_META_FILE).write_text("{not json")
+    with pytest.raises(DataError, match=rf"{path / MODEL_META_FILE} is not valid JSON"):
+        load_model(path)
+
+
+def test_runs_without_a_saved_model_say_so(runs: dict[str, RunResult], tmp_path: Path) -> None:
+    path = _copy(runs["raw_c"], tmp_path)
+    for name in (MODEL_FILE, MODEL_META_FILE):
+        (path / name).unlink()
+    with pytest.raises(DataError, match=r"keeps no saved model.*--force"):
+        load_model(path)
+    with pytest.raises(DataError, match="not a result directory"):
+        load_model(tmp_path)
+    with pytest.raises(DataError, match="not a directory"):
+        load_model(tmp_path / "nowhere")
+
+
+def test_trained_model_loads_instead_of_retraining(
+    runs: dict[str, RunResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deepdiff.training
+    from deepdiff import interpret
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("trained_model retrained although the run saved its model")
+
+    monkeypatch.setattr(deepdiff.training, "fit", no_training)
+    model, check = interpret.trained_model(runs["raw_aux_siamese"], tiny_pair(60, 30, 30))
+    assert "weights loaded from model.pt" in check and not model.training
+
+
+def test_trained_model_retrains_a_run_written_before_models_were_saved(
+    runs: dict[str, RunResult], tmp_path: Path
+) -> None:
+    from deepdiff import interpret
+    from deepdiff.results import load_result
+
+    path = _copy(runs["raw_aux_siamese"], tmp_path)
+    for name in (MODEL_FILE, MODEL_META_FILE):
+        (path / name).unlink()
+    _, check = interpret.trained_model(load_result(path), tiny_pair(60, 30, 30))
+    assert "retrained in memory" in check
