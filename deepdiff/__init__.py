@@ -16,7 +16,7 @@ deepdiff.baselines   the paper's baselines and modern ones
 deepdiff.runs        the run template: cache key, cached result, result directory
 deepdiff.evaluation  correlations, bootstrap intervals, relative PCC
 deepdiff.interpret   attention summaries, gradient attribution, recovery of a planted mechanism
-deepdiff.apply       saved models applied to new cells: load_model, load_cells, predict
+deepdiff.apply       trained models applied to new cells: load_cells, predict
 deepdiff.prepare     the REMC format built from your own BAM or bigWig files and an annotation
 deepdiff.report      the paper's results beside ours: Table 1, Figures 4 and 5, claims, status
 deepdiff.cli         the ``deepdiff`` command
@@ -37,7 +37,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 _EXPORTS = {
     "load_pair": "deepdiff.loading",
     "run_method": "deepdiff.methods",
-    "load_model": "deepdiff.apply.saved",
+    "load_model": "deepdiff.training.saved",
     "load_cells": "deepdiff.apply.cells",
     "predict": "deepdiff.apply.predict",
 }

@@ -16,7 +16,7 @@ Every DeepDiff run and every baseline run writes one directory
     digits), ``row_names``, ``bin_row_names``.
 ``model.pt`` and ``model.json`` (runs of the training loop)
     The selected weights of the run's networks and what rebuilds them; see
-    :mod:`deepdiff.apply.saved`.
+    :mod:`deepdiff.training.saved`.
 
 The cache key (:func:`cache_key`) is the SHA-256 of the canonical JSON of the kind, the method,
 the full configuration and the data checksum, so a run with the same configuration on the same
@@ -50,7 +50,7 @@ from deepdiff.io import atomic_directory
 METRICS_FILE = "metrics.json"
 PREDICTIONS_FILE = "predictions.csv"
 ATTENTION_FILE = "attention.npz"
-#: The saved model of a run trained by the training loop (:mod:`deepdiff.apply.saved`).
+#: The saved model of a run trained by the training loop (:mod:`deepdiff.training.saved`).
 MODEL_FILE = "model.pt"
 MODEL_META_FILE = "model.json"
 
@@ -269,7 +269,7 @@ def write_result(
     attention : mapping, optional
         Arrays named as in :data:`ATTENTION_KEYS`; ``bin_attention`` is stored as float16.
     files : mapping, optional
-        More files of the run, name -> bytes (e.g. the saved model of :mod:`deepdiff.apply.saved`).
+        More files of the run, name -> bytes (e.g. the saved model of :mod:`deepdiff.training.saved`).
 
     Returns
     -------

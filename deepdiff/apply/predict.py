@@ -1,6 +1,6 @@
 """A trained model applied to two cells: predicted LFC, auxiliary predictions, attention, metrics.
 
-:func:`apply_model` runs every network of a saved model (:func:`deepdiff.apply.saved.load_model`)
+:func:`apply_model` runs every network of a saved model (:func:`deepdiff.training.saved.load_model`)
 over the genes, a chunk at a time with a progress bar, and combines their outputs exactly as the
 run did for its test genes (:mod:`deepdiff.training.predictions`): the same columns, the same
 attention layout. When both cells' expression is known it also scores the predictions as a run
@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from deepdiff.apply.cells import CellsToPredict, cells_from_pair
-from deepdiff.apply.saved import TrainedModel, load_model
 from deepdiff.data.containers import PairData
 from deepdiff.evaluation import bootstrap_pearson_ci
 from deepdiff.results import split_metrics
@@ -34,6 +33,7 @@ from deepdiff.training.predictions import (
     predictions_table,
     split_truth,
 )
+from deepdiff.training.saved import TrainedModel, load_model
 
 #: Genes per chunk: the progress bar moves once per chunk, and attention is kept as float16 per chunk.
 CHUNK_GENES = 1000
@@ -160,7 +160,7 @@ def apply_model(
     Parameters
     ----------
     model : TrainedModel or path-like
-        A model from :func:`~deepdiff.apply.saved.load_model`, or a run directory to load it from.
+        A model from :func:`~deepdiff.training.saved.load_model`, or a run directory to load it from.
     cells : CellsToPredict or PairData
         From :func:`~deepdiff.apply.cells.load_cells`; a :class:`PairData` gives its test split.
     attention : bool

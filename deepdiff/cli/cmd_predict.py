@@ -56,11 +56,11 @@ def run(args: argparse.Namespace) -> int:
     from deepdiff.apply.cells import load_cells
     from deepdiff.apply.output import write_predictions
     from deepdiff.apply.predict import apply_model
-    from deepdiff.apply.saved import load_model
     from deepdiff.data.pair import Pair
     from deepdiff.errors import ConfigError
     from deepdiff.io import check_new_directory
     from deepdiff.threads import check_threads
+    from deepdiff.training.saved import load_model
 
     pair = Pair.parse(args.pair)
     check_threads(args.threads, "--threads")

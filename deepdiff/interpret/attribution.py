@@ -96,7 +96,7 @@ def attribution_bins(attr: np.ndarray) -> np.ndarray:
     return np.divide(a, total, out=np.full_like(a, np.nan), where=total > 0)
 
 
-#: The weights file of a result directory (see :mod:`deepdiff.apply.saved`).
+#: The weights file of a result directory (see :mod:`deepdiff.training.saved`).
 WEIGHTS_FILE = MODEL_FILE
 
 
@@ -136,10 +136,10 @@ def trained_model(
         ``tolerance`` (it is then not the model whose attention was saved, and attributing it would
         compare different models).
     """
-    from deepdiff.apply.saved import MODEL_FILES, load_model
     from deepdiff.models import ModelConfig, build_model, init_uniform_
     from deepdiff.training import TrainConfig, fit, predict, resolve_device, seeded
     from deepdiff.training.runner import subsample, variant_task
+    from deepdiff.training.saved import MODEL_FILES, load_model
 
     m = run.metrics
     if m.get("kind") != "deepdiff":

@@ -5,7 +5,7 @@ plan the run and return a complete cached result if there is one; otherwise subs
 training and validation genes as the profile says, build and initialise each network under the
 seed, :func:`~deepdiff.training.loop.fit` it with per-epoch checkpoints beside the result
 directory, predict the validation and test genes with the selected weights, and write the result
-with the selected weights (the saved model of :mod:`deepdiff.apply.saved`). They differ only in
+with the selected weights (the saved model of :mod:`deepdiff.training.saved`). They differ only in
 their :class:`Recipe` (:func:`variant_recipe`, :func:`attentivechrome_recipe`, named by each
 method's ``algorithm`` in :mod:`deepdiff.methods`): which networks are trained on which task (one
 DeepDiff network; or one AttentiveChrome network per cell), and what each records of its selection.
@@ -45,6 +45,7 @@ from deepdiff.training.predictions import (
     predictions_table,
     split_truth,
 )
+from deepdiff.training.saved import saved_model_files
 from deepdiff.training.tasks import PairTask, SingleCellTask, Task, target_means
 
 #: How the AttentiveChrome-diff baseline picks its epochs (recorded in its metrics).
@@ -239,8 +240,6 @@ def train(
     ConfigError
         Unknown method, profile, setting or device.
     """
-    from deepdiff.apply.saved import saved_model_files  # imports the training package itself
-
     if isinstance(method, str):
         method = methods.get(method, methods.names(training_loop=True), "variant")
     options = options or RunOptions()

@@ -59,7 +59,8 @@ def test_prepared_cells_load_through_the_local_source_and_train(prepared: Path, 
     from deepdiff.methods import RunOptions
     from deepdiff.threads import limited_threads
     from deepdiff.training.runner import train
-    from tests.apply.conftest import FAST, SMALL
+    from tests.training.standins import FAST_BUDGET as FAST
+    from tests.training.standins import SMALL_MODEL as SMALL
 
     data = load_pair("CELLA-CELLB", "local", data_dir=prepared, progress=False)
     assert sum(len(data.split(s)) for s in SPLITS) == N_GENES

@@ -7,10 +7,18 @@ from collections.abc import Iterator
 
 import pytest
 
+from deepdiff.results import RunResult
 from deepdiff.threads import limited_threads
+from tests.training.standins import trained_runs
 
 
 @pytest.fixture(autouse=True)
 def _one_torch_thread() -> Iterator[None]:
     with limited_threads(1):
         yield
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResult]:
+    """A run of an auxiliary Siamese variant, of a plain variant, and of AttentiveChrome-diff."""
+    return trained_runs(tmp_path_factory.mktemp("runs"))

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import torch
 from torch import Tensor, nn
 
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.data.pair import Pair
+from deepdiff.methods import RunOptions
+from deepdiff.models import ModelConfig
 from deepdiff.models.outputs import ModelOutput, SingleCellOutput
+from deepdiff.results import RunResult
+from deepdiff.threads import limited_threads
 
 
 def tiny_split(n: int, seed: int) -> SplitData:
@@ -94,3 +100,24 @@ class StandInCellModel(nn.Module):
     def forward(self, x: Tensor) -> SingleCellOutput:
         v, beta, alpha, _ = self.enc(x)
         return SingleCellOutput(expr=self.head(v).squeeze(-1), row_attention=beta, bin_attention=alpha)
+
+
+#: Tiny model sizes and a short budget: every code path of a real run, in seconds.
+SMALL_MODEL = ModelConfig(bin_hidden=4, row_hidden=2)
+FAST_BUDGET = {"max_epochs": 2, "batch_size": 30, "lr": 1e-2}
+
+
+def train_tiny(results: Path, method: str) -> RunResult:
+    """``method`` trained for two epochs on the stand-in pair at tiny sizes."""
+    from deepdiff.training.runner import train
+
+    options = RunOptions(device="cpu", results_dir=results, progress=False)
+    return train(
+        tiny_pair(60, 30, 30), method, options=options, overrides=FAST_BUDGET, model_config=SMALL_MODEL
+    )
+
+
+def trained_runs(root: Path) -> dict[str, RunResult]:
+    """A run of an auxiliary Siamese variant, of a plain variant, and of AttentiveChrome-diff."""
+    with limited_threads(1):
+        return {m: train_tiny(root, m) for m in ("raw_aux_siamese", "raw_c", "attentivechrome_diff")}

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 import torch
 
-from deepdiff.apply.saved import FORMAT_VERSION, load_model
 from deepdiff.errors import DataError
 from deepdiff.results import MODEL_FILE, MODEL_META_FILE, RunResult
 from deepdiff.training.loop import predict
 from deepdiff.training.predictions import NetworkOutput, predicted
-from tests.apply.conftest import SMALL
+from deepdiff.training.saved import FORMAT_VERSION, load_model
+from tests.training.standins import SMALL_MODEL as SMALL
 from tests.training.standins import tiny_pair
 
 
