@@ -29,53 +29,75 @@
 #define NG (4 * HID)
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/* Vectors of 16 floats (one AVX-512 register; the compiler splits them on narrower ISAs). */
-typedef float v16 __attribute__((vector_size(64)));
-typedef float v16u __attribute__((vector_size(64), aligned(4)));
-#define LOADV(p) (*(const v16u *)(p))
-#define STOREV(p, v) (*(v16u *)(p) = (v))
+/* The fused forward step works on blocks of FW hidden units: vectors of FW floats, the widest
+ * of 16, 8, 4 that divides the hidden size and fits the ISA's registers. */
+#if HID % 16 == 0 && defined(__AVX512F__)
+#define FW 16
+#elif HID % 8 == 0 && (defined(__AVX__) || defined(__AVX512F__))
+#define FW 8
+#else
+#define FW 4
+#endif
+typedef float fv __attribute__((vector_size(4 * FW)));
+typedef float fvu __attribute__((vector_size(4 * FW), aligned(4)));
+typedef int32_t iv __attribute__((vector_size(4 * FW)));
+#define LOADF(p) (*(const fvu *)(p))
+#define STOREF(p, v) (*(fvu *)(p) = (v))
+/* Vector registers of the ISA: the GEMM's register tile is sized to fit them, or the
+ * accumulators spill to memory on every k (a factor of two to four on AVX2). */
+#if defined(__AVX512F__) || defined(__aarch64__)
+#define NREG 32
+#else
+#define NREG 16
+#endif
 
 /* C (M x N, row stride N) += A (M x K, element (m, k) at A[m * ars + k * acs]) @ Bm (K x N).
- * N is a multiple of 16 and a compile-time constant; RB rows of C stay in registers. */
-#define DEFINE_GEMM(NAME, N, RB)                                                              \
+ * N is a multiple of FW and a compile-time constant. A register tile is RB rows x CB vectors
+ * of C, with CB vectors of Bm and one broadcast of A beside it. */
+#define DEFINE_GEMM(NAME, N)                                                                  \
     static void NAME(int M, int K, const float *A, long ars, long acs, const float *restrict Bm, \
                      float *restrict C) {                                                     \
-        enum { NV = (N) / 16 };                                                               \
+        enum { NV = (N) / FW, CB = NV % 4 == 0 && NREG >= 32 ? 4 : NV % 2 == 0 ? 2 : 1,       \
+               RB = (NREG - CB - 2) / CB > 6 ? 6 : (NREG - CB - 2) / CB >= 4 ? 4 : 2 };        \
         int m = 0;                                                                            \
-        for (; m + (RB) <= M; m += (RB)) {                                                    \
-            v16 acc[RB][NV];                                                                  \
-            _Pragma("GCC unroll 16") for (int q = 0; q < (RB); q++)                           \
-            _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++)                             \
-                acc[q][v] = LOADV(C + (long)(m + q) * (N) + 16 * v);                          \
-            for (int k = 0; k < K; k++) {                                                     \
-                const float *b = Bm + (long)k * (N);                                          \
-                v16 bv[NV];                                                                   \
-                _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) bv[v] = LOADV(b + 16 * v); \
-                _Pragma("GCC unroll 16") for (int q = 0; q < (RB); q++) {                     \
-                    const v16 a = (v16){} + A[(long)(m + q) * ars + (long)k * acs];           \
-                    _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) acc[q][v] += a * bv[v]; \
+        for (; m + RB <= M; m += RB)                                                          \
+            for (int cb = 0; cb < NV; cb += CB) {                                             \
+                fv acc[RB][CB];                                                               \
+                _Pragma("GCC unroll 8") for (int q = 0; q < RB; q++)                          \
+                _Pragma("GCC unroll 4") for (int v = 0; v < CB; v++)                          \
+                    acc[q][v] = LOADF(C + (long)(m + q) * (N) + FW * (cb + v));               \
+                for (int k = 0; k < K; k++) {                                                 \
+                    const float *b = Bm + (long)k * (N) + FW * cb;                            \
+                    fv bv[CB];                                                                \
+                    _Pragma("GCC unroll 4") for (int v = 0; v < CB; v++) bv[v] = LOADF(b + FW * v); \
+                    _Pragma("GCC unroll 8") for (int q = 0; q < RB; q++) {                    \
+                        const fv a = A[(long)(m + q) * ars + (long)k * acs] - (fv){};         \
+                        _Pragma("GCC unroll 4") for (int v = 0; v < CB; v++) acc[q][v] += a * bv[v]; \
+                    }                                                                         \
                 }                                                                             \
+                _Pragma("GCC unroll 8") for (int q = 0; q < RB; q++)                          \
+                _Pragma("GCC unroll 4") for (int v = 0; v < CB; v++)                          \
+                    STOREF(C + (long)(m + q) * (N) + FW * (cb + v), acc[q][v]);               \
             }                                                                                 \
-            _Pragma("GCC unroll 16") for (int q = 0; q < (RB); q++)                           \
-            _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++)                             \
-                STOREV(C + (long)(m + q) * (N) + 16 * v, acc[q][v]);                          \
-        }                                                                                     \
-        for (; m < M; m++) {                                                                  \
-            v16 acc[NV];                                                                      \
-            _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) acc[v] = LOADV(C + (long)m * (N) + 16 * v); \
-            for (int k = 0; k < K; k++) {                                                     \
-                const v16 a = (v16){} + A[(long)m * ars + (long)k * acs];                     \
-                const float *b = Bm + (long)k * (N);                                          \
-                _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) acc[v] += a * LOADV(b + 16 * v); \
+        for (; m < M; m++)                                                                    \
+            for (int cb = 0; cb < NV; cb += CB) {                                             \
+                fv acc[CB];                                                                   \
+                _Pragma("GCC unroll 4") for (int v = 0; v < CB; v++)                          \
+                    acc[v] = LOADF(C + (long)m * (N) + FW * (cb + v));                        \
+                for (int k = 0; k < K; k++) {                                                 \
+                    const fv a = A[(long)m * ars + (long)k * acs] - (fv){};                   \
+                    const float *b = Bm + (long)k * (N) + FW * cb;                            \
+                    _Pragma("GCC unroll 4") for (int v = 0; v < CB; v++) acc[v] += a * LOADF(b + FW * v); \
+                }                                                                             \
+                _Pragma("GCC unroll 4") for (int v = 0; v < CB; v++)                          \
+                    STOREF(C + (long)m * (N) + FW * (cb + v), acc[v]);                        \
             }                                                                                 \
-            _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) STOREV(C + (long)m * (N) + 16 * v, acc[v]); \
-        }                                                                                     \
     }
 
 #if HID % 4 != 0
 #error "the hidden size must be a multiple of 4"
 #endif
-DEFINE_GEMM(gemm_gates, NG, (NG >= 128 ? 2 : 4))
+DEFINE_GEMM(gemm_gates, NG)
 
 /* Runtime-N version for the input size (only the Level II input gradient uses it). */
 static void gemm_any(int M, int N, int K, const float *A, long ars, long acs, const float *restrict Bm,
@@ -90,13 +112,7 @@ static void gemm_any(int M, int N, int K, const float *A, long ars, long acs, co
     }
 }
 
-#if HID % 16 == 0
-DEFINE_GEMM(gemm_hidden, HID, (HID >= 32 ? 4 : 8))
-#else
-static void gemm_hidden(int M, int K, const float *A, long ars, long acs, const float *restrict Bm, float *restrict C) {
-    gemm_any(M, HID, K, A, ars, acs, Bm, C);
-}
-#endif
+DEFINE_GEMM(gemm_hidden, HID)
 
 typedef struct {
     int G, T, B, I, n_keep, n_threads;
@@ -117,20 +133,6 @@ static void transpose(const float *src, int rows, int cols, float *dst) {
         for (int j = 0; j < cols; j++) dst[(long)j * rows + i] = src[(long)i * cols + j];
 }
 
-/* The fused forward step works on blocks of FW hidden units: vectors of FW floats, the widest
- * of 16, 8, 4 that divides the hidden size and fits the ISA's registers. */
-#if HID % 16 == 0 && defined(__AVX512F__)
-#define FW 16
-#elif HID % 8 == 0 && (defined(__AVX__) || defined(__AVX512F__))
-#define FW 8
-#else
-#define FW 4
-#endif
-typedef float fv __attribute__((vector_size(4 * FW)));
-typedef float fvu __attribute__((vector_size(4 * FW), aligned(4)));
-typedef int32_t iv __attribute__((vector_size(4 * FW)));
-#define LOADF(p) (*(const fvu *)(p))
-#define STOREF(p, v) (*(fvu *)(p) = (v))
 /* Rows of the batch per register tile: 4 x (4 gates) accumulators fit the 32 registers of
  * AVX-512 with the operands; 2 x 4 fit the 16 of AVX2 or NEON. */
 #if defined(__AVX512F__) || defined(__aarch64__)
