@@ -226,13 +226,14 @@ def write_result(
     metrics: dict[str, Any],
     predictions: pd.DataFrame,
     attention: Mapping[str, np.ndarray] | None = None,
+    replace: bool = True,
 ) -> Path:
     """Write one result directory atomically (a reader sees all of it or none of it).
 
     Parameters
     ----------
     path : path-like
-        Usually :func:`result_path`; an existing directory there is replaced.
+        Usually :func:`result_path`; an existing directory there is replaced (see ``replace``).
     metrics : dict
         Must hold :data:`REQUIRED_KEYS`: ``kind``, ``method``, ``pair``, ``data`` (``source``,
         ``label``, ``checksum``), ``profile``, ``seed``, ``config``, ``test`` and ``valid``
@@ -243,6 +244,10 @@ def write_result(
         One row per test gene with at least ``gene``, ``lfc_true``, ``lfc_pred``.
     attention : mapping, optional
         Arrays named as in :data:`ATTENTION_KEYS`; ``bin_attention`` is stored as float16.
+    replace : bool
+        False keeps a complete result of the same key that is already there (another process
+        finished the same run first) instead of replacing it; see
+        :func:`deepdiff.io.atomic_directory`.
 
     Returns
     -------
@@ -272,7 +277,8 @@ def write_result(
         for k in ("genes", "row_names", "bin_row_names"):
             arrays[k] = arrays[k].astype(str)
     text = json.dumps(_jsonable(full), indent=2, sort_keys=True, allow_nan=False) + "\n"
-    with atomic_directory(path) as tmp:
+    key = str(full["key"])
+    with atomic_directory(path, keep_existing=None if replace else lambda p: is_complete(p, key)) as tmp:
         (tmp / METRICS_FILE).write_text(text, encoding="utf-8")
         predictions.to_csv(tmp / PREDICTIONS_FILE, index=False)
         if arrays is not None:

@@ -273,7 +273,8 @@ def train(
             n_params=sum(_n_params(t.model) for t in trained),
             **out.extra,
         )
-        return write_run(plan, metrics, out.predictions, out.attention, [t.checkpoint for t in trained])
+        leftovers = [t.checkpoint for t in trained]
+        return write_run(plan, metrics, out.predictions, out.attention, leftovers, replace=options.force)
 
 
 # --------------------------------------------------------------------------------------------
