@@ -6,9 +6,6 @@ so that their renames collide on every round; outcomes are counted, nothing is t
 
 from __future__ import annotations
 
-import json
-import multiprocessing
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +14,11 @@ import pytest
 
 from deepdiff.io import atomic_directory, atomic_write_bytes
 from deepdiff.results import cache_key, is_complete, load_result, result_path, write_result
+from tests.processes import in_two_processes, outcome
 
 #: Rounds each writer commits; every round both writers commit the same directory at once.
 ROUNDS = 100
 FILES = ("a.txt", "b.txt", "c.txt")
-#: Generous guard against a hung child; never reached when the code works (no assertion on time).
-JOIN_TIMEOUT_S = 300
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -74,40 +70,21 @@ def test_file_write_is_whole_and_leaves_nothing(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- two processes, one directory
 
 
-def _write_rounds(target: str, writer: str, barrier: Any, report: str) -> None:
+def _write_rounds(target: str, name: str, barrier: Any) -> list[str]:
     """Commit ``target`` ROUNDS times, meeting the other writer at the barrier before each commit."""
-    outcomes = []
-    for i in range(ROUNDS):
-        try:
-            with atomic_directory(target) as tmp:
-                for name in FILES:
-                    (tmp / name).write_text(f"{writer}:{i}")
-                barrier.wait()
-            outcomes.append("ok")
-        except Exception as err:  # counted, not raised: the other writer must not be left waiting
-            outcomes.append(f"{type(err).__name__}: {err}")
-    Path(report).write_text(json.dumps(outcomes))
 
+    def one_round(i: int) -> None:
+        with atomic_directory(target) as tmp:
+            for file in FILES:
+                (tmp / file).write_text(f"{name}:{i}")
+            barrier.wait()
 
-def _two_processes(func: Callable[[str, str, Any, str], None], target: Path, tmp_path: Path) -> list[str]:
-    """Run ``func(target, writer, barrier, report)`` in two processes at once; every outcome of both."""
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(2)
-    reports = [tmp_path / f"writer{k}.json" for k in range(2)]
-    procs = [
-        ctx.Process(target=func, args=(str(target), f"w{k}", barrier, str(reports[k]))) for k in range(2)
-    ]
-    for proc in procs:
-        proc.start()
-    for proc in procs:
-        proc.join(JOIN_TIMEOUT_S)
-    assert [proc.exitcode for proc in procs] == [0, 0]
-    return [o for report in reports for o in json.loads(report.read_text())]
+    return [outcome(lambda i=i: one_round(i)) for i in range(ROUNDS)]
 
 
 def test_two_processes_writing_one_directory(tmp_path: Path) -> None:
     target = tmp_path / "results" / "run"
-    outcomes = _two_processes(_write_rounds, target, tmp_path)
+    outcomes = [o for each in in_two_processes(_write_rounds, str(target)) for o in each]
     assert outcomes.count("ok") == 2 * ROUNDS, [o for o in outcomes if o != "ok"]
     # One writer's last round is there, whole: the same tag in every file.
     tags = {(target / name).read_text() for name in FILES}
@@ -131,40 +108,31 @@ def _metrics(key: str) -> dict[str, Any]:
     }
 
 
-def _write_result_rounds(results: str, writer: str, barrier: Any, report: str, replace: bool) -> None:
+def _write_result_rounds(results: str, replace: bool, name: str, barrier: Any) -> list[str]:
     """Write the same result ROUNDS times, as two shards of a grid, or the book and the workflow,
     would; without ``replace`` read it back after each write, as :func:`deepdiff.runs.write_run` does."""
     key = cache_key("baseline", "ridge", {"alpha": 1.0}, "abc")
     path = result_path(results, "E003-E004", "ridge", 0, key)
     predictions = pd.DataFrame({"gene": ["g1", "g2"], "lfc_true": [0.0, 1.0], "lfc_pred": [0.1, 0.9]})
+
+    def one_round() -> None:
+        write_result(
+            path, metrics={**_metrics(key), "writer": name}, predictions=predictions, replace=replace
+        )
+        if not replace:
+            assert load_result(path).metrics["key"] == key
+
     outcomes = []
     for _ in range(ROUNDS):
         barrier.wait()
-        try:
-            metrics = {**_metrics(key), "writer": writer}
-            write_result(path, metrics=metrics, predictions=predictions, replace=replace)
-            if not replace:
-                assert load_result(path).metrics["key"] == key
-            outcomes.append("ok")
-        except Exception as err:
-            outcomes.append(f"{type(err).__name__}: {err}")
-    Path(report).write_text(json.dumps(outcomes))
+        outcomes.append(outcome(one_round))
+    return outcomes
 
 
-def _replacing(results: str, writer: str, barrier: Any, report: str) -> None:
-    _write_result_rounds(results, writer, barrier, report, replace=True)
-
-
-def _keeping_and_reading(results: str, writer: str, barrier: Any, report: str) -> None:
-    _write_result_rounds(results, writer, barrier, report, replace=False)
-
-
-@pytest.mark.parametrize("writers", [_replacing, _keeping_and_reading], ids=["forced", "first-wins"])
-def test_two_processes_writing_one_result(
-    tmp_path: Path, writers: Callable[[str, str, Any, str], None]
-) -> None:
+@pytest.mark.parametrize("replace", [True, False], ids=["forced", "first-wins"])
+def test_two_processes_writing_one_result(tmp_path: Path, replace: bool) -> None:
     results = tmp_path / "results"
-    outcomes = _two_processes(writers, results, tmp_path)
+    outcomes = [o for each in in_two_processes(_write_result_rounds, str(results), replace) for o in each]
     assert outcomes.count("ok") == 2 * ROUNDS, [o for o in outcomes if o != "ok"]
     key = cache_key("baseline", "ridge", {"alpha": 1.0}, "abc")
     path = result_path(results, "E003-E004", "ridge", 0, key)

@@ -8,7 +8,8 @@ too. While a server fixture runs, the manifest the package reads is one that lis
 files' checksums (the packaged manifest with those entries replaced).
 
 Behaviours per request path: serve a corrupted body (same length), or announce the full
-Content-Length and close early a given number of times. The server runs in a daemon thread and
+Content-Length and close early a given number of times; and, for tests of concurrent clients,
+hold each GET until a given number of them have arrived. The server runs in a daemon thread and
 stops at the end of each test.
 """
 
@@ -35,6 +36,9 @@ from tests.conftest import SampleFiles
 from tests.needs import unavailable
 from tests.synthetic import manifest_text
 
+#: A guard against a request left waiting at the gate forever; never reached when the code works.
+GATE_TIMEOUT_S = 30
+
 
 @dataclass
 class Behaviour:
@@ -42,6 +46,7 @@ class Behaviour:
 
     corrupt: set[str] = field(default_factory=set)
     truncate: dict[str, int] = field(default_factory=dict)  # path -> how many more times to cut short
+    gate: threading.Barrier | None = None  # a GET waits here before its body: transfers overlap
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -87,6 +92,11 @@ def _handler(root: Path, behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
             data = local.read_bytes()
             if path in behaviour.corrupt:
                 data = bytes([data[0] ^ 1]) + data[1:]
+            if body and behaviour.gate is not None:
+                try:
+                    behaviour.gate.wait(GATE_TIMEOUT_S)
+                except threading.BrokenBarrierError:  # a client gave up: serve without waiting from now on
+                    pass
             self.send_response(200)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Content-Type", "text/plain")
