@@ -12,6 +12,7 @@ result of an uninterrupted one on the CPU.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -183,6 +184,15 @@ def _train_epoch(
     return {name: total / max(seen, 1) for name, total in sums.items()}
 
 
+def resume_message(desc: str, done: int, max_epochs: int, checkpoint: str | Path | None) -> str:
+    """The line a resumed run prints: which epoch it continues from, and from which checkpoint."""
+    if done >= max_epochs:
+        what = f"all {max_epochs} epochs were done"
+    else:
+        what = f"epochs 1-{done} of {max_epochs} were done, continuing with epoch {done + 1}"
+    return f"resuming {desc} from its checkpoint: {what} ({checkpoint})"
+
+
 def fit(
     model: nn.Module,
     task: Task,
@@ -214,7 +224,8 @@ def fit(
     device : torch.device
     checkpoint_path : path, optional
         Where to save the state after each epoch; an existing checkpoint with the same
-        ``fingerprint`` is resumed (a different fingerprint is ignored and overwritten).
+        ``fingerprint`` is resumed, and a line on standard error says so (:func:`resume_message`);
+        a different fingerprint is ignored and overwritten.
     fingerprint : str
         Identifies the run (the cache key); guards against resuming someone else's checkpoint.
     progress : bool
@@ -255,6 +266,10 @@ def fit(
             stale = state["stale"]
             stopped = state["stopped"]
             resumed_from = len(history)
+            # Said even without progress bars: a restarted run must say that it is not starting afresh.
+            tqdm.write(
+                resume_message(desc, resumed_from, config.max_epochs, checkpoint_path), file=sys.stderr
+            )
 
         epochs = tqdm(
             total=config.max_epochs, initial=len(history), desc=desc, unit="epoch", disable=not progress

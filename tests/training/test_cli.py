@@ -37,6 +37,17 @@ def test_train_errors_before_loading_data(
     assert not any(tmp_path.iterdir())
 
 
+def test_train_refuses_an_unknown_recurrence_backend_before_loading_data(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEEPDIFF_KERNELS", "fast")
+    assert main(["train", "--pair", "E003-E004", "--data", "remc", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "deepdiff train: error: DEEPDIFF_KERNELS='fast' is not a backend; choose one of auto, native, torch\n"
+    )
+    assert not any(tmp_path.iterdir())
+
+
 def test_train_needs_a_pair_except_for_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--data", "remc", "--no-progress"]) == 2
     assert "--pair is required" in capsys.readouterr().err
