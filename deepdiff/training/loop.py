@@ -184,13 +184,17 @@ def _train_epoch(
     return {name: total / max(seen, 1) for name, total in sums.items()}
 
 
-def resume_message(desc: str, done: int, max_epochs: int, checkpoint: str | Path | None) -> str:
-    """The line a resumed run prints: which epoch it continues from, and from which checkpoint."""
-    if done >= max_epochs:
-        what = f"all {max_epochs} epochs were done"
-    else:
-        what = f"epochs 1-{done} of {max_epochs} were done, continuing with epoch {done + 1}"
-    return f"resuming {desc} from its checkpoint: {what} ({checkpoint})"
+def resume_message(desc: str, done: int, max_epochs: int, checkpoint: str | Path | None, ended: bool) -> str:
+    """The line a resumed run prints: the epoch it continues at, and the checkpoint it continues from.
+
+    ``done`` epochs were run before; ``ended`` when no epoch is left (all run, or early stopping).
+    """
+    if ended:
+        return (
+            f"resuming {desc}: its training ended at epoch {done} of {max_epochs} (checkpoint {checkpoint})"
+        )
+    epochs = "1 epoch" if done == 1 else f"{done} epochs"
+    return f"resuming {desc} at epoch {done + 1} of {max_epochs} ({epochs} done, checkpoint {checkpoint})"
 
 
 def fit(
@@ -267,9 +271,9 @@ def fit(
             stopped = state["stopped"]
             resumed_from = len(history)
             # Said even without progress bars: a restarted run must say that it is not starting afresh.
-            tqdm.write(
-                resume_message(desc, resumed_from, config.max_epochs, checkpoint_path), file=sys.stderr
-            )
+            ended = stopped or resumed_from >= config.max_epochs
+            message = resume_message(desc, resumed_from, config.max_epochs, checkpoint_path, ended)
+            tqdm.write(message, file=sys.stderr)
 
         epochs = tqdm(
             total=config.max_epochs, initial=len(history), desc=desc, unit="epoch", disable=not progress

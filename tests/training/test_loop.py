@@ -115,16 +115,19 @@ def test_resume_after_interruption_equals_uninterrupted(
     assert resumed.resumed_from == 2
     # Said although there are no progress bars: which epoch it continues from, and the checkpoint.
     assert capsys.readouterr().err == (
-        f"resuming training from its checkpoint: epochs 1-2 of 4 were done, continuing with epoch 3 ({ckpt})\n"
+        f"resuming training at epoch 3 of 4 (2 epochs done, checkpoint {ckpt})\n"
     )
     assert _strip(resumed.history) == _strip(full.history)
     assert resumed.best_epoch == full.best_epoch
     _assert_same_state(resumed.best_state, full.best_state)
 
 
-def test_resume_message_of_a_finished_checkpoint() -> None:
-    assert resume_message("raw_d on E003-E004", 3, 3, "x.ckpt") == (
-        "resuming raw_d on E003-E004 from its checkpoint: all 3 epochs were done (x.ckpt)"
+def test_resume_messages() -> None:
+    assert resume_message("raw_d E003-E004", 1, 3, "x.ckpt", ended=False) == (
+        "resuming raw_d E003-E004 at epoch 2 of 3 (1 epoch done, checkpoint x.ckpt)"
+    )
+    assert resume_message("raw_d E003-E004", 2, 3, "x.ckpt", ended=True) == (
+        "resuming raw_d E003-E004: its training ended at epoch 2 of 3 (checkpoint x.ckpt)"
     )
 
 
