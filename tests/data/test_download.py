@@ -47,10 +47,25 @@ def _leftovers(directory: Path) -> list[str]:
 
 @dataclass
 class Silent:
-    """A port that accepts connections and never answers; ``accepted`` counts them."""
+    """A port whose connections the kernel accepts (into the listen backlog) and nobody answers."""
 
-    port: int
-    accepted: list[socket.socket] = field(default_factory=list)
+    sock: socket.socket
+
+    @property
+    def port(self) -> int:
+        return self.sock.getsockname()[1]
+
+    def connections(self) -> int:
+        """How many connections were made to it so far (taken from the backlog and closed)."""
+        self.sock.setblocking(False)
+        count = 0
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except BlockingIOError:
+                return count
+            conn.close()
+            count += 1
 
 
 @pytest.fixture
@@ -58,25 +73,7 @@ def silent_server() -> Iterator[Silent]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen(8)
-        silent = Silent(sock.getsockname()[1])
-
-        def accept() -> None:
-            while True:
-                try:
-                    silent.accepted.append(sock.accept()[0])
-                except OSError:  # the listening socket was closed: the test is over
-                    return
-
-        thread = threading.Thread(target=accept, daemon=True)
-        thread.start()
-        try:
-            yield silent
-        finally:
-            sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-            thread.join()
-            for conn in silent.accepted:
-                conn.close()
+        yield Silent(sock)
 
 
 @pytest.fixture
@@ -206,7 +203,7 @@ def test_silent_server_times_out_and_is_retried(
             progress=False,
             sleep=waits.append,
         )
-    assert len(silent_server.accepted) == 2 and waits == [0.25]
+    assert silent_server.connections() == 2 and waits == [0.25]
     assert _leftovers(cache_dir) == []
 
 
