@@ -16,6 +16,10 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
 
 #: Distribution name of this project; the import name is ``deepdiff``.
 DISTRIBUTION = "deepdiff-repro"
@@ -84,19 +88,39 @@ def check_torch(import_module: Callable[[str], object] = importlib.import_module
     return Check("torch", "ok", f"{torch.__version__} ({build})")
 
 
-def check_device() -> Check:
+def _sum_on(device: torch.device) -> float:
+    """0 + 1 + 2 + 3 computed on ``device``."""
+    import torch
+
+    return float(torch.arange(4.0, device=device).sum().item())
+
+
+def _describe(device: torch.device) -> str:
+    """What the device is, in words."""
+    import torch
+
+    if device.type == "cuda":
+        return f"cuda: {torch.cuda.get_device_name(device)} ({torch.cuda.device_count()} device(s))"
+    if device.type == "mps":
+        return "mps (Apple GPU)"
+    return f"cpu ({torch.get_num_threads()} threads); no CUDA or MPS device found, training runs on the CPU"
+
+
+def check_device(
+    import_module: Callable[[str], object] = importlib.import_module,
+    compute: Callable[[torch.device], float] = _sum_on,
+    describe: Callable[[torch.device], str] = _describe,
+) -> Check:
     """The device training would use with ``--device auto``, and a tiny computation on it."""
     try:
-        import torch
-
-        from deepdiff.training.device import resolve_device
+        resolve_device = import_module("deepdiff.training.device").resolve_device  # type: ignore[attr-defined]
     except Exception as err:
         return Check(
             "device", "fail", f"cannot check devices: {type(err).__name__}: {err}", "fix torch first"
         )
     device = resolve_device("auto")
     try:
-        value = float(torch.arange(4.0, device=device).sum().item())
+        value = compute(device)
     except Exception as err:
         return Check(
             "device",
@@ -106,15 +130,7 @@ def check_device() -> Check:
         )
     if value != 6.0:
         return Check("device", "fail", f"{device} computed 0+1+2+3 = {value}", "use --device cpu")
-    if device.type == "cuda":
-        detail = f"cuda: {torch.cuda.get_device_name(device)} ({torch.cuda.device_count()} device(s))"
-    elif device.type == "mps":
-        detail = "mps (Apple GPU)"
-    else:
-        detail = (
-            f"cpu ({torch.get_num_threads()} threads); no CUDA or MPS device found, training runs on the CPU"
-        )
-    return Check("device", "ok", detail)
+    return Check("device", "ok", describe(device))
 
 
 def check_packages(

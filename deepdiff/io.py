@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -40,8 +42,27 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:
 
 
 @contextmanager
-def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary sibling directory; on success it replaces ``path`` in one rename.
+def atomic_directory(
+    path: str | os.PathLike[str], *, keep_existing: Callable[[Path], bool] | None = None
+) -> Iterator[Path]:
+    """Yield a fresh temporary sibling directory; on success it becomes ``path``, whole.
+
+    Safe with concurrent writers of the same ``path`` (two processes computing the same result):
+    each writes its own uniquely named temporary directory, and one ``rename`` puts a complete one
+    in place, so ``path`` never holds a mix of two writers' files and no writer fails because
+    another wrote first. A directory already at ``path`` when this one is complete is kept (this
+    one is discarded) when ``keep_existing(path)`` says so; otherwise it is replaced: moved aside
+    under a unique name, this one renamed in, the old one deleted. Should another writer's
+    directory land in between, that one is kept. A reader sees a complete directory, or, for the
+    instant of a replacement, none.
+
+    Parameters
+    ----------
+    path : path-like
+    keep_existing : callable, optional
+        Called with ``path`` when something is there at commit time; True keeps it. Writers of a
+        result pass "it is a complete result of the same run", so that when two of them compute
+        the same run, the first to finish wins and nobody's reader sees it replaced.
 
     On an exception the temporary directory is removed and ``path`` is left as it was.
     """
@@ -50,15 +71,7 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
     try:
         yield tmp
-        if path.exists():
-            # Replacing a complete result: move the old one aside first so the swap is one rename.
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(path, old)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
+        _commit_directory(tmp, path, keep_existing)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -76,3 +89,38 @@ def check_new_directory(path: str | os.PathLike[str], overwrite: bool, hint: str
         raise DataError(
             f"{path} already exists and is not empty; choose another --out or pass --force to replace it{hint}"
         )
+
+
+def _commit_directory(tmp: Path, path: Path, keep_existing: Callable[[Path], bool] | None) -> None:
+    """Rename the complete directory ``tmp`` to ``path`` (see :func:`atomic_directory`)."""
+    if _rename_unless_taken(tmp, path):
+        return
+    if keep_existing is not None and keep_existing(path):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    # Replace: move the old directory aside under a unique name (concurrent writers never collide
+    # there), put this one in its place, delete the old one.
+    aside: Path | None = path.with_name(f".{path.name}.{uuid.uuid4().hex}.old")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:  # another writer moved it aside first
+        aside = None
+    if not _rename_unless_taken(tmp, path):  # another writer's directory landed first: keep it
+        shutil.rmtree(tmp, ignore_errors=True)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _rename_unless_taken(source: Path, target: Path) -> bool:
+    """``os.rename(source, target)``; False, changing nothing, when ``target`` is a non-empty directory.
+
+    POSIX ``rename`` replaces an empty directory and refuses a non-empty one (``ENOTEMPTY``, or
+    ``EEXIST`` on some systems).
+    """
+    try:
+        os.rename(source, target)
+    except OSError as err:
+        if err.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            return False
+        raise
+    return True

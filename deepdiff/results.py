@@ -251,13 +251,14 @@ def write_result(
     predictions: pd.DataFrame,
     attention: Mapping[str, np.ndarray] | None = None,
     files: Mapping[str, bytes] | None = None,
+    replace: bool = True,
 ) -> Path:
     """Write one result directory atomically (a reader sees all of it or none of it).
 
     Parameters
     ----------
     path : path-like
-        Usually :func:`result_path`; an existing directory there is replaced.
+        Usually :func:`result_path`; an existing directory there is replaced (see ``replace``).
     metrics : dict
         Must hold :data:`REQUIRED_KEYS`: ``kind``, ``method``, ``pair``, ``data`` (``source``,
         ``label``, ``checksum``), ``profile``, ``seed``, ``config``, ``test`` and ``valid``
@@ -270,6 +271,10 @@ def write_result(
         Arrays named as in :data:`ATTENTION_KEYS`; ``bin_attention`` is stored as float16.
     files : mapping, optional
         More files of the run, name -> bytes (e.g. the saved model of :mod:`deepdiff.training.saved`).
+    replace : bool
+        False keeps a complete result of the same key that is already there (another process
+        finished the same run first) instead of replacing it; see
+        :func:`deepdiff.io.atomic_directory`.
 
     Returns
     -------
@@ -297,7 +302,8 @@ def write_result(
             f"extra result files must be plain names other than the standard files: {sorted(files)}"
         )
     text = json.dumps(_jsonable(full), indent=2, sort_keys=True, allow_nan=False) + "\n"
-    with atomic_directory(path) as tmp:
+    key = str(full["key"])
+    with atomic_directory(path, keep_existing=None if replace else lambda p: is_complete(p, key)) as tmp:
         (tmp / METRICS_FILE).write_text(text, encoding="utf-8")
         predictions.to_csv(tmp / PREDICTIONS_FILE, index=False)
         if arrays is not None:

@@ -102,7 +102,10 @@ def reuse(plan: RunPlan, options: RunOptions) -> RunResult | None:
         return None
     if not is_complete(plan.path, plan.key):
         return None
-    return dataclasses.replace(load_result(plan.path), reused=True)
+    try:
+        return dataclasses.replace(load_result(plan.path), reused=True)
+    except DataError:  # replaced by a forced run at this very instant: compute it
+        return None
 
 
 def run_metrics(
@@ -152,10 +155,18 @@ def write_run(
     attention: Mapping[str, np.ndarray] | None = None,
     leftovers: Iterable[Path] = (),
     files: Mapping[str, bytes] | None = None,
+    *,
+    replace: bool = False,
 ) -> RunResult:
     """Write the result directory atomically (with ``files``, e.g. a saved model), delete the run's
-    ``leftovers`` (checkpoints), load it."""
-    path = write_result(plan.path, metrics=metrics, predictions=predictions, attention=attention, files=files)
+    ``leftovers`` (checkpoints), load it.
+
+    A complete result of the same run that another process wrote meanwhile is kept (both are the
+    same run) unless ``replace`` (the run was forced).
+    """
+    path = write_result(
+        plan.path, metrics=metrics, predictions=predictions, attention=attention, files=files, replace=replace
+    )
     for file in leftovers:
         file.unlink(missing_ok=True)
     return load_result(path)

@@ -11,6 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import torch
 
 from deepdiff import doctor
 from deepdiff.cli import main
@@ -79,13 +80,56 @@ def test_not_installed_warns() -> None:
 
 def test_torch_and_device() -> None:
     assert check_torch().status == "ok"
-    assert check_device().status == "ok"
+    device = check_device()
+    assert device.status == "ok" and device.fix == ""
+    if not (torch.cuda.is_available() or torch.backends.mps.is_available()):
+        assert device.detail == (
+            f"cpu ({torch.get_num_threads()} threads); no CUDA or MPS device found, training runs on the CPU"
+        )
 
     def broken(name: str) -> object:
         raise ImportError("libtorch_cpu.so: cannot open shared object file")
 
     check = check_torch(import_module=broken)
     assert check.status == "fail" and "libtorch_cpu.so" in check.detail and "pytorch.org" in check.fix
+
+
+def test_device_that_cannot_be_checked_fails() -> None:
+    def broken(name: str) -> object:
+        raise OSError("libcudart.so.12: cannot open shared object file")
+
+    check = check_device(import_module=broken)
+    assert check == Check(
+        "device",
+        "fail",
+        "cannot check devices: OSError: libcudart.so.12: cannot open shared object file",
+        "fix torch first",
+    )
+
+
+def test_device_whose_computation_fails_says_what_to_do() -> None:
+    def no_kernel(device: torch.device) -> float:
+        raise RuntimeError("CUDA error: no kernel image is available for execution on the device")
+
+    check = check_device(compute=no_kernel)
+    assert check.status == "fail"
+    assert check.detail.endswith(
+        "is detected but a computation on it failed: RuntimeError: CUDA error: no kernel image is "
+        "available for execution on the device"
+    )
+    assert "GPU driver" in check.fix and "--device cpu" in check.fix
+
+
+def test_device_that_computes_wrong_fails() -> None:
+    check = check_device(compute=lambda device: 5.0)
+    assert (check.status, check.fix) == ("fail", "use --device cpu")
+    assert check.detail.endswith("computed 0+1+2+3 = 5.0")
+
+
+def test_device_described_by_its_kind() -> None:
+    check = check_device(describe=lambda device: f"described {device.type}")
+    assert check.status == "ok" and check.detail.startswith("described ")
+    assert doctor._describe(torch.device("mps")) == "mps (Apple GPU)"
 
 
 def test_packages() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 
 import pytest
 
@@ -30,7 +29,3 @@ def test_ruff_format() -> None:
         [*_ruff(), "format", "--check", *TARGETS], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, "run `ruff format`:\n" + result.stdout + result.stderr
-
-
-def test_python_version_supported() -> None:
-    assert sys.version_info >= (3, 10)

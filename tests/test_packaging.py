@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-
+import sys
 import tomllib
+
 import yaml
 
 from tests.conftest import ROOT
@@ -60,3 +61,21 @@ def test_distribution_name_differs_from_import_name() -> None:
     # An unrelated `deepdiff` exists on PyPI; sharing its distribution name would let one overwrite the other.
     assert project["name"] != "deepdiff"
     assert project["scripts"]["deepdiff"] == "deepdiff.cli:main"
+
+
+def test_supported_python_versions_agree() -> None:
+    """One range of Python versions in pyproject.toml (and ruff's target), environment.yml, the README
+    and the book's quick start; and the interpreter running the tests is in it."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    least = re.fullmatch(r">=3\.(\d+)", pyproject["project"]["requires-python"])
+    assert least, pyproject["project"]["requires-python"]
+    minor = int(least.group(1))
+    assert pyproject["tool"]["ruff"]["target-version"] == f"py3{minor}"
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    (python,) = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    bounds = re.fullmatch(r"python>=3\.(\d+),<3\.(\d+)", python)
+    assert bounds and int(bounds.group(1)) == minor, python
+    stated = f"Python 3.{minor}–3.{int(bounds.group(2)) - 1}"
+    assert stated in (ROOT / "README.md").read_text()
+    assert stated in (ROOT / "book" / "quickstart.md").read_text()
+    assert sys.version_info[:2] >= (3, minor)

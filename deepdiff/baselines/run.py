@@ -105,7 +105,7 @@ def fit_baseline(
         n_jobs=jobs,
     )
     predictions = pd.DataFrame({"gene": data.test.genes, "lfc_true": data.test.lfc, "lfc_pred": test_pred})
-    return write_run(plan, metrics, predictions)
+    return write_run(plan, metrics, predictions, replace=options.force)
 
 
 def run_baseline(

@@ -73,9 +73,11 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate everything cheap first (variant, profile, device, pair), then load data and train."""
+    """Validate everything cheap first (variant, profile, device, threads, recurrence backend, pair),
+    then load data and train."""
     from deepdiff import methods
     from deepdiff.cli.common import load_data, pair_of, report_run
+    from deepdiff.models.kernels.native import backend_from_env
     from deepdiff.threads import check_threads
     from deepdiff.training.config import training_config
     from deepdiff.training.device import resolve_device
@@ -90,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     training_config(args.profile, overrides)
     resolve_device(args.device)
     check_threads(args.threads, "--threads")
+    backend_from_env()
     data = load_data(args, pair_of(args))
     print(data.summary())
     options = methods.RunOptions(

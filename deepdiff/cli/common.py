@@ -56,8 +56,13 @@ def pair_of(args: argparse.Namespace) -> Pair:
 
 def load_data(args: argparse.Namespace, pair: Pair | None = None) -> PairData:
     """The pair the data arguments name (or ``pair``), loaded from the source they name."""
+    from deepdiff.errors import ConfigError
     from deepdiff.loading import load_pair
 
+    if args.data == "local" and not getattr(args, "data_dir", None):
+        raise ConfigError(
+            "--data local needs --data-dir DIR, the folder with CELL.{train,valid,test,expr}.csv"
+        )
     return load_pair(
         pair_of(args) if pair is None else pair,
         args.data,

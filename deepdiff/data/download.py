@@ -26,7 +26,7 @@ from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError
+from urllib3.exceptions import MaxRetryError, SSLError
 from urllib3.util import Retry
 
 from deepdiff.constants import REMC_COMMIT, REMC_REPO
@@ -127,6 +127,13 @@ def _get(
         cause = err.args[0] if err.args else err
         if not isinstance(cause, MaxRetryError):  # connected, then dropped or stalled before the headers
             raise _Transient(f"no response ({cause})") from err
+        if isinstance(cause.reason, SSLError):  # reached the server, but its certificate is not trusted
+            raise DownloadError(
+                f"cannot get {url}: the TLS connection failed ({cause.reason}). The server's certificate "
+                "is not trusted here: behind a proxy that re-signs HTTPS, or for a mirror with its own "
+                "certificate, set REQUESTS_CA_BUNDLE to the file of the certificate authority to trust."
+                f"{manual}"
+            ) from None
         raise DownloadError(  # urllib3 could not connect, and was told not to retry that
             f"cannot connect to get {url} ({cause.reason}); is this machine offline?{manual}"
         ) from None

@@ -12,6 +12,7 @@ result of an uninterrupted one on the CPU.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -183,6 +184,19 @@ def _train_epoch(
     return {name: total / max(seen, 1) for name, total in sums.items()}
 
 
+def resume_message(desc: str, done: int, max_epochs: int, checkpoint: str | Path | None, ended: bool) -> str:
+    """The line a resumed run prints: the epoch it continues at, and the checkpoint it continues from.
+
+    ``done`` epochs were run before; ``ended`` when no epoch is left (all run, or early stopping).
+    """
+    if ended:
+        return (
+            f"resuming {desc}: its training ended at epoch {done} of {max_epochs} (checkpoint {checkpoint})"
+        )
+    epochs = "1 epoch" if done == 1 else f"{done} epochs"
+    return f"resuming {desc} at epoch {done + 1} of {max_epochs} ({epochs} done, checkpoint {checkpoint})"
+
+
 def fit(
     model: nn.Module,
     task: Task,
@@ -214,7 +228,8 @@ def fit(
     device : torch.device
     checkpoint_path : path, optional
         Where to save the state after each epoch; an existing checkpoint with the same
-        ``fingerprint`` is resumed (a different fingerprint is ignored and overwritten).
+        ``fingerprint`` is resumed, and a line on standard error says so (:func:`resume_message`);
+        a different fingerprint is ignored and overwritten.
     fingerprint : str
         Identifies the run (the cache key); guards against resuming someone else's checkpoint.
     progress : bool
@@ -255,6 +270,10 @@ def fit(
             stale = state["stale"]
             stopped = state["stopped"]
             resumed_from = len(history)
+            # Said even without progress bars: a restarted run must say that it is not starting afresh.
+            ended = stopped or resumed_from >= config.max_epochs
+            message = resume_message(desc, resumed_from, config.max_epochs, checkpoint_path, ended)
+            tqdm.write(message, file=sys.stderr)
 
         epochs = tqdm(
             total=config.max_epochs, initial=len(history), desc=desc, unit="epoch", disable=not progress

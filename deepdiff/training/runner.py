@@ -285,8 +285,9 @@ def train(
             **out.extra,
         )
         files = saved_model_files(metrics, [(t.model, t.network.task) for t in trained], plan_model_config)
+        leftovers = [t.checkpoint for t in trained]
         return write_run(
-            plan, metrics, out.predictions, out.attention, [t.checkpoint for t in trained], files=files
+            plan, metrics, out.predictions, out.attention, leftovers, files=files, replace=options.force
         )
 
 

@@ -130,19 +130,27 @@ def test_attentivechrome_diff_is_dispatched_to_training(
     import deepdiff.training.runner as runner
 
     calls: list[dict[str, Any]] = []
+    trained = object()  # stands for the training's result, which run_baseline must return as is
 
-    def fake(data: PairData, method: Any, **kwargs: Any) -> None:
-        calls.append({"data": data, "method": method.name, **kwargs})
+    def fake(data: PairData, method: Any, **kwargs: Any) -> object:
+        calls.append({"data": data, "method": method, **kwargs})
+        return trained
 
     monkeypatch.setattr(runner, "train", fake)
-    run_baseline(
+    returned = run_baseline(
         tiny_pair, ATTENTIVECHROME_DIFF, profile="paper", seed=3, results_dir=tmp_path, device="cpu", n_jobs=2
     )
+    assert returned is trained
     (call,) = calls
-    assert call["data"] is tiny_pair and call["method"] == ATTENTIVECHROME_DIFF
+    assert call["data"] is tiny_pair and call["method"] is METHODS[ATTENTIVECHROME_DIFF]
     assert (call["profile"], call["seed"], call["overrides"]) == ("paper", 3, None)
     options = call["options"]
-    assert (options.device, options.results_dir, options.force) == ("cpu", tmp_path, False)
+    assert (options.device, options.results_dir, options.force, options.progress) == (
+        "cpu",
+        tmp_path,
+        False,
+        True,
+    )
     assert options.threads == 2  # n_jobs is the training's thread count
 
 

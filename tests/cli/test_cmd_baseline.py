@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from deepdiff.cli import main
-from deepdiff.results import collect_results
+from deepdiff.results import collect_results, load_result
+from tests.conftest import SampleFiles
 
 
 def test_unknown_method_exits_2_with_the_list(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -32,13 +33,18 @@ def test_pair_is_required_except_for_the_sample(capsys: pytest.CaptureFixture[st
     assert "--pair is required" in capsys.readouterr().err
 
 
-def test_local_real_sample(sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The authors' real sample (Cell1 = E123, Cell2 = E003), read as a local folder."""
+def test_local_sample(sample_files: SampleFiles, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The sample (Cell1 = E123, Cell2 = E003), synthetic and real, read as a local folder."""
     argv = ["baseline", "--method", "ridge,hgb", "--pair", "Cell1-Cell2", "--data", "local"]
-    argv += ["--data-dir", str(sample_dir), "--out", str(tmp_path), "--no-progress"]
+    argv += ["--data-dir", str(sample_files.directory), "--out", str(tmp_path), "--no-progress"]
     assert main(argv) == 0
+    assert capsys.readouterr().out.count("reused cached result") == 0
     table = collect_results(tmp_path)
     assert sorted(table["method"]) == ["hgb", "ridge"]
     assert set(table["source"]) == {"local"} and set(table["pair"]) == {"Cell1-Cell2"}
+    for path in table["path"]:
+        metrics = load_result(path).metrics
+        assert metrics["data"]["n_genes"]["test"] == sample_files.genes["test"]
+        assert metrics["test"]["n"] == sample_files.genes["test"]
     assert main(argv) == 0
     assert capsys.readouterr().out.count("reused cached result") == 2

@@ -1,30 +1,43 @@
-"""A local HTTP server standing in for GitHub's raw file server (127.0.0.1 only).
+"""A local HTTP(S) server standing in for GitHub's raw file server (127.0.0.1 only).
 
-It serves a temporary copy of the real sample laid out as ``<commit>/data/Cell1.train.csv`` etc.,
-plus the same files under ``data/ProcessedData/`` as E123 (Cell1) and E003 (Cell2), so the
-``remc`` code path can be exercised with a test manifest. Behaviours per request path: serve a
-corrupted body (same length), or announce the full Content-Length and close early a given number
-of times. The server runs in a daemon thread, stops at the end of each test and, as a safety net,
-after a fixed time in any case.
+It serves a sample — the synthetic one written in this session, and the authors' real one where
+``../shared`` is beside the project (see ``sample_files`` in ``tests/conftest.py``) — laid out as
+the authors' repository: ``<commit>/data/Cell1.train.csv`` etc., plus the same files under
+``data/ProcessedData/`` as E123 (Cell1) and E003 (Cell2), so the ``remc`` code path is exercised
+too. While a server fixture runs, the manifest the package reads is one that lists the served
+files' checksums (the packaged manifest with those entries replaced).
+
+Behaviours per request path: serve a corrupted body (same length), or announce the full
+Content-Length and close early a given number of times; and, for tests of concurrent clients,
+hold each GET until a given number of them have arrived. The server runs in a daemon thread and
+stops at the end of each test.
 """
 
 from __future__ import annotations
 
 import shutil
+import socket
+import ssl
+import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import urllib3.util.connection
 
-from deepdiff.constants import REMC_COMMIT
+from deepdiff.constants import REMC_COMMIT, SAMPLE_CELLS
+from deepdiff.data import manifest
 from deepdiff.data.manifest import FILE_ROLES, ManifestEntry, file_git_sha1, load_manifest
+from tests.conftest import SampleFiles
+from tests.needs import unavailable
+from tests.synthetic import manifest_text
 
-#: The server shuts itself down after this many seconds whatever happens.
-SERVER_LIFETIME_S = 120.0
-SAMPLE_AS_REMC = {"E123": "Cell1", "E003": "Cell2"}
+#: A guard against a request left waiting at the gate forever; never reached when the code works.
+GATE_TIMEOUT_S = 30
 
 
 @dataclass
@@ -33,6 +46,7 @@ class Behaviour:
 
     corrupt: set[str] = field(default_factory=set)
     truncate: dict[str, int] = field(default_factory=dict)  # path -> how many more times to cut short
+    gate: threading.Barrier | None = None  # a GET waits here before its body: transfers overlap
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -44,9 +58,19 @@ class RemcServer:
     base_url: str
     root: Path
     behaviour: Behaviour
+    sample: SampleFiles
 
     def url_path(self, repo_path: str) -> str:
         return f"/{REMC_COMMIT}/{repo_path}"
+
+
+@dataclass(frozen=True)
+class Served:
+    """The served copy of a sample and the manifest of its files."""
+
+    root: Path
+    manifest: Path
+    sample: SampleFiles
 
 
 def _handler(root: Path, behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
@@ -68,6 +92,11 @@ def _handler(root: Path, behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
             data = local.read_bytes()
             if path in behaviour.corrupt:
                 data = bytes([data[0] ^ 1]) + data[1:]
+            if body and behaviour.gate is not None:
+                try:
+                    behaviour.gate.wait(GATE_TIMEOUT_S)
+                except threading.BrokenBarrierError:  # a client gave up: serve without waiting from now on
+                    pass
             self.send_response(200)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Content-Type", "text/plain")
@@ -85,52 +114,115 @@ def _handler(root: Path, behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture(scope="session")
-def served_root(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Path:
-    """A temporary copy of the sample in the repository's layout (sample and remc paths)."""
-    root = tmp_path_factory.mktemp("served")
-    data = root / REMC_COMMIT / "data"
-    (data / "ProcessedData").mkdir(parents=True)
-    for source in sample_dir.glob("Cell*.csv"):
-        shutil.copyfile(source, data / source.name)
-    for cell, sample_name in SAMPLE_AS_REMC.items():
-        for role in FILE_ROLES:
-            shutil.copyfile(
-                sample_dir / f"{sample_name}.{role}.csv", data / "ProcessedData" / f"{cell}.{role}.csv"
-            )
-    return root.resolve()
-
-
-@pytest.fixture
-def remc_server(served_root: Path) -> Iterator[RemcServer]:
-    """A server on 127.0.0.1 (a free port) for the duration of one test."""
-    behaviour = Behaviour()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(served_root, behaviour))
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """Run ``handler`` on 127.0.0.1 (a free port) in a daemon thread; yield its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    safety = threading.Timer(SERVER_LIFETIME_S, server.shutdown)
-    safety.daemon = True
-    safety.start()
     try:
-        yield RemcServer(f"http://127.0.0.1:{server.server_address[1]}", served_root, behaviour)
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     finally:
-        safety.cancel()
         server.shutdown()
         server.server_close()
-        thread.join(timeout=5)
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory, sample_files: SampleFiles) -> Served:
+    """A copy of the sample in the repository's layout (sample and remc paths), and its manifest."""
+    root = tmp_path_factory.mktemp(f"served-{sample_files.kind}").resolve()
+    data = root / REMC_COMMIT / "data"
+    (data / "ProcessedData").mkdir(parents=True)
+    for source in sample_files.directory.glob("Cell*.csv"):
+        shutil.copyfile(source, data / source.name)
+    for cell, sample_name in SAMPLE_CELLS.items():
+        for role in FILE_ROLES:
+            shutil.copyfile(
+                sample_files.directory / f"{sample_name}.{role}.csv",
+                data / "ProcessedData" / f"{cell}.{role}.csv",
+            )
+    entries = dict(load_manifest(manifest.packaged_manifest_path()))
+    for local in sorted(data.rglob("*.csv")):
+        path = local.relative_to(root / REMC_COMMIT).as_posix()
+        entries[path] = ManifestEntry(path, file_git_sha1(local), local.stat().st_size)
+    listing = root / "manifest.tsv"
+    listing.write_text(manifest_text(entries), encoding="utf-8")
+    return Served(root, listing, sample_files)
 
 
 @pytest.fixture
-def sample_as_remc_manifest(served_root: Path) -> dict[str, ManifestEntry]:
-    """The packaged manifest with E123/E003 entries pointing at the served sample copies."""
-    manifest = dict(load_manifest())
-    for cell in SAMPLE_AS_REMC:
-        for role in FILE_ROLES:
-            path = f"data/ProcessedData/{cell}.{role}.csv"
-            local = served_root / REMC_COMMIT / path
-            manifest[path] = ManifestEntry(path, file_git_sha1(local), local.stat().st_size)
-    return manifest
+def served_manifest(served: Served, monkeypatch: pytest.MonkeyPatch) -> dict[str, ManifestEntry]:
+    """While the test runs, the package reads the manifest of the served files."""
+    monkeypatch.setattr(manifest, "packaged_manifest_path", lambda: served.manifest)
+    return load_manifest()
+
+
+@pytest.fixture
+def remc_server(served: Served, served_manifest: dict[str, ManifestEntry]) -> Iterator[RemcServer]:
+    """A server of the sample on 127.0.0.1 for the duration of one test."""
+    behaviour = Behaviour()
+    with serving(_handler(served.root, behaviour)) as url:
+        yield RemcServer(url, served.root, behaviour, served.sample)
+
+
+@pytest.fixture(scope="session")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made with the ``openssl`` command for this session."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        unavailable("the `openssl` command is needed to make a certificate for the HTTPS test")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"]
+    subprocess.run(
+        [openssl, *request, "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def https_server(
+    served: Served,
+    served_manifest: dict[str, ManifestEntry],
+    self_signed: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[RemcServer]:
+    """The same server over TLS, with a self-signed certificate that ``requests`` is told to trust."""
+    cert, key = self_signed
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    behaviour = Behaviour()
+    with serving(_handler(served.root, behaviour), tls=context) as url:
+        yield RemcServer(url, served.root, behaviour, served.sample)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 with nothing listening (connections are refused at once)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def connects(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Every TCP connection the downloader attempts, in order (host, port)."""
+    attempts: list[tuple[str, int]] = []
+    real: Callable[..., socket.socket] = urllib3.util.connection.create_connection
+
+    def counted(address: tuple[str, int], *args: object, **kwargs: object) -> socket.socket:
+        attempts.append(address)
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", counted)
+    return attempts
 
 
 @pytest.fixture

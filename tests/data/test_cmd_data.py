@@ -1,4 +1,4 @@
-"""``deepdiff data fetch`` and ``deepdiff data info``."""
+"""``deepdiff data fetch`` and ``deepdiff data info``, on the synthetic sample and the real one."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import pytest
 
 from deepdiff.cli import main
 from deepdiff.constants import REMC_COMMIT
+from tests.conftest import SampleFiles
+from tests.data.conftest import RemcServer
 
 
-def test_info_on_a_local_pair(sample_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_info_on_a_local_pair(sample_files: SampleFiles, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         [
             "data",
@@ -20,7 +22,7 @@ def test_info_on_a_local_pair(sample_dir: Path, capsys: pytest.CaptureFixture[st
             "--data",
             "local",
             "--data-dir",
-            str(sample_dir),
+            str(sample_files.directory),
             "--no-progress",
         ]
     )
@@ -29,11 +31,11 @@ def test_info_on_a_local_pair(sample_dir: Path, capsys: pytest.CaptureFixture[st
     assert "Cell1-Cell2  [local: " in out
     assert "LFC = log2((expr_Cell2 + 1) / (expr_Cell1 + 1))" in out
     for split in ("train", "valid", "test"):
-        assert f"  {split:<6}     200  uint16" in out
+        assert f"  {split:<6} {sample_files.genes[split]:>7}  uint16" in out
 
 
 def test_fetch_sample_from_the_local_server(
-    remc_server, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+    remc_server: RemcServer, cache_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["data", "fetch", "--data", "sample", "--base-url", remc_server.base_url, "--no-progress"])
     out = capsys.readouterr().out
@@ -57,6 +59,19 @@ def test_print_urls_needs_no_network(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     assert str(tmp_path / "downloads" / REMC_COMMIT / "data" / "ProcessedData" / "E004.expr.csv") in out
     assert not (tmp_path / "downloads").exists()
+
+
+def test_fetch_offline_says_how_to_fetch_by_hand(
+    closed_port: int, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = f"http://127.0.0.1:{closed_port}"
+    argv = ["data", "fetch", "--pair", "E003-E004", "--data", "remc", "--base-url", base, "--no-progress"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("deepdiff data: error: cannot connect to get ") and "offline?" in err
+    assert "To fetch the files by hand" in err and "--data local --data-dir FOLDER" in err
+    assert f"{base}/{REMC_COMMIT}/data/ProcessedData/E004.expr.csv" in err
+    assert not (cache_dir / "downloads").exists() or not any((cache_dir / "downloads").rglob("*.csv"))
 
 
 def test_errors_are_reported_not_raised(capsys: pytest.CaptureFixture[str]) -> None:

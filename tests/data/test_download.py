@@ -1,11 +1,15 @@
-"""Verified downloads against a local server on 127.0.0.1: success, corruption, interruption, offline."""
+"""Verified downloads against a local server on 127.0.0.1: success, corruption, interruption, offline, HTTPS.
+
+The server's files are the synthetic sample (any clone) and the real one (beside ``../shared``). No
+test measures time: a failure that must come fast is shown by counting connection attempts and
+waits.
+"""
 
 from __future__ import annotations
 
 import gzip
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from deepdiff.constants import REMC_COMMIT
+from deepdiff.data import download
 from deepdiff.data.download import (
     DEFAULT_BASE_URL,
     DownloadPolicy,
@@ -26,6 +31,7 @@ from deepdiff.data.download import (
 )
 from deepdiff.data.manifest import cell_entries, file_git_sha1, git_blob_sha1, load_manifest
 from deepdiff.errors import DownloadError
+from tests.data.conftest import RemcServer
 
 FAST = DownloadPolicy(connect_timeout=2.0, read_timeout=2.0, retries=2, backoff=0.0)
 PATH = "data/Cell1.expr.csv"
@@ -39,21 +45,44 @@ def _leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.rglob("*") if p.is_file()) if directory.exists() else []
 
 
-@pytest.fixture
-def closed_port() -> int:
-    """A port on 127.0.0.1 with nothing listening (connections are refused at once)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@dataclass
+class Silent:
+    """A port whose connections the kernel accepts (into the listen backlog) and nobody answers."""
+
+    sock: socket.socket
+
+    @property
+    def port(self) -> int:
+        return self.sock.getsockname()[1]
+
+    def connections(self) -> int:
+        """How many connections were made to it so far (taken from the backlog and closed)."""
+        self.sock.setblocking(False)
+        count = 0
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except BlockingIOError:
+                return count
+            conn.close()
+            count += 1
 
 
 @pytest.fixture
-def silent_server() -> Iterator[int]:
-    """A port that accepts connections (kernel backlog) but never answers."""
+def silent_server() -> Iterator[Silent]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen(8)
-        yield sock.getsockname()[1]
+        yield Silent(sock)
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every wait between retries of the downloader's own loop (recorded, not slept); pass
+    ``sleep=waits.append`` to :func:`download_verified`, whose default is bound at import."""
+    recorded: list[float] = []
+    monkeypatch.setattr(download.time, "sleep", recorded.append)
+    return recorded
 
 
 def test_urls_and_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -66,7 +95,7 @@ def test_urls_and_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
     assert download_path(tmp_path, PATH) == tmp_path / "downloads" / REMC_COMMIT / PATH
 
 
-def test_download_verifies_and_renames(remc_server, cache_dir: Path) -> None:
+def test_download_verifies_and_renames(remc_server: RemcServer, cache_dir: Path) -> None:
     entry = load_manifest()[PATH]
     dest = download_path(cache_dir, PATH)
     url = file_url(PATH, base_url=remc_server.base_url)
@@ -75,7 +104,7 @@ def test_download_verifies_and_renames(remc_server, cache_dir: Path) -> None:
     assert _leftovers(dest.parent) == [dest.name]  # no temporary file left behind
 
 
-def test_checksum_mismatch_keeps_nothing(remc_server, cache_dir: Path) -> None:
+def test_checksum_mismatch_keeps_nothing(remc_server: RemcServer, cache_dir: Path) -> None:
     entry = load_manifest()[PATH]
     remc_server.behaviour.corrupt.add(remc_server.url_path(PATH))
     dest = download_path(cache_dir, PATH)
@@ -88,7 +117,7 @@ def test_checksum_mismatch_keeps_nothing(remc_server, cache_dir: Path) -> None:
     assert len(remc_server.behaviour.requests) == 1  # a complete but wrong file is not retried
 
 
-def test_interrupted_transfer_is_retried(remc_server, cache_dir: Path) -> None:
+def test_interrupted_transfer_is_retried(remc_server: RemcServer, cache_dir: Path) -> None:
     entry = load_manifest()[PATH]
     remc_server.behaviour.truncate[remc_server.url_path(PATH)] = 2
     dest = download_path(cache_dir, PATH)
@@ -105,7 +134,7 @@ def test_interrupted_transfer_is_retried(remc_server, cache_dir: Path) -> None:
     assert _leftovers(dest.parent) == [dest.name]
 
 
-def test_transfer_that_keeps_failing_is_an_error(remc_server, cache_dir: Path) -> None:
+def test_transfer_that_keeps_failing_is_an_error(remc_server: RemcServer, cache_dir: Path) -> None:
     entry = load_manifest()[PATH]
     remc_server.behaviour.truncate[remc_server.url_path(PATH)] = 100
     dest = download_path(cache_dir, PATH)
@@ -123,14 +152,14 @@ def test_transfer_that_keeps_failing_is_an_error(remc_server, cache_dir: Path) -
     assert _leftovers(cache_dir) == []
 
 
-def test_missing_file_is_a_clear_error(remc_server, cache_dir: Path) -> None:
+def test_missing_file_is_a_clear_error(remc_server: RemcServer, cache_dir: Path) -> None:
     url = file_url("data/nothing.csv", base_url=remc_server.base_url)
     with pytest.raises(DownloadError, match="HTTP 404"):
         download_verified(url, cache_dir / "x.csv", "0" * 40, policy=FAST, progress=False)
     assert len(remc_server.behaviour.requests) == 1
 
 
-def test_fetch_entries_downloads_once_and_repairs_damage(remc_server, cache_dir: Path) -> None:
+def test_fetch_entries_downloads_once_and_repairs_damage(remc_server: RemcServer, cache_dir: Path) -> None:
     entries = list(cell_entries("E003", "sample").values())
     paths = fetch_entries(entries, cache_dir=cache_dir, base_url=remc_server.base_url, progress=False)
     assert [file_git_sha1(paths[e.path]) for e in entries] == [e.sha1 for e in entries]
@@ -144,13 +173,14 @@ def test_fetch_entries_downloads_once_and_repairs_damage(remc_server, cache_dir:
     assert file_git_sha1(damaged) == entries[0].sha1
 
 
-def test_unreachable_server_fails_fast_with_manual_instructions(closed_port: int, cache_dir: Path) -> None:
+def test_unreachable_server_fails_at_once_with_manual_instructions(
+    closed_port: int, cache_dir: Path, connects: list[tuple[str, int]], waits: list[float]
+) -> None:
     entries = list(cell_entries("E123", "sample").values())
     base = f"http://127.0.0.1:{closed_port}"
-    start = time.monotonic()
     with pytest.raises(DownloadError) as info:
         fetch_entries(entries, cache_dir=cache_dir, base_url=base, progress=False)  # default policy
-    assert time.monotonic() - start < 5
+    assert connects == [("127.0.0.1", closed_port)] and waits == []  # one refused connection, no retry
     message = str(info.value)
     assert "cannot connect" in message and "offline" in message
     assert "To fetch the files by hand" in message and "source='local'" in message
@@ -160,23 +190,63 @@ def test_unreachable_server_fails_fast_with_manual_instructions(closed_port: int
     assert _leftovers(cache_dir) == []
 
 
-def test_silent_server_times_out_and_is_retried(silent_server: int, cache_dir: Path) -> None:
-    policy = DownloadPolicy(connect_timeout=1.0, read_timeout=0.3, retries=1, backoff=0.0)
-    start = time.monotonic()
-    with pytest.raises(DownloadError, match="failed 2 times"):
+def test_silent_server_times_out_and_is_retried(
+    silent_server: Silent, cache_dir: Path, waits: list[float]
+) -> None:
+    policy = DownloadPolicy(connect_timeout=5.0, read_timeout=0.3, retries=1, backoff=0.25)
+    with pytest.raises(DownloadError, match=r"failed 2 times \(last: no response"):
         download_verified(
-            f"http://127.0.0.1:{silent_server}/x", cache_dir / "x", "0" * 40, policy=policy, progress=False
+            f"http://127.0.0.1:{silent_server.port}/x",
+            cache_dir / "x",
+            "0" * 40,
+            policy=policy,
+            progress=False,
+            sleep=waits.append,
         )
-    assert time.monotonic() - start < 5
+    assert silent_server.connections() == 2 and waits == [0.25]
+    assert _leftovers(cache_dir) == []
 
 
-def test_probe(remc_server, closed_port: int) -> None:
+def test_probe(remc_server: RemcServer, closed_port: int, connects: list[tuple[str, int]]) -> None:
     assert probe(file_url(PATH, base_url=remc_server.base_url), timeout=2)
     assert remc_server.behaviour.requests == [f"HEAD {remc_server.url_path(PATH)}"]
     assert not probe(file_url("data/none.csv", base_url=remc_server.base_url), timeout=2)
-    start = time.monotonic()
+    connects.clear()
     assert not probe(f"http://127.0.0.1:{closed_port}/x", timeout=2)
-    assert time.monotonic() - start < 3
+    assert connects == [("127.0.0.1", closed_port)]  # refused once, not retried
+
+
+# ----------------------------------------------------------------------------- HTTPS
+
+
+def test_https_download_with_a_trusted_certificate(https_server: RemcServer, cache_dir: Path) -> None:
+    """The real server is HTTPS: the transfer is verified against the CA bundle ``requests`` is given."""
+    assert https_server.base_url.startswith("https://127.0.0.1:")
+    entries = list(cell_entries("E003", "sample").values())
+    paths = fetch_entries(entries, cache_dir=cache_dir, base_url=https_server.base_url, progress=False)
+    assert [file_git_sha1(paths[e.path]) for e in entries] == [e.sha1 for e in entries]
+    assert len(https_server.behaviour.requests) == 4
+    assert probe(file_url(PATH, base_url=https_server.base_url), timeout=2)
+
+
+def test_https_certificate_not_trusted_is_a_clear_error(
+    https_server: RemcServer, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, waits: list[float]
+) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")  # back to the default bundle, which lacks the test's certificate
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    entry = load_manifest()[PATH]
+    with pytest.raises(DownloadError, match=r"certificate.*REQUESTS_CA_BUNDLE") as info:
+        download_verified(
+            file_url(PATH, base_url=https_server.base_url),
+            download_path(cache_dir, PATH),
+            entry.sha1,
+            policy=FAST,
+            progress=False,
+            sleep=waits.append,
+        )
+    assert "offline" not in str(info.value)
+    assert https_server.behaviour.requests == [] and waits == []  # refused before any request, not retried
+    assert _leftovers(cache_dir) == []
 
 
 # ----------------------------------------------------------------------------- server errors (urllib3 retries)

@@ -20,6 +20,7 @@ from deepdiff.data.remc_format import (
     read_split,
 )
 from deepdiff.errors import DataError
+from tests.conftest import SampleFiles
 
 GENES = (("ENSG00000000001", "AAA"), ("ENSG00000000002", "BBB"), ("ENSG00000000003", "CCC"))
 
@@ -81,19 +82,19 @@ def test_symbols_with_underscores_or_empty() -> None:
         np.testing.assert_array_equal(split.counts, expected_counts(3))
 
 
-def test_fast_and_careful_readers_agree_on_the_real_sample(sample_dir: Path) -> None:
-    for path in sorted(sample_dir.glob("Cell*.*.csv")):
+def test_fast_and_careful_readers_agree_on_the_sample(sample_files: SampleFiles) -> None:
+    for path in sorted(sample_files.directory.glob("Cell*.*.csv")):
         if path.name.endswith(".expr.csv"):
             continue
         data = path.read_bytes()
         fast = _parse_split_fast(data)
-        assert fast is not None, f"the fast path rejected the real file {path.name}"
+        assert fast is not None, f"the fast path rejected the {sample_files.kind} file {path.name}"
         careful = parse_split_careful(data, path)
         assert fast.counts.dtype == careful.counts.dtype
         np.testing.assert_array_equal(fast.genes, careful.genes)
         np.testing.assert_array_equal(fast.symbols, careful.symbols)
         np.testing.assert_array_equal(fast.counts, careful.counts)
-        assert fast.counts.shape == (200, N_MARKS, N_BINS)
+        assert fast.counts.shape == (sample_files.genes[path.name.split(".")[1]], N_MARKS, N_BINS)
 
 
 def _replace(lines: list[str], index: int, text: str) -> list[str]:

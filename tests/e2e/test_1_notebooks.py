@@ -2,7 +2,7 @@
 
 Runs before ``test_2_book.py`` and writes its quick-profile runs into the session's shared results
 directory (``conftest.py``), so the book build finds them. Each notebook's wall time is printed and
-recorded (``record_property``); the defaults must stay within the time budget of a laptop CPU.
+recorded (``record_property``), never asserted: a slow or busy machine is not a failure.
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def test_train_notebook_with_other_parameters_from_another_directory(
 def test_bad_parameters_stop_at_once(
     params: tuple[str, ...], message: str, tmp_path: Path, e2e_env: dict[str, str]
 ) -> None:
-    proc, nb, seconds = run_notebook("03_train", tmp_path / "bad.ipynb", e2e_env, params)
+    proc, nb, _ = run_notebook("03_train", tmp_path / "bad.ipynb", e2e_env, params)
     assert proc.returncode != 0
     assert re.search(message, proc.stderr + proc.stdout), proc.stderr[-3000:]
     assert "ConfigError" in proc.stderr
@@ -193,4 +193,5 @@ def test_bad_parameters_stop_at_once(
     code = [c for c in nb.cells if c.cell_type == "code"]
     failed = [i for i, c in enumerate(code) if any(o.output_type == "error" for o in c.get("outputs", []))]
     assert failed and "validate_params(" in code[failed[0]].source
-    assert seconds < 120
+    # Stopping at once is shown by what ran, not by the clock: no cell after it was executed.
+    assert all(c.get("execution_count") is None and not c.get("outputs") for c in code[failed[0] + 1 :])

@@ -23,6 +23,22 @@ def test_real_pair_lfcs_from_the_expression_files(expression_dir: Path) -> None:
     assert np.allclose(np.sort(-flipped.lfc["E003-E123"]), np.sort(real.lfc["E123-E003"]))
 
 
+def test_pair_lfcs_from_hand_made_expression_files(tmp_path: Path) -> None:
+    """The same code path on files written here: every clone runs it."""
+    (tmp_path / "E003.expr.csv").write_text("ENSG01,0\nENSG02,3\nENSG03,255\nENSG09,7\n")
+    (tmp_path / "E004.expr.csv").write_text("ENSG03,0\nENSG01,15\nENSG02,3\n")
+    got = real_pair_lfcs(tmp_path, ["E003-E004", "E004-E003"], allow_download=False)
+    assert got.source == "files" and got.label == f"real REMC expression files ({tmp_path.name}/)"
+    # Genes in both files only (ENSG09 is not in E004), in E003's order: log2(16/1), log2(4/4), log2(1/256).
+    np.testing.assert_allclose(got.lfc["E003-E004"], [4.0, 0.0, -8.0])
+    np.testing.assert_allclose(np.sort(got.lfc["E004-E003"]), [-4.0, 0.0, 8.0])
+    row = got.summary.loc["E003-E004"]
+    assert (row["genes"], row["n_de"], row["n_up_8"], row["n_down_8"]) == (3, 2, 0, 0)
+    assert row["de_fraction"] == pytest.approx(2 / 3) and row["std"] == pytest.approx(
+        np.std([4.0, 0.0, -8.0])
+    )
+
+
 def test_real_pair_lfcs_reports_a_folder_without_the_files(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="lacks"):
         real_pair_lfcs(tmp_path, ["E003-E004"], allow_download=False)

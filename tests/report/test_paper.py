@@ -9,9 +9,6 @@ import pytest
 from deepdiff import methods
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.report import paper
-from tests.conftest import ROOT
-
-PAPER_TEXT = ROOT.parent / "shared" / "paper" / "deepdiff-paper.txt"
 
 
 def test_table1_has_every_variant_and_both_baselines() -> None:
@@ -91,11 +88,9 @@ def _normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def test_quotes_are_verbatim_in_the_paper_text() -> None:
+def test_quotes_are_verbatim_in_the_paper_text(paper_text: str) -> None:
     """Every quote occurs in the paper (ignoring whitespace, punctuation and PDF hyphenation)."""
-    if not PAPER_TEXT.is_file():
-        pytest.skip(f"paper text not found at {PAPER_TEXT}")
-    text = _normalise(PAPER_TEXT.read_text(encoding="utf-8"))
+    text = _normalise(paper_text)
     quotes = [c.citation.quote for c in (*paper.FIGURE4_CLAIMS, *paper.FIGURE5_CLAIMS)]
     for quote in [*quotes, paper.TABLE1_CITATION.quote]:
         assert _normalise(quote) in text, quote

@@ -35,5 +35,12 @@ def test_simulate_is_reproducible(tmp_path: Path) -> None:
 
 def test_bad_input_is_an_error_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "--genes", "3", "--out", str(tmp_path), "--quiet"]) == 2
-    assert "n_genes must be" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "deepdiff simulate: error: n_genes must be a whole number >= 9 (3 genes per split), or None for "
+        "the full 18,460; got 3\n"
+    )
     assert main(["simulate", "--pair", "E003", "--out", str(tmp_path), "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "deepdiff simulate: error: malformed pair 'E003': expected two cell names joined by '-'"
+    )
+    assert not any(tmp_path.iterdir())  # nothing written

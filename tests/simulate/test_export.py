@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from deepdiff.constants import N_BINS, SPLITS
+from deepdiff.data import remc_format
 from deepdiff.data.containers import PairData
 from deepdiff.errors import DataError
 from deepdiff.loading import load_pair
@@ -70,7 +71,6 @@ def test_round_trip_through_the_data_layer(written: tuple[PairData, Path, list[P
 
 
 def test_round_trip_through_the_format_reader(written: tuple[PairData, Path, list[Path]]) -> None:
-    remc_format = pytest.importorskip("deepdiff.data.remc_format", reason="the data layer is not installed")
     data, out, _ = written
     parsed = remc_format.read_split(out / "E003.test.csv")
     assert parsed.genes.tolist() == data.test.genes.tolist()

@@ -1,4 +1,4 @@
-"""The simulator reproduces the real data it was calibrated to (skipped without ../shared/data).
+"""The simulator reproduces the real data it was calibrated to (needs ../shared/data beside the project).
 
 Marks are compared with the authors' real sample (E123 = Cell1, E003 = Cell2, 600 genes), the
 expression and fold-change spread with the real expression files (19,795 genes per cell).
@@ -19,14 +19,13 @@ import numpy as np
 import pytest
 
 from deepdiff.constants import MARKS, PAPER_PAIRS, SAMPLE_CELLS, SPLITS
+from deepdiff.data import remc_format
 from deepdiff.data.containers import PairData
 from deepdiff.simulate import SimulationConfig, simulate_pair
 from deepdiff.simulate.calibration import default_calibration
 from deepdiff.simulate.generator import draw_latents
 from deepdiff.simulate.mechanism import counts_from_log_expression, log_expression_from_latent
 from deepdiff.simulate.stats import lfc_summary, log_expression, mark_summary, promoter_expression_corr
-
-remc_format = pytest.importorskip("deepdiff.data.remc_format", reason="the data layer is not installed")
 
 
 def read_sample(sample_dir: Path, name: str) -> tuple[np.ndarray, np.ndarray]:

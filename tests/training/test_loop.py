@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from deepdiff.training.config import TrainConfig
-from deepdiff.training.loop import fit, is_improvement, predict, seeded
+from deepdiff.training.loop import fit, is_improvement, predict, resume_message, seeded
 from deepdiff.training.tasks import PairTask, SingleCellTask
 from tests.training.standins import StandInCellModel, StandInPairModel, tiny_pair
 
@@ -71,7 +71,9 @@ class _Interrupt(Exception):
     pass
 
 
-def test_resume_after_interruption_equals_uninterrupted(tmp_path: Path) -> None:
+def test_resume_after_interruption_equals_uninterrupted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tiny_pair()
     full = fit(_model(), TASK, data.train, data.valid, CONFIG, seed=5, device=CPU, progress=False)
 
@@ -96,6 +98,7 @@ def test_resume_after_interruption_equals_uninterrupted(tmp_path: Path) -> None:
             on_epoch_end=stop_after_two,
         )
     assert ckpt.is_file()
+    assert "resuming" not in capsys.readouterr().err
     # The resumed run starts from a freshly built model: everything comes from the checkpoint.
     resumed = fit(
         _model(seed=99),
@@ -110,12 +113,25 @@ def test_resume_after_interruption_equals_uninterrupted(tmp_path: Path) -> None:
         fingerprint="run-a",
     )
     assert resumed.resumed_from == 2
+    # Said although there are no progress bars: which epoch it continues from, and the checkpoint.
+    assert capsys.readouterr().err == (
+        f"resuming training at epoch 3 of 4 (2 epochs done, checkpoint {ckpt})\n"
+    )
     assert _strip(resumed.history) == _strip(full.history)
     assert resumed.best_epoch == full.best_epoch
     _assert_same_state(resumed.best_state, full.best_state)
 
 
-def test_checkpoint_of_another_run_is_not_resumed(tmp_path: Path) -> None:
+def test_resume_messages() -> None:
+    assert resume_message("raw_d E003-E004", 1, 3, "x.ckpt", ended=False) == (
+        "resuming raw_d E003-E004 at epoch 2 of 3 (1 epoch done, checkpoint x.ckpt)"
+    )
+    assert resume_message("raw_d E003-E004", 2, 3, "x.ckpt", ended=True) == (
+        "resuming raw_d E003-E004: its training ended at epoch 2 of 3 (checkpoint x.ckpt)"
+    )
+
+
+def test_checkpoint_of_another_run_is_not_resumed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tiny_pair()
     ckpt = tmp_path / "run.ckpt"
     cfg = dataclasses.replace(CONFIG, max_epochs=2)
@@ -144,6 +160,7 @@ def test_checkpoint_of_another_run_is_not_resumed(tmp_path: Path) -> None:
         fingerprint="b",
     )
     assert other.resumed_from == 0 and len(other.history) == 2
+    assert "resuming" not in capsys.readouterr().err
 
 
 def test_ties_go_to_the_later_epoch() -> None:

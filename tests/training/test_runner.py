@@ -101,7 +101,9 @@ class _Interrupt(Exception):
     pass
 
 
-def test_resume_after_interruption_equals_uninterrupted(tmp_path: Path) -> None:
+def test_resume_after_interruption_equals_uninterrupted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     overrides = {**FAST, "max_epochs": 3}
     full = _train(tmp_path / "full", overrides=overrides)
 
@@ -113,8 +115,12 @@ def test_resume_after_interruption_equals_uninterrupted(tmp_path: Path) -> None:
         _train(tmp_path / "cut", overrides=overrides, on_epoch_end=interrupt)
     assert list((tmp_path / "cut").rglob(".*.ckpt")), "no checkpoint after the interruption"
     assert collect_results(tmp_path / "cut").empty
+    capsys.readouterr()
     resumed = _train(tmp_path / "cut", overrides=overrides)
     assert resumed.metrics["selected"]["resumed_from_epoch"] == 2
+    (ckpt,) = [line for line in capsys.readouterr().err.splitlines() if line.startswith("resuming")]
+    assert ckpt.startswith("resuming aux_siamese E003-E004 at epoch 3 of 3 (2 epochs done, checkpoint ")
+    assert ckpt.endswith(".ckpt)")
     pd.testing.assert_frame_equal(resumed.predictions, full.predictions)
     strip = [{k: v for k, v in r.items() if k != "seconds"} for r in full.metrics["history"]]
     assert [{k: v for k, v in r.items() if k != "seconds"} for r in resumed.metrics["history"]] == strip

@@ -1,0 +1,58 @@
+"""Two real processes doing the same thing at once, for the tests of concurrent writers.
+
+The processes are spawned (not forked: the test process holds threads of torch and of servers),
+meet at a barrier wherever the function under test asks them to, and report their outcomes as JSON,
+so a test counts what happened instead of timing it.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+#: A generous guard against a hung child; never reached when the code works (nothing is timed).
+JOIN_TIMEOUT_S = 300
+
+
+def in_two_processes(func: Callable[..., list[Any]], *args: Any) -> list[list[Any]]:
+    """Run ``func(*args, name, barrier)`` in two processes at once (``name`` is ``w0`` or ``w1``).
+
+    ``func`` must be importable (a module-level function) and return a JSON-serialisable list of
+    outcomes; the list of each process is returned, in order.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(2)
+    with tempfile.TemporaryDirectory() as folder:
+        reports = [Path(folder) / f"w{k}.json" for k in range(2)]
+        procs = [
+            ctx.Process(target=_report, args=(func, args, f"w{k}", barrier, str(reports[k])))
+            for k in range(2)
+        ]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join(JOIN_TIMEOUT_S)
+            if proc.exitcode is None:
+                proc.kill()
+        assert [proc.exitcode for proc in procs] == [0, 0], "a process failed or hung"
+        return [json.loads(report.read_text()) for report in reports]
+
+
+def _report(
+    func: Callable[..., list[Any]], args: tuple[Any, ...], name: str, barrier: Any, report: str
+) -> None:
+    Path(report).write_text(json.dumps(func(*args, name, barrier)))
+
+
+def outcome(step: Callable[[], object]) -> str:
+    """``"ok"`` when ``step()`` returns, else the exception's type and message (counted, not raised:
+    the other process must not be left waiting at a barrier)."""
+    try:
+        step()
+    except Exception as err:
+        return f"{type(err).__name__}: {err}"
+    return "ok"
