@@ -17,6 +17,9 @@ deepdiff.runs        the run template: cache key, cached result, result director
 deepdiff.evaluation  correlations, bootstrap intervals, relative PCC
 deepdiff.interpret   attention summaries, gradient attribution, recovery of a planted mechanism
 deepdiff.report      the paper's results beside ours: Table 1, Figures 4 and 5, claims, status
+deepdiff.grid        the paper's grid as jobs (the workflow's), shards, the grid's table of runs
+deepdiff.grid_costs  measured per-run costs and the grid's time estimate
+deepdiff.bundle      results bundles: pack, check, unpack and merge runs with a checksum manifest
 deepdiff.cli         the ``deepdiff`` command
 """
 
