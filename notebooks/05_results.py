@@ -54,7 +54,13 @@ n_boot = 500  # bootstrap resamples for intervals
 from deepdiff.notebook import notebook_grid, validate_params
 
 params = validate_params(
-    pair=pair, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir, data_dir=data_dir
+    pair=pair,
+    data=data,
+    profile=profile,
+    seed=seed,
+    device=device,
+    results_dir=results_dir,
+    data_dir=data_dir,
 )
 grid = notebook_grid(params, extra_pairs, variants, baselines, seeds, data_dir)
 print(params.describe())
