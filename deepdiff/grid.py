@@ -238,11 +238,13 @@ class GridConfig:
     def book_env(self) -> dict[str, str]:
         """Environment of the book's build: the grid's results, and its data where the notebooks can take it.
 
-        The notebooks read ``DEEPDIFF_DATA`` for ``data='auto'``; ``local`` needs a folder they are
-        not given, so the notebooks then use their default (the real data when reachable).
+        The notebooks read ``DEEPDIFF_DATA`` for ``data='auto'`` and run on the pair E003-E004: the
+        grid's data are passed on for ``remc`` and ``simulated``; ``sample`` lacks that pair and
+        ``local`` needs a folder the notebooks are not given, so they keep their default then (the
+        real data when reachable, else simulated, as the book says on every page).
         """
         env = {"DEEPDIFF_RESULTS_DIR": str(Path(self.results_dir).expanduser().resolve())}
-        if self.data != "local":
+        if self.data in ("remc", "simulated"):
             env["DEEPDIFF_DATA"] = self.data
         return env
 

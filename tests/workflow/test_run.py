@@ -7,6 +7,7 @@ the real ``snakemake`` and ``deepdiff`` commands in a folder of its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 
 from deepdiff.bundle import merge, unpack
@@ -110,8 +112,14 @@ def test_a_killed_job_is_the_only_one_run_again(tmp_path: Path) -> None:
             break
         time.sleep(0.05)
     assert proc.poll() is None and checkpoint is not None, "no training job was caught halfway"
+    # Kill Snakemake and every job it started, at once (as a crash or a cluster's kill would).
+    started = psutil.Process(proc.pid).children(recursive=True)
     os.killpg(proc.pid, signal.SIGKILL)
+    for child in started:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
     proc.wait()
+    psutil.wait_procs(started, timeout=30)
     before = {p: p.stat().st_mtime_ns for p in results.glob(".grid/*/*/*/*.done")}
     pair, method = checkpoint.parent.parent.name, checkpoint.parent.name
     killed = results / f".grid/train/{pair}/{method}/seed0.done"
@@ -120,7 +128,7 @@ def test_a_killed_job_is_the_only_one_run_again(tmp_path: Path) -> None:
 
     assert snakemake("--unlock", "--config", *config, cwd=tmp_path).returncode == 0
     out = run_grid(tmp_path, *config)
-    counts = job_counts(out.stdout)
+    counts = job_counts(out.stdout + out.stderr)
     assert counts.get("train", 0) + counts.get("baseline", 0) == 6 - len(before)
     assert {p: p.stat().st_mtime_ns for p in before} == before  # the finished jobs were not run again
     run = load_result(collect_results(results).query("pair == @pair and method == @method")["path"].item())
