@@ -215,16 +215,20 @@ def notebook_grid(
 ) -> GridConfig:
     """The grid a notebook runs: its pair and ``extra_pairs`` × variants × seeds, plus the baselines.
 
-    ``variants`` and ``baselines`` default (None) to the paper's, and may be empty; every
-    parameter is checked. ``data_dir`` is the folder of ``data='local'``.
+    ``variants`` and ``baselines`` default (None) to the paper's, and may be empty (baselines
+    beyond the paper's are accepted); every parameter is checked. ``data_dir`` is the folder of ``data='local'``.
     """
     from deepdiff.grid import GridConfig
-    from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS
+    from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS, names
 
     return GridConfig(
         pairs=tuple(check_pairs([params.pair, *extra_pairs], params.data)),
         variants=tuple(validate_methods(variants, PAPER_VARIANTS, "variants")),
-        baselines=tuple(validate_methods(baselines, PAPER_BASELINES, "baselines")),
+        baselines=tuple(
+            PAPER_BASELINES
+            if baselines is None
+            else validate_methods(baselines, names(kind="baseline"), "baselines")
+        ),
         seeds=tuple(int(s) for s in ([seeds] if isinstance(seeds, int) else seeds)),
         data=params.data,
         profile=params.profile,
