@@ -41,7 +41,7 @@ variants = None  # None: all seven variants
 baselines = None  # None: the paper's four baselines
 seeds = [0]  # training seeds of the grid
 data = "auto"  # auto, remc, sample, simulated, local
-data_dir = None  # data='local': the folder with CELL.{train,valid,test,expr}.csv
+data_dir = None  # with data local: the folder of each cell's train, valid, test and expr CSV files
 profile = "quick"  # quick or paper
 seed = 0  # seed of the bootstrap resampling
 device = "auto"

@@ -8,6 +8,7 @@ the real ``snakemake`` and ``deepdiff`` commands in a folder of its own.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -21,7 +22,7 @@ import pytest
 
 from deepdiff.bundle import merge, unpack
 from deepdiff.cli import main
-from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE, load_grid, plan_jobs
+from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE, REPORT_NOTEBOOK, load_grid, plan_jobs
 from deepdiff.report.paper import FIGURE5_PAIR
 from deepdiff.report.status import status_preamble, status_table
 from deepdiff.results import collect_results, load_result
@@ -59,19 +60,27 @@ def read_table(results: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny grid, run once to its aggregate table; its working folder."""
+    """The tiny grid, run once to its aggregate table and results notebook; its working folder."""
     cwd = tmp_path_factory.mktemp("tiny")
-    run_grid(cwd, *TINY)
+    run_grid(cwd, *TINY, target="notebooks")
     return cwd
 
 
 def test_the_tiny_grid_completes_and_a_second_run_does_nothing(tiny: Path) -> None:
+    report = json.loads((tiny / "results" / REPORT_NOTEBOOK).read_text())
+    outputs = [o for c in report["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    text = "".join("".join(o.get("text", "")) for o in outputs)
+    assert (
+        "reduced grid: 2 pair(s) (E003-E004, E123-E116) × 2 variants" in text
+    )  # the grid's, not the defaults
+    assert "results directory: " in text and ": 6 runs" in text
     runs, missing = read_table(tiny / "results")
     assert len(runs) == 6 and missing.empty
     assert set(runs["method"]) == {"raw_d", "raw_c", "ridge"} and (runs["data"] == "simulated").all()
     assert (runs["profile"] == "quick").all() and runs["test_pearson_low"].notna().all()
     assert all((tiny / "results" / d / "metrics.json").is_file() for d in runs["run_dir"])
-    again = run_grid(tiny, *TINY)
+    again = run_grid(tiny, *TINY, target="notebooks")
     assert NOTHING in again.stdout + again.stderr
     assert "grid table (`grid_runs.tsv`" in status_preamble(tiny / "results")
     assert "6 of 6 jobs have a run" in status_preamble(tiny / "results")
