@@ -47,8 +47,10 @@ JOB_MARKER = ".grid/{kind}/{pair}/{method}/seed{seed}.done"
 REPORT_NOTEBOOK = "grid_report.ipynb"
 #: The book was built from the grid's results (``book``).
 BOOK_MARKER = ".grid/book.done"
-#: A cell name and a pair ``A-B`` (as :class:`deepdiff.data.pair.Pair` reads them), for file patterns.
-PAIR_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.]*-[A-Za-z0-9][A-Za-z0-9_.]*"
+#: What :func:`aggregate` writes: the grid's runs, the jobs without a run, and a summary.
+GRID_RUNS_FILE = "grid_runs.tsv"
+GRID_MISSING_FILE = "grid_missing.tsv"
+GRID_SUMMARY_FILE = "grid.json"
 
 
 def _positive(name: str, value: object, *, allow_zero: bool = False) -> None:
@@ -430,12 +432,6 @@ def data_checksums(grid: GridConfig) -> dict[str, str]:
     """Pair -> checksum of the data its jobs use, for each pair with a job (the data are loaded)."""
     pairs = dict.fromkeys(job.pair for job in plan_jobs(grid))
     return {pair: load_grid_pair(grid, pair).checksum for pair in pairs}
-
-
-#: What :func:`aggregate` writes into the results directory.
-GRID_RUNS_FILE = "grid_runs.tsv"
-GRID_MISSING_FILE = "grid_missing.tsv"
-GRID_SUMMARY_FILE = "grid.json"
 
 
 def aggregate(grid: GridConfig, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0) -> dict[str, Any]:
