@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 CONSTRAINTS := requirements/constraints.txt
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help setup book test test-fast lint pdf clean chromium
+.PHONY: help setup book test test-fast lint pdf clean chromium reproduce
 
 help:
 	@echo "make book   - set up the environment and build the Jupyter Book (main job)"
@@ -16,6 +16,8 @@ help:
 	@echo "make test-fast - the tests without the slow end-to-end ones"
 	@echo "make pdf    - a PDF of the built book (headless Chromium)"
 	@echo "make setup  - only create/update the virtual environment in $(VENV)"
+	@echo "make reproduce - the paper's grid on every core (days: see workflow/README.md), then the book"
+	@echo "make reproduce GRID=quick - a small offline grid in minutes, then the book"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +27,12 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 
 setup: $(STAMP)
 
+# DEEPDIFF_RESULTS_BUNDLE (a path or an https URL of a results bundle, optionally checked against
+# DEEPDIFF_RESULTS_BUNDLE_SHA256) adds its runs to the results directory before the build.
 book: setup
+	@if [ -n "$$DEEPDIFF_RESULTS_BUNDLE" ]; then \
+	  $(VENV)/bin/deepdiff results unpack "$$DEEPDIFF_RESULTS_BUNDLE" "$${DEEPDIFF_RESULTS_DIR:-results}" \
+	    $${DEEPDIFF_RESULTS_BUNDLE_SHA256:+--sha256 "$$DEEPDIFF_RESULTS_BUNDLE_SHA256"}; fi
 	$(VENV)/bin/jupyter-book build book/
 	@echo "The book is at file://$(CURDIR)/book/_build/html/index.html"
 
@@ -50,6 +57,15 @@ lint: setup
 
 pdf: setup chromium
 	$(VENV)/bin/python scripts/book_pdf.py
+
+# The paper's grid (workflow/Snakefile) on CORES cores (default: all), ending in the book; GRID=NAME
+# reads workflow/grids/NAME.yaml on top of workflow/config.yaml (GRID=quick: minutes, offline).
+GRID ?= paper
+CORES ?= all
+reproduce: setup
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/snakemake -s workflow/Snakefile --cores $(CORES) \
+	  $(if $(filter-out paper,$(GRID)),--configfile workflow/grids/$(GRID).yaml)
+	@echo "The book is at file://$(CURDIR)/book/_build/html/index.html"
 
 clean:
 	rm -rf book/_build .pytest_cache .ruff_cache

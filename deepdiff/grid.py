@@ -3,20 +3,29 @@
 The Snakemake workflow in ``workflow/`` turns each :class:`Job` into one ``deepdiff`` command, so
 the grid is defined once, here, and is testable without a workflow engine. Each command is cached
 by the result cache, so re-running the workflow repeats nothing that is complete.
+
+A grid is set by a :class:`GridConfig`, read from a mapping (``workflow/config.yaml`` and
+Snakemake's ``--config KEY=VALUE``, or ``--config FILE --set KEY=VALUE`` on the command line,
+:func:`load_grid`); :meth:`GridConfig.cli_options` writes it back as ``--set`` options, so that
+every command of the workflow sees the same grid. The job list splits into shards that need
+nothing from each other (:func:`shard_jobs`): the key ``shard: i/N`` keeps the i-th of N.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shlex
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from deepdiff import methods
-from deepdiff.constants import PAPER_PAIRS
+from deepdiff.constants import DATA_SOURCES, PAPER_PAIRS
 from deepdiff.data.pair import Pair
-from deepdiff.errors import ConfigError
+from deepdiff.errors import ConfigError, DataError
 from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS, RunOptions
 
 if TYPE_CHECKING:
@@ -24,10 +33,73 @@ if TYPE_CHECKING:
 
     from deepdiff.data.containers import PairData
 
+#: The rule (and command) that runs a job: ``train`` for every method trained by the training loop
+#: (the seven variants and AttentiveChrome-diff), ``baseline`` for the others.
+JobKind = Literal["train", "baseline"]
+
+# The workflow's files, relative to the results directory. Each rule writes into a folder of its
+# own (``.grid/fetch``, ``.grid/train``, ``.grid/baseline``), so no rule's output can match another's.
+#: A pair's data are ready (``fetch``).
+FETCH_MARKER = ".grid/fetch/{pair}.done"
+#: A job finished: its run is complete in the result cache (``train``, ``baseline``).
+JOB_MARKER = ".grid/{kind}/{pair}/{method}/seed{seed}.done"
+#: The results notebook executed on the grid's runs (``notebooks``).
+REPORT_NOTEBOOK = "grid_report.ipynb"
+#: The book was built from the grid's results (``book``).
+BOOK_MARKER = ".grid/book.done"
+#: What :func:`aggregate` writes: the grid's runs, the jobs without a run, and a summary.
+GRID_RUNS_FILE = "grid_runs.tsv"
+GRID_MISSING_FILE = "grid_missing.tsv"
+GRID_SUMMARY_FILE = "grid.json"
+
+
+def _positive(name: str, value: object, *, allow_zero: bool = False) -> None:
+    low = 0 if allow_zero else 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        what = "a whole number >= 0" if allow_zero else "a positive whole number"
+        raise ConfigError(f"grid setting {name} must be {what}, got {value!r}")
+
 
 @dataclass(frozen=True)
 class GridConfig:
-    """What to run. Defaults: the paper's grid on the real data with the paper's budget."""
+    """What to run. Defaults: the paper's grid on the real data with the paper's budget.
+
+    Attributes
+    ----------
+    pairs : tuple of str
+        Pairs ``A-B`` (``all`` in a mapping: the paper's ten).
+    variants : tuple of str
+        DeepDiff variants (may be empty).
+    baselines : tuple of str
+        Baselines of :data:`deepdiff.methods.METHODS` (may be empty).
+    seeds : tuple of int
+        Run seeds; a method whose result does not depend on its seed (``seeded=False`` in the
+        registry) runs once, with the first.
+    data : str
+        Data source (:data:`deepdiff.constants.DATA_SOURCES`).
+    profile : str
+        Budget (``paper`` or ``quick``).
+    results_dir : str
+        The result cache; the workflow's bookkeeping lives in its ``.grid/`` folder.
+    device : str
+        Torch device of the training jobs.
+    data_dir : str, optional
+        The folder of ``data: local``.
+    genes : int, optional
+        ``--genes``: genes to simulate, or a random subset of real data.
+    data_seed : int
+        ``--data-seed``: seed of the simulation or the subset.
+    epochs : int, optional
+        ``--epochs`` of the training jobs (default: the profile's).
+    threads : int
+        CPU threads of each job (``--threads`` / ``--n-jobs``, ``OMP_NUM_THREADS``).
+    gpus : int
+        GPUs each training job asks a cluster for (0: none).
+    shard : str, optional
+        ``i/N``: only the i-th of N shards of the jobs (:func:`shard_jobs`).
+    extra_args : tuple of str
+        More arguments for every ``train`` and ``baseline`` command.
+    """
 
     pairs: tuple[str, ...] = PAPER_PAIRS
     variants: tuple[str, ...] = PAPER_VARIANTS
@@ -37,11 +109,23 @@ class GridConfig:
     profile: str = "paper"
     results_dir: str = "results"
     device: str = "auto"
+    data_dir: str | None = None
+    genes: int | None = None
+    data_seed: int = 0
+    epochs: int | None = None
+    threads: int = 2
+    gpus: int = 0
+    shard: str | None = None
     extra_args: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
+        if not self.pairs:
+            raise ConfigError("the grid needs at least one pair")
         for pair in self.pairs:
-            Pair.parse(pair)
+            try:
+                Pair.parse(pair)
+            except DataError as err:
+                raise ConfigError(f"grid setting pairs: {err}") from None
         unknown = sorted(set(self.variants) - set(PAPER_VARIANTS))
         if unknown:
             raise ConfigError(f"unknown variants in the grid: {unknown}; choose from {list(PAPER_VARIANTS)}")
@@ -49,28 +133,203 @@ class GridConfig:
         unknown = sorted(set(self.baselines) - set(baselines))
         if unknown:
             raise ConfigError(f"unknown baselines in the grid: {unknown}; choose from {list(baselines)}")
+        if not self.variants and not self.baselines:
+            raise ConfigError("the grid has no method: give at least one variant or baseline")
         if not self.seeds:
             raise ConfigError("the grid needs at least one seed")
+        for seed in self.seeds:
+            _positive("seeds", seed, allow_zero=True)
+        if self.data not in DATA_SOURCES:
+            raise ConfigError(f"grid setting data={self.data!r}; choose one of {', '.join(DATA_SOURCES)}")
+        if self.data == "local" and not self.data_dir:
+            raise ConfigError("data: local needs data_dir, the folder with CELL.{train,valid,test,expr}.csv")
+        if self.data != "local" and self.data_dir:
+            raise ConfigError(f"data_dir is only used with data: local (got data: {self.data})")
+        for name in ("genes", "epochs"):
+            if getattr(self, name) is not None:
+                _positive(name, getattr(self, name))
+        _positive("data_seed", self.data_seed, allow_zero=True)
+        _positive("threads", self.threads)
+        _positive("gpus", self.gpus, allow_zero=True)
+        if self.shard is not None:
+            parse_shard(self.shard)
+        if not str(self.results_dir).strip():
+            raise ConfigError("grid setting results_dir is empty")
 
     def describe(self) -> str:
         """One line: the grid's size, data and budget."""
-        return (
+        text = (
             f"{len(self.pairs)} pair(s) ({', '.join(self.pairs)}) × {len(self.variants)} variants × "
-            f"{len(self.seeds)} seed(s), plus {len(self.baselines)} baselines; data {self.data}, "
-            f"profile {self.profile}"
+            f"{len(self.seeds)} seed(s), plus {len(self.baselines)} baselines; data {self.data}"
         )
+        text += f" ({self.data_dir})" if self.data_dir else ""
+        text += f", {self.genes} genes" if self.genes else ""
+        text += f", profile {self.profile}" + (f", {self.epochs} epochs" if self.epochs else "")
+        return text + (f"; shard {self.shard}" if self.shard else "")
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """Variants, then baselines."""
+        return (*self.variants, *self.baselines)
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> GridConfig:
-        """Build from a workflow config (YAML): lists become tuples; unknown keys are an error."""
-        known = set(cls.__dataclass_fields__)
+        """Build from a workflow config (YAML): lists become tuples; unknown keys are an error.
+
+        ``pairs: [all]`` (or ``all``) is the paper's ten pairs; a single seed may be given as a
+        number; ``null`` (or an empty value) for ``data_dir``, ``genes``, ``epochs`` or ``shard``
+        means unset. Numbers given as text are read as numbers, since Snakemake's ``--config``
+        passes the items of a list (``seeds=[0]``) and ``null`` as text.
+        """
+        known = {f.name for f in fields(cls)}
         unknown = sorted(set(config) - known)
         if unknown:
             raise ConfigError(f"unknown grid settings {unknown}; known: {sorted(known)}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in config.items()}
+        values = {key: _setting(key, value) for key, value in config.items()}
         if values.get("pairs") == ("all",):
             values["pairs"] = PAPER_PAIRS
         return cls(**values)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """Every setting as plain YAML/JSON values (lists for tuples); :meth:`from_mapping` reads it back."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def cli_options(self) -> list[str]:
+        """``--set KEY=VALUE`` for every setting: how the workflow passes its grid to a command."""
+        out: list[str] = []
+        for key, value in self.to_mapping().items():
+            out += ["--set", f"{key}={json.dumps(value)}"]
+        return out
+
+    def data_options(self) -> list[str]:
+        """The data arguments of every command (``--data``, ``--data-dir``, ``--genes``, ``--data-seed``)."""
+        out = ["--data", self.data]
+        if self.data_dir:
+            out += ["--data-dir", self.data_dir]
+        if self.genes is not None:
+            out += ["--genes", str(self.genes)]
+        if self.data_seed:
+            out += ["--data-seed", str(self.data_seed)]
+        return out
+
+    def fetch_argv(self, pair: str) -> list[str]:
+        """``deepdiff data fetch`` of one pair: downloads the real data, checks local files, or nothing."""
+        return ["deepdiff", "data", "fetch", "--pair", pair, *self.data_options(), "--no-progress"]
+
+    def bundle_file(self) -> str:
+        """Where the workflow's ``pack`` rule writes the grid's bundle, relative to the results directory."""
+        if self.shard is None:
+            return ".grid/results.tar.gz"
+        index, count = parse_shard(self.shard)
+        return f".grid/results-shard-{index}-of-{count}.tar.gz"
+
+    def targets(self) -> list[str]:
+        """What the workflow makes by default, relative to the results directory.
+
+        The whole grid: the grid's tables (``aggregate``), the results notebook and the book; a
+        shard: its bundle (the book is built once, from the merged bundles).
+        """
+        if self.shard is not None:
+            return [self.bundle_file()]
+        return [GRID_RUNS_FILE, REPORT_NOTEBOOK, BOOK_MARKER]
+
+    def book_env(self) -> dict[str, str]:
+        """Environment of the book's build: the grid's results, and its data where the notebooks can take it.
+
+        The notebooks read ``DEEPDIFF_DATA`` for ``data='auto'`` and run on the pair E003-E004: the
+        grid's data are passed on for ``remc`` and ``simulated``; ``sample`` lacks that pair and
+        ``local`` needs a folder the notebooks are not given, so they keep their default then (the
+        real data when reachable, else simulated, as the book says on every page).
+        """
+        env = {"DEEPDIFF_RESULTS_DIR": str(Path(self.results_dir).expanduser().resolve())}
+        if self.data in ("remc", "simulated"):
+            env["DEEPDIFF_DATA"] = self.data
+        return env
+
+
+def kind_methods(kind: JobKind) -> tuple[str, ...]:
+    """The methods a rule runs: ``train``, those with a training loop; ``baseline``, the others."""
+    return methods.names(training_loop=True) if kind == "train" else methods.names(training_loop=False)
+
+
+_LISTS = ("pairs", "variants", "baselines", "seeds", "extra_args")
+_OPTIONAL = ("data_dir", "genes", "epochs", "shard")
+_NUMBERS = ("seeds", "genes", "epochs", "data_seed", "threads", "gpus")
+_NULLS = ("", "null", "none", "~")
+
+
+def _number(key: str, value: object) -> object:
+    """A whole number written as text (``"3"``) as a number; anything else unchanged."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    if isinstance(value, str):
+        raise ConfigError(f"grid setting {key}: {value!r} is not a whole number")
+    return value
+
+
+def _setting(key: str, value: object) -> object:
+    """One setting of a mapping in :class:`GridConfig`'s types."""
+    if key in _OPTIONAL and (value is None or (isinstance(value, str) and value.strip().lower() in _NULLS)):
+        return None
+    if key in _LISTS:
+        if value is None:
+            return ()
+        items = tuple(value) if isinstance(value, (list, tuple)) else (value,)
+        return tuple(_number(key, v) for v in items) if key in _NUMBERS else tuple(str(v) for v in items)
+    if key in _NUMBERS:
+        return _number(key, value)
+    return value if value is None else str(value)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"i/N"`` as ``(i, N)`` with ``1 <= i <= N``; a ConfigError otherwise."""
+    try:
+        index, count = (int(part) for part in str(text).split("/"))
+    except ValueError:
+        raise ConfigError(f"grid setting shard={text!r}: expected i/N, e.g. 3/20 (the 3rd of 20)") from None
+    if not 1 <= index <= count:
+        raise ConfigError(f"grid setting shard={text!r}: i must be between 1 and N")
+    return index, count
+
+
+def load_grid(config_file: str | os.PathLike[str] | None = None, overrides: Sequence[str] = ()) -> GridConfig:
+    """A grid from a YAML file (default: the paper's grid) and ``KEY=VALUE`` overrides.
+
+    Values are YAML, as in Snakemake's ``--config``: ``seeds=[0]``, ``baselines=[]``,
+    ``genes=300``, ``data_dir=/path``.
+
+    Raises
+    ------
+    ConfigError
+        For an unreadable file, an override without ``=``, or a bad setting.
+    """
+    import yaml
+
+    mapping: dict[str, Any] = {}
+    if config_file is not None:
+        path = Path(config_file)
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as err:
+            raise ConfigError(f"cannot read the grid configuration {path}: {err.strerror}") from None
+        except yaml.YAMLError as err:
+            raise ConfigError(f"{path} is not valid YAML: {err}") from None
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path} must hold a mapping of grid settings, e.g. 'profile: quick'")
+        mapping.update(loaded)
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"override {item!r}: expected KEY=VALUE, e.g. seeds=[0]")
+        try:
+            mapping[key.strip()] = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError as err:
+            raise ConfigError(f"override {item!r}: the value is not valid YAML ({err})") from None
+    return GridConfig.from_mapping(mapping)
 
 
 @dataclass(frozen=True)
@@ -82,42 +341,209 @@ class Job:
     seed: int
 
     @property
-    def kind(self) -> str:
-        """The command that runs it: ``train`` for a DeepDiff variant, else ``baseline``."""
-        return "train" if methods.METHODS[self.method].kind == "deepdiff" else "baseline"
+    def kind(self) -> JobKind:
+        """The rule that runs it, from the method registry: ``train`` for the training loop's methods."""
+        return "train" if methods.METHODS[self.method].training_loop else "baseline"
 
     @property
     def id(self) -> str:
         """A file-name-safe identifier, unique within a grid."""
         return f"{self.pair}__{self.method}__seed{self.seed}"
 
-    def argv(self, grid: GridConfig) -> list[str]:
-        """The ``deepdiff`` command line of this job."""
-        common = ["--pair", self.pair, "--data", grid.data, "--profile", grid.profile]
+    @property
+    def marker(self) -> str:
+        """The workflow's record of this job, relative to the results directory (one folder per rule)."""
+        return JOB_MARKER.format(kind=self.kind, pair=self.pair, method=self.method, seed=self.seed)
+
+    def argv(self, grid: GridConfig, threads: int | None = None) -> list[str]:
+        """The ``deepdiff`` command line of this job, with ``threads`` CPU threads (default: the grid's)."""
+        threads = grid.threads if threads is None else int(threads)
+        common = ["--pair", self.pair, *grid.data_options(), "--profile", grid.profile]
         common += ["--seed", str(self.seed), "--out", grid.results_dir, "--no-progress"]
         if self.kind == "train":
             head = ["deepdiff", "train", "--variant", self.method, "--device", grid.device]
+            head += ["--threads", str(threads)]
+            head += ["--epochs", str(grid.epochs)] if grid.epochs is not None else []
         else:
-            head = ["deepdiff", "baseline", "--method", self.method]
+            head = ["deepdiff", "baseline", "--method", self.method, "--n-jobs", str(threads)]
         return [*head, *common, *grid.extra_args]
 
-    def command(self, grid: GridConfig) -> str:
+    def command(self, grid: GridConfig, threads: int | None = None) -> str:
         """:meth:`argv` as one shell-quoted string."""
-        return shlex.join(self.argv(grid))
+        return shlex.join(self.argv(grid, threads))
 
 
-def plan_jobs(grid: GridConfig) -> list[Job]:
-    """Every job of ``grid``: each variant for each seed, and each baseline for each seed.
+def all_jobs(grid: GridConfig) -> list[Job]:
+    """Every job of ``grid``, shards ignored: each method on each pair, per seed where it is seeded.
 
-    Baselines without randomness in their fit (the SVRs) are still run per seed so that every
-    method has the same number of runs behind its error bars; the result cache makes repeats cheap.
+    A method whose result does not depend on the seed (``seeded=False`` in
+    :data:`deepdiff.methods.METHODS`) runs once per pair, with the grid's first seed.
     """
     jobs: list[Job] = []
     for pair in grid.pairs:
-        for seed in grid.seeds:
-            jobs += [Job(method, pair, seed) for method in (*grid.variants, *grid.baselines)]
+        for i, seed in enumerate(grid.seeds):
+            jobs += [
+                Job(method, pair, seed) for method in grid.methods if i == 0 or methods.METHODS[method].seeded
+            ]
     _check_unique(jobs)
     return jobs
+
+
+def plan_jobs(grid: GridConfig) -> list[Job]:
+    """The jobs of ``grid``: :func:`all_jobs`, or its shard when ``grid.shard`` is set."""
+    jobs = all_jobs(grid)
+    if grid.shard is None:
+        return jobs
+    index, count = parse_shard(grid.shard)
+    return shard_jobs(jobs, grid, count)[index - 1]
+
+
+def shard_jobs(jobs: Sequence[Job], grid: GridConfig, count: int) -> list[list[Job]]:
+    """``jobs`` in ``count`` shards of about equal estimated time (longest first, to the least loaded).
+
+    The split depends only on the jobs and the grid (deterministic), so every shard of a matrix
+    computes the same split; shards need nothing from each other.
+    """
+    from deepdiff.grid_costs import job_seconds
+
+    if count < 1:
+        raise ConfigError(f"the number of shards must be positive, got {count}")
+    cost = {job.id: job_seconds(job, grid) for job in jobs}
+    shards: list[list[Job]] = [[] for _ in range(count)]
+    loads = [0.0] * count
+    for job in sorted(jobs, key=lambda j: (-cost[j.id], j.id)):
+        i = min(range(count), key=lambda k: (loads[k], k))
+        shards[i].append(job)
+        loads[i] += cost[job.id]
+    order = {job.id: n for n, job in enumerate(jobs)}
+    return [sorted(shard, key=lambda j: order[j.id]) for shard in shards]
+
+
+def load_grid_pair(grid: GridConfig, pair: str, *, progress: bool = False) -> PairData:
+    """One pair of the grid, loaded as its jobs load it (same source, folder, genes and data seed)."""
+    from deepdiff.loading import load_pair
+
+    return load_pair(
+        pair, grid.data, data_dir=grid.data_dir, n_genes=grid.genes, seed=grid.data_seed, progress=progress
+    )
+
+
+def data_checksums(grid: GridConfig) -> dict[str, str]:
+    """Pair -> checksum of the data its jobs use, for each pair with a job (the data are loaded)."""
+    pairs = dict.fromkeys(job.pair for job in plan_jobs(grid))
+    return {pair: load_grid_pair(grid, pair).checksum for pair in pairs}
+
+
+def aggregate(grid: GridConfig, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0) -> dict[str, Any]:
+    """Write the grid's runs and its missing runs as two TSV files, and a summary, atomically.
+
+    In ``grid.results_dir``: :data:`GRID_RUNS_FILE` (one row per job with a run, columns
+    :data:`deepdiff.report.runs.GRID_TABLE_COLUMNS`), :data:`GRID_MISSING_FILE` (``pair``,
+    ``method``, ``seed``, ``command``) and :data:`GRID_SUMMARY_FILE` (the grid, the counts, the
+    time). Runs are matched to jobs on the data the grid's jobs load (see
+    :func:`deepdiff.report.runs.match_jobs`), so runs of other data, budgets or pairs in the same
+    directory are left out.
+
+    Returns
+    -------
+    dict
+        The summary: ``grid``, ``describe``, ``jobs``, ``found``, ``missing``, ``table``,
+        ``written``.
+    """
+    from datetime import datetime, timezone
+
+    from deepdiff.io import atomic_write_json, atomic_write_text
+    from deepdiff.report.runs import grid_table
+    from deepdiff.results import collect_results
+
+    root = Path(grid.results_dir)
+    table, missing = grid_table(
+        collect_results(root), grid, data_checksums(grid), n_boot=n_boot, level=level, seed=seed
+    )
+    atomic_write_text(root / GRID_RUNS_FILE, table.to_csv(sep="\t", index=False, float_format="%.6g"))
+    atomic_write_text(root / GRID_MISSING_FILE, missing.to_csv(sep="\t", index=False))
+    summary = {
+        "grid": grid.to_mapping(),
+        "describe": grid.describe(),
+        "jobs": len(table) + len(missing),
+        "found": len(table),
+        "missing": len(missing),
+        "table": GRID_RUNS_FILE,
+        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    atomic_write_json(root / GRID_SUMMARY_FILE, summary)
+    return summary
+
+
+def read_grid_summary(results_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The summary :func:`aggregate` wrote in ``results_dir``, or None (absent or unreadable)."""
+    try:
+        summary = json.loads((Path(results_dir) / GRID_SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    keys = {"grid", "jobs", "found", "table", "written"}
+    return summary if isinstance(summary, dict) and keys <= set(summary) else None
+
+
+def notebook_parameters(grid: GridConfig) -> dict[str, Any]:
+    """The parameters of ``notebooks/05_results`` that make it report on exactly this grid's runs.
+
+    Its pairs, methods, seeds, data and profile; ``run_missing=False`` (it reports, trains nothing).
+    Simulated data without ``genes`` are the full size the jobs simulate, not the notebooks' default.
+    """
+    from deepdiff.constants import FULL_SPLIT_SIZES
+
+    genes = grid.genes
+    if genes is None and grid.data == "simulated":
+        genes = sum(FULL_SPLIT_SIZES.values())
+    return {
+        "pair": grid.pairs[0],
+        "extra_pairs": list(grid.pairs[1:]),
+        "variants": list(grid.variants),
+        "baselines": list(grid.baselines),
+        "seeds": list(grid.seeds),
+        "data": grid.data,
+        "data_dir": str(Path(grid.data_dir).expanduser().resolve()) if grid.data_dir else None,
+        "profile": grid.profile,
+        "results_dir": str(Path(grid.results_dir).expanduser().resolve()),
+        "run_missing": False,
+        "n_genes": genes,
+    }
+
+
+def run_results_notebook(
+    grid: GridConfig, notebook: str | os.PathLike[str], out: str | os.PathLike[str]
+) -> Path:
+    """Execute ``notebook`` (``05_results``) with :func:`notebook_parameters` by papermill; write ``out``.
+
+    The executed notebook is written beside ``out`` and renamed into place, so ``out`` is never
+    half-written (a failed run leaves its partial copy as ``.<name>.failed.ipynb`` for reading).
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.stem}.failed{out.suffix}")
+    tmp = out.with_name(f".{out.stem}.running{out.suffix}")
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(tmp),
+            parameters=notebook_parameters(grid),
+            cwd=str(Path(notebook).resolve().parent),
+            progress_bar=False,
+        )
+    except PapermillExecutionError as err:
+        if tmp.exists():
+            os.replace(tmp, partial)
+        raise DataError(
+            f"{notebook} failed on the grid's runs (cell {err.exec_count}: {err.ename}: {err.evalue}); "
+            f"the executed part is in {partial}"
+        ) from None
+    os.replace(tmp, out)
+    partial.unlink(missing_ok=True)
+    return out
 
 
 def _check_unique(jobs: Iterable[Job]) -> None:
@@ -150,9 +576,17 @@ def run_grid(grid: GridConfig, data: Mapping[str, PairData], *, progress: bool =
     options = RunOptions(results_dir=grid.results_dir, device=grid.device, progress=progress)
     rows = []
     for job in plan_jobs(grid):
+        overrides = None
+        if grid.epochs is not None and methods.METHODS[job.method].training_loop:
+            overrides = {"max_epochs": grid.epochs}
         tic = time.perf_counter()
         run = methods.run_method(
-            data[job.pair], job.method, profile=grid.profile, seed=job.seed, options=options
+            data[job.pair],
+            job.method,
+            profile=grid.profile,
+            seed=job.seed,
+            options=options,
+            overrides=overrides,
         )
         rows.append(
             {"pair": job.pair, "method": job.method, "seed": job.seed, "cached": run.reused}

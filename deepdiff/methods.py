@@ -118,6 +118,11 @@ class Method:
         Trained by :mod:`deepdiff.training`'s loop: epochs, patience and resuming apply.
     neural : bool
         A torch model: runs on the requested device.
+    seeded : bool
+        Its result depends on the run seed in every profile (initialisation, shuffling, random
+        subsamples, folds or forests), so a grid runs it once per seed; False for a method whose
+        fit draws nothing at random, which a grid runs once (with its first seed). No method's
+        dependence differs between the profiles: see :data:`METHODS`.
     """
 
     name: str
@@ -130,6 +135,7 @@ class Method:
     algorithm: str | None = None
     training_loop: bool = False
     neural: bool = False
+    seeded: bool = True
 
     def profile_config(self, profile: str) -> Any:
         """The configuration of ``profile``; a ConfigError naming the valid profiles otherwise."""
@@ -190,7 +196,14 @@ def _variant(spec: VariantSpec) -> Method:
 
 
 def _baseline(
-    name: str, label: str, paper: bool, description: str, module: str, fit: str, profiles: str
+    name: str,
+    label: str,
+    paper: bool,
+    description: str,
+    module: str,
+    fit: str,
+    profiles: str,
+    seeded: bool = True,
 ) -> Method:
     """A baseline fitted by :mod:`deepdiff.baselines`: ``fit`` and ``profiles`` are names in ``module``."""
     return Method(
@@ -203,6 +216,7 @@ def _baseline(
         profiles=f"deepdiff.baselines.{module}:{profiles}",
         algorithm=f"deepdiff.baselines.{module}:{fit}",
         neural=module == "cnn",
+        seeded=seeded,
     )
 
 
@@ -225,6 +239,14 @@ _BINS = "1 or 2 kb bins of A, B and B - A"
 
 #: Every method: DeepDiff's variants (the paper's Table 1 order), the paper's baselines, then
 #: baselines beyond the paper.
+#:
+#: What the run seed changes, method by method (``seeded``), the same in both profiles: the
+#: variants, AttentiveChrome-diff and the CNN draw their initial weights and batch order from it;
+#: ``svr1`` and ``svr2`` screen bins on a seeded random subsample of the training genes (2,000 in
+#: ``paper``, 500 in ``quick``; on a pair with no more training genes than that the screen sees them
+#: all), and ``svr2`` also shuffles its out-of-fold split with it; ``relief_rf`` seeds its random
+#: forests (and, in ``quick``, the genes RReliefF scores); ``hgb`` seeds the training genes held
+#: out for its early stopping. Only ``ridge`` draws nothing at random (``seeded=False``).
 METHODS: Mapping[str, Method] = MappingProxyType(
     {
         m.name: m
@@ -242,6 +264,7 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "linear",
                 "fit",
                 "PROFILES",
+                seeded=False,
             ),
             _baseline(
                 "hgb",

@@ -213,31 +213,45 @@ def notebook_grid(
     variants: Sequence[str] | None,
     baselines: Sequence[str] | None,
     seeds: int | Sequence[int],
+    data_dir: str | os.PathLike[str] | None = None,
 ) -> GridConfig:
     """The grid a notebook runs: its pair and ``extra_pairs`` × variants × seeds, plus the baselines.
 
-    ``variants`` and ``baselines`` default (None) to the paper's; every parameter is checked.
+    ``variants`` and ``baselines`` default (None) to the paper's, and may be empty (baselines
+    beyond the paper's are accepted); every parameter is checked. ``data_dir`` is the folder of ``data='local'``.
     """
     from deepdiff.grid import GridConfig
-    from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS
+    from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS, names
 
     return GridConfig(
         pairs=tuple(check_pairs([params.pair, *extra_pairs], params.data)),
         variants=tuple(validate_methods(variants, PAPER_VARIANTS, "variants")),
-        baselines=tuple(validate_methods(baselines, PAPER_BASELINES, "baselines")),
+        baselines=tuple(
+            PAPER_BASELINES
+            if baselines is None
+            else validate_methods(baselines, names(kind="baseline"), "baselines")
+        ),
         seeds=tuple(int(s) for s in ([seeds] if isinstance(seeds, int) else seeds)),
         data=params.data,
         profile=params.profile,
         results_dir=str(params.results_dir),
         device=params.device,
+        data_dir=str(data_dir) if data_dir is not None and params.data == "local" else None,
     )
 
 
 def load_pairs(
-    params: NotebookParams, pairs: Sequence[str], *, n_genes: int | None = None
+    params: NotebookParams,
+    pairs: Sequence[str],
+    *,
+    n_genes: int | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
 ) -> dict[str, PairData]:
     """:func:`load_data` for each of ``pairs`` (same source and settings), by pair."""
-    return {pair: load_data(dataclasses.replace(params, pair=pair), n_genes=n_genes) for pair in pairs}
+    return {
+        pair: load_data(dataclasses.replace(params, pair=pair), n_genes=n_genes, data_dir=data_dir)
+        for pair in pairs
+    }
 
 
 def data_banner(data: PairData, requested: str | None = None) -> str:
@@ -287,7 +301,7 @@ def show_html(html: str) -> None:
 def validate_methods(
     methods: Sequence[str] | str | None, allowed: Sequence[str], what: str = "methods"
 ) -> list[str]:
-    """The parameter ``what`` (all of ``allowed`` when None), checked against ``allowed``.
+    """The parameter ``what`` (all of ``allowed`` when None, none for an empty list), checked against ``allowed``.
 
     Raises
     ------
@@ -296,6 +310,8 @@ def validate_methods(
     """
     from deepdiff.methods import select
 
+    if methods is not None and not isinstance(methods, str) and len(methods) == 0:
+        return []
     try:
         return select(methods, allowed, what=what)
     except ConfigError as err:

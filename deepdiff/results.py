@@ -89,6 +89,8 @@ COLLECT_COLUMNS: tuple[str, ...] = (
     "test_spearman",
     "test_mse",
     "valid_pearson",
+    "data_checksum",
+    "created",
     "path",
 )
 
@@ -416,6 +418,8 @@ def collect_results(results_dir: str | os.PathLike[str]) -> pd.DataFrame:
                     "test_spearman": _metric(m, "test", "spearman"),
                     "test_mse": _metric(m, "test", "mse"),
                     "valid_pearson": _metric(m, "valid", "pearson"),
+                    "data_checksum": str(m["data"]["checksum"]),
+                    "created": str(m.get("created", "")),
                     "path": str(run_dir),
                 }
             )

@@ -40,7 +40,8 @@ extra_pairs = ["E123-E116"]  # the other pairs of the reduced grid (E123-E116 is
 variants = None  # None: all seven variants
 baselines = None  # None: the paper's four baselines
 seeds = [0]  # training seeds of the grid
-data = "auto"  # auto, remc, sample, simulated
+data = "auto"  # auto, remc, sample, simulated, local
+data_dir = None  # with data local: the folder of each cell's train, valid, test and expr CSV files
 profile = "quick"  # quick or paper
 seed = 0  # seed of the bootstrap resampling
 device = "auto"
@@ -53,9 +54,15 @@ n_boot = 500  # bootstrap resamples for intervals
 from deepdiff.notebook import notebook_grid, validate_params
 
 params = validate_params(
-    pair=pair, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir
+    pair=pair,
+    data=data,
+    profile=profile,
+    seed=seed,
+    device=device,
+    results_dir=results_dir,
+    data_dir=data_dir,
 )
-grid = notebook_grid(params, extra_pairs, variants, baselines, seeds)
+grid = notebook_grid(params, extra_pairs, variants, baselines, seeds, data_dir)
 print(params.describe())
 print(f"reduced grid: {grid.describe()}")
 
@@ -82,7 +89,7 @@ plots.show_inline()
 # Every run is looked up in the result cache first; only missing runs are trained. The time of each is printed.
 
 # %%
-pair_data = load_pairs(params, grid.pairs, n_genes=n_genes)
+pair_data = load_pairs(params, grid.pairs, n_genes=n_genes, data_dir=data_dir)
 show_html(data_banner(pair_data[grid.pairs[0]], requested=data))
 if run_missing:
     timings = run_grid(grid, pair_data)

@@ -87,3 +87,25 @@ def test_listing_the_methods_loads_neither_torch_nor_sklearn() -> None:
     code = "import sys, deepdiff.methods as m; m.names(); print('torch' in sys.modules, 'sklearn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.slow
+def test_seeded_says_whether_a_result_depends_on_the_seed(tmp_path) -> None:
+    """The registry's ``seeded`` (what the grid runs once or per seed) against what the fits do.
+
+    A seed may change what a method tries without changing what it ends with (the single-layer
+    SVR screens bins on a seeded subsample, then refits the best on every gene): the validation
+    scores of its search are compared with the predictions.
+    """
+    from deepdiff.results import canonical_json
+    from deepdiff.simulate import simulate_pair
+
+    data = simulate_pair("E003-E004", n_genes=1200, seed=0, progress=False)
+    assert len(data.train) > 500  # more than the quick SVR screen's subsample, so the seed matters there
+    options = methods.RunOptions(results_dir=tmp_path, progress=False)
+    for name in ("ridge", "svr1", "svr2", "relief_rf", "hgb"):
+        a, b = (methods.run_method(data, name, profile="quick", seed=s, options=options) for s in (0, 1))
+        same = a.predictions["lfc_pred"].equals(b.predictions["lfc_pred"]) and canonical_json(
+            a.metrics["search"]
+        ) == canonical_json(b.metrics["search"])
+        assert same != methods.METHODS[name].seeded, name

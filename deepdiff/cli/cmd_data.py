@@ -4,6 +4,8 @@ Examples
 --------
 deepdiff data fetch --pair E003-E004 --data remc
 deepdiff data fetch --pair E003-E004 --data remc --print-urls     # fetch by hand elsewhere
+deepdiff data fetch --pair K562-HepG2 --data local --data-dir my_data/   # check the files
+deepdiff data fetch --pair E003-E004 --data simulated             # nothing to fetch
 deepdiff data info --pair E123-E003 --data sample
 deepdiff data info --pair K562-HepG2 --data local --data-dir my_data/
 """
@@ -43,12 +45,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch = sub.add_parser(
         "fetch",
         help="download and verify a pair's files, and parse them into the cache",
-        description="Download the eight files of a pair (two cells x train/valid/test/expr), verify them "
-        "by git blob SHA-1, and parse them into the binary cache.",
+        description="Make a pair's data ready before the jobs that read it run (the workflow's fetch "
+        "step). remc and sample: download the eight files of a pair (two cells x train/valid/test/expr), "
+        "verify them by git blob SHA-1, and parse them into the binary cache. local: read and check the "
+        "pair's files in --data-dir (and cache them parsed). simulated: nothing to fetch (each run "
+        "simulates its pair); succeeds at once. auto: remc when reachable, else simulated.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_BY_HAND,
     )
-    add_data_arguments(fetch, sources=("remc", "sample"), default="remc")
+    add_data_arguments(fetch, default="remc")
     fetch.add_argument("--print-urls", action="store_true", help="only print the URLs and cache paths")
     _common(fetch)
     fetch.set_defaults(func=run_fetch)
@@ -75,8 +80,19 @@ def run_fetch(args: argparse.Namespace) -> int:
     from deepdiff.data.cache import default_cache_dir
     from deepdiff.data.download import download_path, file_url
     from deepdiff.data.manifest import cell_entries
+    from deepdiff.data.sources import REMOTE_SOURCES
+    from deepdiff.errors import ConfigError
 
     pair = pair_of(args)
+    if args.print_urls and args.data not in REMOTE_SOURCES:
+        raise ConfigError(f"--print-urls lists downloads: only with --data {' or '.join(REMOTE_SOURCES)}")
+    if args.data == "simulated":
+        genes = "the paper's 18,460" if args.genes is None else f"{args.genes:,}"
+        print(
+            f"{pair}: simulated data need no download; each run simulates the pair itself "
+            f"({genes} genes, data seed {args.data_seed})"
+        )
+        return 0
     if args.print_urls:
         root = default_cache_dir(args.cache_dir)
         for cell in (pair.cell_a, pair.cell_b):
@@ -88,7 +104,8 @@ def run_fetch(args: argparse.Namespace) -> int:
         return 0
     data = load_data(args, pair)
     print(describe_pair(data))
-    print(f"cached under {default_cache_dir(args.cache_dir)}")
+    if data.source in REMOTE_SOURCES:
+        print(f"cached under {default_cache_dir(args.cache_dir)}")
     return 0
 
 

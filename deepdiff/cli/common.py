@@ -10,6 +10,7 @@ from deepdiff.constants import DATA_SOURCES, SAMPLE_PAIR
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
     from deepdiff.data.pair import Pair
+    from deepdiff.grid import GridConfig
     from deepdiff.results import RunResult
 
 #: How a command's help names the pair argument.
@@ -79,3 +80,33 @@ def report_run(result: RunResult) -> str:
     """Two lines on a finished run: what it is and how it did, and where its result directory is."""
     note = "reused cached result" if result.reused else f"{result.metrics['wall_time_s']:.1f} s"
     return f"{result.summary()} [{note}]\n  -> {result.path}"
+
+
+def add_grid_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--config FILE`` and ``--set KEY=VALUE``: the grid of a command (default: the paper's grid)."""
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="grid settings in YAML, e.g. workflow/config.yaml (default: the paper's grid, the same)",
+    )
+    parser.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        dest="overrides",
+        help="change one setting, values in YAML as Snakemake's --config: seeds=[0] baselines=[] "
+        "profile=quick data=simulated genes=300 shard=2/10 (repeatable)",
+    )
+
+
+def grid_of(args: argparse.Namespace) -> GridConfig:
+    """The grid named by ``--config`` and ``--set``."""
+    from deepdiff.grid import load_grid
+
+    return load_grid(args.config, args.overrides)
+
+
+def has_grid(args: argparse.Namespace) -> bool:
+    """True when ``--config`` or ``--set`` was given."""
+    return bool(args.config or args.overrides)

@@ -16,6 +16,7 @@ environment variable ``DEEPDIFF_REMC_URL`` (for a mirror).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import time
@@ -149,31 +150,75 @@ def _get(
     )
 
 
+#: Checks a downloaded file (still at its temporary path): None when it is right, else what is wrong.
+Check = Callable[[Path], str | None]
+
+
+def git_sha1_check(sha1: str) -> Check:
+    """The check of the authors' files: the git blob SHA-1 of the pinned commit's file."""
+
+    def check(path: Path) -> str | None:
+        got = file_git_sha1(path)
+        if got == sha1:
+            return None
+        return (
+            f"checksum mismatch: git blob SHA-1 {got}, expected {sha1} (the pinned commit {REMC_COMMIT}). "
+            f"The server sent a different file; nothing was kept. Check the base URL ({URL_ENV} or base_url)."
+        )
+
+    return check
+
+
+def sha256_check(sha256: str | None) -> Check:
+    """A check by SHA-256 (any content when ``sha256`` is None: the caller verifies it otherwise)."""
+
+    def check(path: Path) -> str | None:
+        if sha256 is None:
+            return None
+        got = file_sha256(path)
+        if got == sha256.lower():
+            return None
+        return f"checksum mismatch: SHA-256 {got}, expected {sha256}; the file was altered or is another one, and nothing was kept."
+
+    return check
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 (hex) of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _download(
     session: requests.Session,
     url: str,
     dest: Path,
-    sha1: str,
+    check: Check,
     policy: DownloadPolicy,
     progress: bool,
     manual: str,
     sleep: Callable[[float], None],
 ) -> Path:
-    """:func:`download_verified` with a session: retry transfers that broke or stalled."""
+    """:func:`download_checked` with a session: retry transfers that broke or stalled."""
     failures: list[str] = []
     for attempt in range(policy.retries + 1):
         if attempt:
             sleep(policy.backoff * 2 ** (attempt - 1))
         try:
             with _get(session, url, policy, manual) as response:
-                return _save(response, url, dest, sha1, progress, manual)
+                return _save(response, url, dest, check, progress, manual)
         except _Transient as err:
             failures.append(str(err))
     raise DownloadError(f"{url}: the download failed {len(failures)} times (last: {failures[-1]}).{manual}")
 
 
-def _save(response: requests.Response, url: str, dest: Path, sha1: str, progress: bool, manual: str) -> Path:
-    """Stream the body into a temporary file beside ``dest``, check its SHA-1, rename it into place."""
+def _save(
+    response: requests.Response, url: str, dest: Path, check: Check, progress: bool, manual: str
+) -> Path:
+    """Stream the body into a temporary file beside ``dest``, check it, rename it into place."""
     from tqdm.auto import tqdm
 
     length = response.headers.get("Content-Length", "")
@@ -196,13 +241,9 @@ def _save(response: requests.Response, url: str, dest: Path, sha1: str, progress
                 ) from err
             out.flush()
             os.fsync(out.fileno())
-        got = file_git_sha1(tmp)
-        if got != sha1:
-            raise DownloadError(
-                f"{url}: checksum mismatch: git blob SHA-1 {got}, expected {sha1} (the pinned "
-                f"commit {REMC_COMMIT}). The server sent a different file; nothing was kept. "
-                f"Check the base URL ({URL_ENV} or base_url).{manual}"
-            )
+        wrong = check(tmp)
+        if wrong is not None:
+            raise DownloadError(f"{url}: {wrong}{manual}")
         os.replace(tmp, dest)
         return dest
     finally:
@@ -241,9 +282,29 @@ def download_verified(
         No connection, a final HTTP error, a checksum mismatch, or a transfer that kept failing.
         ``dest`` is never left with partial or wrong content.
     """
+    return download_checked(
+        url, dest, git_sha1_check(sha1), policy=policy, progress=progress, manual=manual, sleep=sleep
+    )
+
+
+def download_checked(
+    url: str,
+    dest: str | os.PathLike[str],
+    check: Check,
+    *,
+    policy: DownloadPolicy | None = None,
+    progress: bool = True,
+    manual: str = "",
+    sleep: Callable[[float], None] = time.sleep,
+) -> Path:
+    """Download ``url`` to ``dest`` (atomically, with retries) and keep it only if ``check`` passes.
+
+    :func:`download_verified` with any check, e.g. :func:`sha256_check` for a results bundle;
+    the same timeouts, retries and errors.
+    """
     policy = policy or DownloadPolicy()
     with _session(policy) as session:
-        return _download(session, url, Path(dest), sha1, policy, progress, manual, sleep)
+        return _download(session, url, Path(dest), check, policy, progress, manual, sleep)
 
 
 def manual_instructions(
@@ -306,7 +367,7 @@ def fetch_entries(
                 url = file_url(entry.path, base_url=base_url, commit=commit)
                 dest = download_path(cache_dir, entry.path, commit)
                 paths[entry.path] = _download(
-                    session, url, dest, entry.sha1, policy, progress, manual, time.sleep
+                    session, url, dest, git_sha1_check(entry.sha1), policy, progress, manual, time.sleep
                 )
     return {entry.path: paths[entry.path] for entry in entries}
 

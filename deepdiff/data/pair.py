@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from deepdiff.errors import DataError
 
-_CELL = r"[A-Za-z0-9][A-Za-z0-9_.]*"
-_PAIR_RE = re.compile(rf"^({_CELL})-({_CELL})$")
+#: A cell's name, and a pair ``A-B`` of them (for file-name patterns, e.g. the workflow's).
+CELL_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.]*"
+PAIR_PATTERN = rf"{CELL_PATTERN}-{CELL_PATTERN}"
+_PAIR_RE = re.compile(rf"^({CELL_PATTERN})-({CELL_PATTERN})$")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ carries the same columns: what was run, on which data, with which budget, and ho
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -33,7 +33,14 @@ def evaluate_results(
         The columns of :func:`deepdiff.results.collect_results` plus ``n_test``,
         ``test_pearson_low`` and ``test_pearson_high`` (recomputed from ``predictions.csv``).
     """
-    table = collect_results(results_dir)
+    return with_intervals(collect_results(results_dir), n_boot=n_boot, level=level, seed=seed)
+
+
+def with_intervals(
+    table: pd.DataFrame, n_boot: int = 1000, level: float = 0.95, seed: int = 0
+) -> pd.DataFrame:
+    """``table`` (rows of :func:`deepdiff.results.collect_results`) with ``n_test``,
+    ``test_pearson_low`` and ``test_pearson_high``, from each run's ``predictions.csv``."""
     lows, highs, ns = [], [], []
     for path in table["path"]:
         pred = pd.read_csv(os.path.join(path, PREDICTIONS_FILE), usecols=["lfc_true", "lfc_pred"])
@@ -189,21 +196,134 @@ def coverage_table(results: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def missing_runs(results: pd.DataFrame, grid: GridConfig) -> pd.DataFrame:
-    """Jobs of a grid with no result yet, and the command of each.
+def match_jobs(
+    results: pd.DataFrame, grid: GridConfig, checksums: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Each job of a grid beside the run that completes it, if any.
 
-    A job counts as done when a run of that method, pair and seed exists with the grid's data
-    source and profile.
+    A run completes a job when it has the job's pair, method and seed, the grid's profile and
+    data source (any source for ``auto``) and, when ``checksums`` (pair -> data checksum, from
+    :func:`deepdiff.grid.data_checksums`) are given, the same data. Runs of one job that differ
+    in what the grid does not fix (e.g. ``--epochs``, or an earlier version of the code) are all
+    candidates; the newest is taken.
+
+    Returns
+    -------
+    DataFrame
+        One row per job, in the grid's order: ``pair``, ``method``, ``seed``, ``command``,
+        ``row`` (index of the run in ``results``, -1 when missing) and ``candidates``.
     """
     from deepdiff.grid import plan_jobs
 
-    done = set()
-    if not results.empty:
-        sub = results[(results["source"] == grid.data) & (results["profile"] == grid.profile)]
-        done = set(zip(sub["pair"], sub["method"], sub["seed"].astype(int), strict=True))
-    rows = [
-        {"pair": j.pair, "method": j.method, "seed": j.seed, "command": j.command(grid)}
-        for j in plan_jobs(grid)
-        if (j.pair, j.method, j.seed) not in done
-    ]
-    return pd.DataFrame(rows, columns=["pair", "method", "seed", "command"])
+    sub = results
+    if not sub.empty:
+        keep = sub["profile"] == grid.profile
+        if grid.data != "auto":
+            keep &= sub["source"] == grid.data
+        sub = sub[keep]
+    if checksums is not None and not sub.empty:
+        sub = sub[[checksums.get(p) == c for p, c in zip(sub["pair"], sub["data_checksum"], strict=True)]]
+    by_job: dict[tuple[str, str, int], list[Any]] = {}
+    if not sub.empty:
+        ordered = sub.sort_values("created", kind="stable")
+        for index, pair, method, seed in zip(
+            ordered.index, ordered["pair"], ordered["method"], ordered["seed"].astype(int), strict=True
+        ):
+            by_job.setdefault((str(pair), str(method), int(seed)), []).append(index)
+    rows = []
+    for job in plan_jobs(grid):
+        found = by_job.get((job.pair, job.method, job.seed), [])
+        rows.append(
+            {
+                "pair": job.pair,
+                "method": job.method,
+                "seed": job.seed,
+                "command": job.command(grid),
+                "row": found[-1] if found else -1,
+                "candidates": len(found),
+            }
+        )
+    return pd.DataFrame(rows, columns=["pair", "method", "seed", "command", "row", "candidates"])
+
+
+def missing_runs(
+    results: pd.DataFrame, grid: GridConfig, checksums: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Jobs of a grid with no result yet, and the command of each (see :func:`match_jobs`)."""
+    matched = match_jobs(results, grid, checksums)
+    missing = matched[matched["row"] < 0]
+    return missing[["pair", "method", "seed", "command"]].reset_index(drop=True)
+
+
+#: Columns of :func:`grid_table`, in order.
+GRID_TABLE_COLUMNS: tuple[str, ...] = (
+    "pair",
+    "method",
+    "label",
+    "kind",
+    "seed",
+    "data",
+    "data_label",
+    "profile",
+    "test_pearson",
+    "test_pearson_low",
+    "test_pearson_high",
+    "n_test",
+    "run_dir",
+    "candidates",
+)
+
+
+def grid_table(
+    results: pd.DataFrame,
+    grid: GridConfig,
+    checksums: Mapping[str, str] | None = None,
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The grid's runs as one tidy table, and the jobs it still lacks.
+
+    Parameters
+    ----------
+    results : DataFrame
+        :func:`deepdiff.results.collect_results` of the grid's results directory.
+    grid : GridConfig
+    checksums : mapping, optional
+        Pair -> checksum of the grid's data (see :func:`match_jobs`).
+    n_boot, level, seed
+        The bootstrap of each run's test PCC interval.
+
+    Returns
+    -------
+    (runs, missing)
+        ``runs``: one row per job that has a run, in the grid's order, columns
+        :data:`GRID_TABLE_COLUMNS` (``run_dir`` relative to the results directory, ``data`` the
+        source, ``candidates`` how many runs matched the job); ``missing``: :func:`missing_runs`.
+    """
+    matched = match_jobs(results, grid, checksums)
+    found = matched[matched["row"] >= 0]
+    runs = with_intervals(results.loc[list(found["row"])], n_boot=n_boot, level=level, seed=seed)
+    root = os.path.abspath(grid.results_dir)
+    table = pd.DataFrame(
+        {
+            "pair": runs["pair"].to_numpy(),
+            "method": runs["method"].to_numpy(),
+            "label": [methods.label(m) for m in runs["method"]],
+            "kind": runs["kind"].to_numpy(),
+            "seed": runs["seed"].astype(int).to_numpy(),
+            "data": runs["source"].to_numpy(),
+            "data_label": runs["data_label"].to_numpy(),
+            "profile": runs["profile"].to_numpy(),
+            "test_pearson": runs["test_pearson"].to_numpy(),
+            "test_pearson_low": runs["test_pearson_low"].to_numpy(),
+            "test_pearson_high": runs["test_pearson_high"].to_numpy(),
+            "n_test": runs["n_test"].to_numpy(),
+            "run_dir": [os.path.relpath(os.path.abspath(p), root) for p in runs["path"]],
+            "candidates": found["candidates"].to_numpy(),
+        },
+        columns=list(GRID_TABLE_COLUMNS),
+    )
+    missing = matched[matched["row"] < 0][["pair", "method", "seed", "command"]].reset_index(drop=True)
+    return table, missing

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -202,3 +203,90 @@ def status_table(
         *appendix_rows(),
     ]
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+
+
+#: How the status page says what fills it when no run on the real full data exists.
+FILL_COMMANDS = (
+    "run the paper's grid with `make reproduce` (every core of this machine; see `workflow/README.md` for "
+    "its cost) or on a SLURM cluster with `snakemake -s workflow/Snakefile --profile workflow/profiles/slurm`, "
+    "or add a published results bundle: `deepdiff results unpack BUNDLE {results}` (a path or an https URL; "
+    "`DEEPDIFF_RESULTS_BUNDLE=BUNDLE make book` does this before building the book)"
+)
+
+
+def _grid_text(grid: Mapping[str, object] | None) -> str:
+    """A recorded grid in words (its own words when it no longer parses)."""
+    if not grid:
+        return ""
+    from deepdiff.errors import DeepDiffError
+    from deepdiff.grid import GridConfig
+
+    try:
+        return GridConfig.from_mapping(grid).describe()
+    except (DeepDiffError, TypeError):
+        return str(dict(grid))
+
+
+def runs_provenance(results_dir: str | os.PathLike[str], results: pd.DataFrame | None = None) -> list[str]:
+    """Where the runs of ``results_dir`` came from, one Markdown line each.
+
+    The bundles unpacked into it (:func:`deepdiff.bundle.bundle_records`: source, checksum, when
+    and by which code they were packed, their grid or shards) with the number of their runs
+    present, the runs computed in place, and the grid table the workflow wrote
+    (:func:`deepdiff.grid.read_grid_summary`), if any.
+    """
+    from deepdiff.bundle import bundle_records
+    from deepdiff.grid import read_grid_summary
+
+    root = Path(results_dir).resolve()
+    results = collect_results(root) if results is None else results
+    present = {Path(p).resolve().relative_to(root).as_posix() for p in results["path"]}
+    lines = [f"{len(present)} complete run(s) in `{root}`."]
+    from_bundles: set[str] = set()
+    for record in bundle_records(root):
+        runs = set(record["runs"]) & present
+        from_bundles |= runs
+        parents = record.get("parents") or []
+        what = _grid_text(record.get("grid"))
+        origin = f"merged from {len(parents)} bundle(s)" if parents else "packed"
+        lines.append(
+            f"- {len(runs)} run(s) from the bundle `{record.get('source', '?')}` (SHA-256 "
+            f"{str(record.get('sha256', ''))[:16]}…, {origin} {record.get('created', '?')} by code "
+            f"{record.get('code_version', '?')}"
+            + (f"; {record['label']}" if record.get("label") else "")
+            + (f"; grid: {what}" if what else "")
+            + ")."
+        )
+    here = len(present - from_bundles)
+    if from_bundles:
+        lines.append(f"- {here} run(s) computed in this directory, not from a bundle.")
+    summary = read_grid_summary(root)
+    if summary is not None:
+        lines.append(
+            f"- The workflow's grid table (`{summary['table']}`, written {summary['written']}): "
+            f"{summary['found']} of {summary['jobs']} jobs have a run; grid: {_grid_text(summary['grid'])}."
+        )
+    return lines
+
+
+def status_preamble(results_dir: str | os.PathLike[str]) -> str:
+    """The first lines of the status page (Markdown): whether any run is on the real full data, and
+    where the runs came from.
+
+    Without a run on the real full data it says so first, with the commands and the bundle that
+    would fill it, before any verdict on simulated data is shown.
+    """
+    results = collect_results(results_dir)
+    root = Path(results_dir).resolve()
+    full = [c for c in contexts(results) if c.is_full_data]
+    if full:
+        head = f"**Runs on the real full data found**: {'; '.join(str(c) for c in full)}."
+    else:
+        others = ", ".join(str(c) for c in contexts(results)) or "none"
+        head = (
+            "**No run on the real, full REMC data is in this results directory, so nothing on this page "
+            "confirms or refutes a result of the paper.** Every verdict below comes from "
+            f"{'simulated data or the real sample (a check of the code, not of the paper)' if len(results) else 'no run at all'}"
+            f" (runs found: {others}). To fill it, " + FILL_COMMANDS.format(results=root) + "."
+        )
+    return "\n".join([head, "", "Where the runs came from:", "", *runs_provenance(root, results)])

@@ -109,6 +109,14 @@ def test_status_page_builds_its_table_by_calling_the_library() -> None:
     assert next(iter(inspect.signature(status_table).parameters)) == "results_dir"
 
 
+def test_status_page_says_first_whether_real_full_data_exist_and_where_runs_came_from() -> None:
+    text = (BOOK / "status.md").read_text(encoding="utf-8").split("---", 2)[2]
+    cells = re.findall(r"```\{code-cell\}.*?\n(.*?)```", text, flags=re.S)
+    assert "status_preamble(results_dir)" in cells[0], "the preamble must come before any table"
+    assert text.index("status_preamble(") < text.index("status_table(")
+    assert text.lstrip().startswith("# Reproduction status\n\n```{code-cell}"), "right below the title"
+
+
 def test_pages_cite_the_paper_its_predecessors_and_the_data() -> None:
     bib = (BOOK / "references.bib").read_text(encoding="utf-8")
     keys = set(re.findall(r"@\w+\{([^,]+),", bib))

@@ -49,3 +49,35 @@ def test_status_table_on_an_empty_directory(tmp_path: Path) -> None:
     status = status_table(tmp_path)
     assert (status["status"] == "not yet run").all()
     assert len(status) == 7 + 1 + len(paper.FIGURE4_CLAIMS) + len(paper.FIGURE5_CLAIMS) + 1
+
+
+def test_without_full_data_the_page_says_so_first(sim_results: Path) -> None:
+    from deepdiff.report.status import status_preamble
+
+    text = status_preamble(sim_results)
+    first = text.splitlines()[0]
+    assert first.startswith("**No run on the real, full REMC data")
+    assert "make reproduce" in first and "deepdiff results unpack BUNDLE" in first
+    assert "simulated (unit test), profile quick" in first
+    assert f"complete run(s) in `{sim_results.resolve()}`" in text
+
+
+def test_the_page_says_where_its_runs_came_from(tmp_path: Path) -> None:
+    from deepdiff.bundle import pack, unpack
+    from deepdiff.grid import GridConfig
+    from deepdiff.report.status import status_preamble
+
+    write_runs(
+        tmp_path / "cluster", pairs=PAPER_PAIRS[:2], source="remc", label="real full REMC", profile="paper"
+    )
+    grid = GridConfig(pairs=PAPER_PAIRS[:2], seeds=(0,), results_dir=str(tmp_path / "cluster"))
+    info = pack(tmp_path / "cluster", tmp_path / "grid.tar.gz", label="cluster X", grid=grid.to_mapping())
+    target = tmp_path / "book"
+    write_runs(target, pairs=PAPER_PAIRS[5:6], n=50)  # runs computed here
+    unpack(info.path, target)
+    text = status_preamble(target)
+    assert text.startswith("**Runs on the real full data found**: real full REMC, profile paper")
+    assert f"from the bundle `{info.path}`" in text and info.sha256[:16] in text and "cluster X" in text
+    assert "grid: 2 pair(s) (E123-E003, E116-E003)" in text
+    assert "11 run(s) computed in this directory" in text
+    assert "grid table" not in text  # written by the workflow's aggregate (tested with it)

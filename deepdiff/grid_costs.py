@@ -1,0 +1,361 @@
+"""What the grid's jobs cost: measured per-unit costs, in one place, and the estimates built on them.
+
+:data:`MEASURED` holds, per profile and method, the measured cost of one run on a full-size pair
+(10,000 / 2,360 / 6,100 genes) with 2 CPU threads: seconds per epoch of the methods trained by the
+training loop, the fixed seconds of a run outside its epochs (for the other baselines: the whole
+run), and the peak memory of the job's processes. Each entry names where it was measured
+(:class:`Provenance`: machine, date, command). From them:
+
+* :func:`job_seconds` and :func:`job_mem_mb` — one job's expected time and memory (the
+  workflow's ``runtime`` and ``mem_mb`` resources, and the shards' balance);
+* :func:`estimate` — the wall time of a whole grid on 2 cores, on N cluster cores, and on one
+  GPU (an estimate from an *assumed* speed-up, :data:`ASSUMED_GPU_SPEEDUP`: no GPU was measured),
+  and the hours of each shard.
+
+Scaling rules (estimates, not measurements): a run's time is proportional to the genes of its
+pair (SVR fits grow faster, so their estimate is low on larger pairs); ``epochs`` replaces the
+profile's maximum number of epochs; thread counts other than 2 are not modelled (the small
+networks gain little from more CPU threads); memory is the full-size pair's at any size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from deepdiff import methods
+from deepdiff.constants import FULL_SPLIT_SIZES
+from deepdiff.errors import ConfigError
+
+if TYPE_CHECKING:
+    from deepdiff.grid import GridConfig, Job
+
+#: Genes of the pair every cost was measured on (the paper's pairs: 10,000 / 2,360 / 6,100).
+REFERENCE_GENES: int = sum(FULL_SPLIT_SIZES.values())
+#: Genes of the authors' real sample (200 per split).
+SAMPLE_GENES: int = 600
+#: CPU threads of every measured job.
+REFERENCE_THREADS: int = 2
+#: ASSUMPTION, not a measurement (no GPU was available): one epoch on one GPU takes 1/10 of its
+#: time on 2 CPU cores. The paper's batch of 10 genes leaves a GPU mostly idle, so more would be
+#: optimistic. Fixed costs (data, test predictions) and the other baselines stay on the CPU.
+ASSUMED_GPU_SPEEDUP: float = 10.0
+#: Memory asked per job: the measured peak times this margin, rounded up to 256 MB.
+MEMORY_MARGIN: float = 1.3
+#: SLURM ``runtime`` asked per job: the estimate times this margin, plus 10 minutes.
+RUNTIME_MARGIN: float = 2.0
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where and how a cost was measured."""
+
+    source: str
+    machine: str
+    date: str
+    command: str
+    note: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.source}, {self.date}, {self.machine}: `{self.command}`"
+        return text + (f" ({self.note})" if self.note else "")
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    """The measured cost of one run of a method on a full-size pair with 2 threads.
+
+    Attributes
+    ----------
+    epoch_s : float
+        Wall seconds per epoch (training every training gene, scoring the validation genes); 0
+        for methods without a training loop.
+    fixed_s : float
+        Wall seconds of a run outside its epochs (predicting the test genes, writing the result);
+        the whole run for methods without a training loop.
+    cpu_share : float
+        CPU seconds of the run per wall second (at most the 2 threads): on a machine shared with
+        other work it is below 2, and ``cpu_share / 2`` of the wall time is what an idle machine
+        with perfect use of both threads would take, the lower bound of :func:`estimate`.
+    peak_mb : int
+        Peak resident memory of the job's processes (with worker processes), MB.
+    provenance : Provenance
+    """
+
+    epoch_s: float
+    fixed_s: float
+    cpu_share: float
+    peak_mb: int
+    provenance: Provenance
+
+
+_BENCH = Provenance(
+    source="benchmarks/grid_costs.py",
+    machine="x86_64, 2 CPUs shared with other work (load average 5-8 during the runs)",
+    date="2026-11-30",
+    command="python benchmarks/grid_costs.py --profile paper --threads 2 --epochs 1",
+    note="wall times under load: upper bounds",
+)
+_BASELINES_PAGE = Provenance(
+    source="book/baselines.md (benchmarks/baselines.py)",
+    machine="x86_64, 2 CPUs, shared with a test run during the first method",
+    date="2026-11-25",
+    command="python benchmarks/baselines.py --profile paper --n-jobs 2",
+    note="wall time; peak memory from benchmarks/grid_costs.py on 2026-11-30",
+)
+_QUICK = Provenance(
+    source="benchmarks/grid_costs.py",
+    machine=_BENCH.machine,
+    date="2026-11-30",
+    command="python benchmarks/grid_costs.py --profile quick --threads 2 --epochs 6",
+    note="whole runs of the quick profile on a full-size pair",
+)
+
+
+def _cost(
+    epoch_s: float, fixed_s: float, cpu_s: float, run_s: float, peak_mb: int, provenance: Provenance
+) -> UnitCost:
+    """A cost from one benchmark row: the run's CPU and wall seconds give its CPU share."""
+    return UnitCost(
+        float(epoch_s), float(fixed_s), min(float(REFERENCE_THREADS), cpu_s / run_s), int(peak_mb), provenance
+    )
+
+
+#: Profile -> method -> measured cost of one run (see :class:`UnitCost` and each provenance).
+MEASURED: Mapping[str, Mapping[str, UnitCost]] = MappingProxyType(
+    {
+        "paper": MappingProxyType(
+            {
+                "raw_d": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
+                "raw_c": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
+                "raw": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
+                "aux": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
+                "raw_aux": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
+                "aux_siamese": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
+                "raw_aux_siamese": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
+                "attentivechrome_diff": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
+                "svr1": _cost(0, 15.0 * 60, 15.1 * 60, 15.0 * 60, 2000, _BASELINES_PAGE),
+                "svr2": _cost(0, 18.0 * 60, 26.9 * 60, 18.0 * 60, 2000, _BASELINES_PAGE),
+                "relief_rf": _cost(0, 3.2 * 60, 6.1 * 60, 3.2 * 60, 2000, _BASELINES_PAGE),
+                "ridge": _cost(0, 1, 3, 1, 2000, _BASELINES_PAGE),
+                "hgb": _cost(0, 14, 26, 14, 2000, _BASELINES_PAGE),
+                "cnn": _cost(0, 42, 82, 42, 2000, _BASELINES_PAGE),
+            }
+        ),
+        "quick": MappingProxyType(
+            {
+                "raw_d": _cost(14, 11, 11, 25, 500, _QUICK),
+                "raw_c": _cost(14, 11, 11, 25, 500, _QUICK),
+                "raw": _cost(14, 11, 11, 25, 500, _QUICK),
+                "aux": _cost(14, 11, 11, 25, 500, _QUICK),
+                "raw_aux": _cost(14, 11, 11, 25, 500, _QUICK),
+                "aux_siamese": _cost(14, 11, 11, 25, 500, _QUICK),
+                "raw_aux_siamese": _cost(14, 11, 11, 25, 500, _QUICK),
+                "attentivechrome_diff": _cost(30, 16, 19, 49, 550, _QUICK),
+                "svr1": _cost(0, 31, 4, 31, 400, _QUICK),
+                "svr2": _cost(0, 36, 15, 36, 700, _QUICK),
+                "relief_rf": _cost(0, 30, 30, 30, 700, _QUICK),
+                "ridge": _cost(0, 2, 2, 2, 400, _QUICK),
+                "hgb": _cost(0, 10, 10, 10, 400, _QUICK),
+                "cnn": _cost(0, 30, 30, 30, 500, _QUICK),
+            }
+        ),
+    }
+)
+
+
+def unit_cost(method: str, profile: str) -> UnitCost:
+    """The measured cost of ``method`` under ``profile``; a ConfigError when none was measured."""
+    try:
+        return MEASURED[profile][method]
+    except KeyError:
+        measured = ", ".join(f"{p}: {', '.join(m)}" for p, m in MEASURED.items())
+        raise ConfigError(
+            f"no measured cost of {method!r} with profile {profile!r} (measured: {measured}); "
+            "run benchmarks/grid_costs.py and add it to deepdiff.grid_costs.MEASURED"
+        ) from None
+
+
+def _max_epochs(profile: str) -> int:
+    from deepdiff.training.config import PROFILES
+
+    if profile not in PROFILES:
+        raise ConfigError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    return PROFILES[profile].max_epochs
+
+
+def data_scale(grid: GridConfig) -> float:
+    """The genes of the grid's pairs relative to :data:`REFERENCE_GENES` (a user's own cells: 1)."""
+    if grid.genes is not None:
+        return grid.genes / REFERENCE_GENES
+    return SAMPLE_GENES / REFERENCE_GENES if grid.data == "sample" else 1.0
+
+
+def job_seconds(job: Job, grid: GridConfig, *, gpu: bool = False, idle: bool = False) -> float:
+    """Expected seconds of one job with :data:`REFERENCE_THREADS` threads.
+
+    Parameters
+    ----------
+    job, grid
+    gpu : bool
+        Its epochs on one GPU (:data:`ASSUMED_GPU_SPEEDUP`, an assumption).
+    idle : bool
+        On an idle machine: the measured wall time scaled by the run's CPU share (a lower bound;
+        without it, the wall time as measured on a shared machine, an upper bound).
+    """
+    cost = unit_cost(job.method, grid.profile)
+    epochs_s = 0.0
+    if methods.METHODS[job.method].training_loop:
+        epochs = grid.epochs if grid.epochs is not None else _max_epochs(grid.profile)
+        epochs_s = epochs * cost.epoch_s / (ASSUMED_GPU_SPEEDUP if gpu else 1.0)
+    share = cost.cpu_share / REFERENCE_THREADS if idle else 1.0
+    return (cost.fixed_s + epochs_s) * share * data_scale(grid)
+
+
+def job_mem_mb(job: Job, grid: GridConfig) -> int:
+    """Memory to ask for one job, MB: the measured peak with :data:`MEMORY_MARGIN`, at least 1 GB."""
+    peak = unit_cost(job.method, grid.profile).peak_mb * MEMORY_MARGIN
+    return max(1024, math.ceil(peak / 256.0) * 256)
+
+
+def job_runtime_min(job: Job, grid: GridConfig) -> int:
+    """Minutes to ask a cluster for one job: the estimate with :data:`RUNTIME_MARGIN`, plus 10."""
+    return math.ceil(job_seconds(job, grid, gpu=grid.gpus > 0) * RUNTIME_MARGIN / 60.0) + 10
+
+
+def makespan(seconds: Sequence[float], slots: int) -> float:
+    """Wall time of jobs on ``slots`` parallel slots, longest first to the slot free first."""
+    free = [0.0] * max(1, slots)
+    for s in sorted(seconds, reverse=True):
+        i = min(range(len(free)), key=free.__getitem__)
+        free[i] += s
+    return max(free) if seconds else 0.0
+
+
+def _bounds(seconds: Sequence[tuple[float, float]], slots: int) -> dict[str, float]:
+    """Makespans (hours) of (idle, measured) job times on ``slots`` slots."""
+    return {
+        "idle": makespan([s[0] for s in seconds], slots) / 3600,
+        "measured": makespan([s[1] for s in seconds], slots) / 3600,
+    }
+
+
+def estimate(
+    grid: GridConfig, *, cores: Sequence[int] = (2,), shards: int | None = None, shard_cores: int = 4
+) -> dict[str, Any]:
+    """The expected wall time of a grid's jobs, from :data:`MEASURED`, as a range.
+
+    Every figure has two bounds: ``idle`` (an idle machine that uses both threads of every job
+    fully: the measured times scaled by their CPU share) and ``measured`` (the wall times as
+    measured on a machine shared with other work).
+
+    Parameters
+    ----------
+    grid : GridConfig
+    cores : sequence of int
+        Machines (or clusters) to estimate for: each runs ``cores // grid.threads`` jobs at once.
+    shards : int, optional
+        Also split the jobs into this many shards (:func:`deepdiff.grid.shard_jobs`), each run on
+        a machine with ``shard_cores`` cores.
+    shard_cores : int
+
+    Returns
+    -------
+    dict
+        ``grid`` (in words), ``jobs`` (count by rule), ``threads_per_job``, ``job_hours`` and
+        ``longest_job_hours`` (bounds), ``cores`` (cores -> bounds), ``gpu`` (bounds with one GPU
+        for the training jobs and the other baselines on 2 cores: an estimate from
+        :data:`ASSUMED_GPU_SPEEDUP`), ``per_method`` (bounds of one run), ``mem_mb``,
+        ``provenance`` (of every cost used) and, with ``shards``, ``shards`` (``count``,
+        ``cores``, ``index``, ``hours`` per shard as measured, ``runner_hours``).
+    """
+    from deepdiff.grid import all_jobs, plan_jobs, shard_jobs
+
+    jobs = plan_jobs(grid)
+    both = [(job_seconds(j, grid, idle=True), job_seconds(j, grid)) for j in jobs]
+    gpu_train = [
+        (job_seconds(j, grid, gpu=True, idle=True), job_seconds(j, grid, gpu=True))
+        for j in jobs
+        if j.kind == "train"
+    ]
+    cpu_rest = [b for j, b in zip(jobs, both, strict=True) if j.kind != "train"]
+    rest = _bounds(cpu_rest, max(1, REFERENCE_THREADS // grid.threads))
+    used = sorted({j.method for j in jobs}, key=list(methods.METHODS).index)
+    first = {m: next(j for j in jobs if j.method == m) for m in used}
+    out: dict[str, Any] = {
+        "grid": grid.describe(),
+        "jobs": {kind: sum(j.kind == kind for j in jobs) for kind in ("train", "baseline")},
+        "threads_per_job": grid.threads,
+        "job_hours": {"idle": sum(b[0] for b in both) / 3600, "measured": sum(b[1] for b in both) / 3600},
+        "longest_job_hours": {
+            "idle": max((b[0] for b in both), default=0.0) / 3600,
+            "measured": max((b[1] for b in both), default=0.0) / 3600,
+        },
+        "cores": {str(c): _bounds(both, max(1, c // grid.threads)) for c in cores},
+        "gpu": {
+            "idle": max(sum(b[0] for b in gpu_train) / 3600, rest["idle"]),
+            "measured": max(sum(b[1] for b in gpu_train) / 3600, rest["measured"]),
+        },
+        "assumed_gpu_speedup": ASSUMED_GPU_SPEEDUP,
+        "per_method": {
+            m: {"idle": job_seconds(j, grid, idle=True) / 3600, "measured": job_seconds(j, grid) / 3600}
+            for m, j in first.items()
+        },
+        "mem_mb": {m: job_mem_mb(j, grid) for m, j in first.items()},
+        "provenance": {m: str(unit_cost(m, grid.profile).provenance) for m in used},
+    }
+    if shards:
+        split = shard_jobs(all_jobs(grid), grid, shards)
+        per_machine = max(1, shard_cores // grid.threads)
+        hours = [makespan([job_seconds(j, grid) for j in s], per_machine) / 3600 for s in split]
+        out["shards"] = {
+            "count": shards,
+            "cores": shard_cores,
+            "index": [f"{i}/{shards}" for i in range(1, shards + 1)],
+            "hours": hours,
+            "runner_hours": sum(hours),
+        }
+    return out
+
+
+def _hours(h: float) -> str:
+    if h < 1:
+        return f"{h * 60:.0f} min"
+    return f"{h:.1f} h" if h < 48 else f"{h:.0f} h ({h / 24:.1f} days)"
+
+
+def _range(bounds: Mapping[str, float]) -> str:
+    return f"{_hours(bounds['idle'])} to {_hours(bounds['measured'])}"
+
+
+def format_estimate(result: Mapping[str, Any]) -> str:
+    """:func:`estimate` as text."""
+    lines = [
+        f"grid: {result['grid']}",
+        f"jobs: {result['jobs']['train']} train, {result['jobs']['baseline']} baseline, "
+        f"{result['threads_per_job']} threads each; {_range(result['job_hours'])} of job time in all; "
+        f"the longest job {_range(result['longest_job_hours'])}",
+        "expected wall time, from an idle machine (CPU time) to a shared one (wall time as measured):",
+    ]
+    lines += [f"  on {c:>5} cores: {_range(b)}" for c, b in result["cores"].items()]
+    lines.append(
+        f"  on one GPU, ESTIMATE (epochs assumed {result['assumed_gpu_speedup']:g}x faster than on 2 CPU "
+        f"cores, not measured; other baselines on 2 cores): {_range(result['gpu'])}"
+    )
+    lines.append("one run of each method, and the memory asked per job:")
+    for method, bounds in result["per_method"].items():
+        lines.append(f"  {method:<22} {_range(bounds):>28}  {result['mem_mb'][method]:>6} MB")
+    if "shards" in result:
+        sh = result["shards"]
+        lines.append(
+            f"{sh['count']} shards on {sh['cores']}-core machines (as measured): longest "
+            f"{_hours(max(sh['hours']))}, shortest {_hours(min(sh['hours']))}; "
+            f"{sh['runner_hours']:.0f} runner-hours in all"
+        )
+    lines.append("measured where:")
+    for method, where in result["provenance"].items():
+        lines.append(f"  {method}: {where}")
+    return "\n".join(lines)

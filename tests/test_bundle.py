@@ -1,0 +1,197 @@
+"""Results bundles: what goes in, checks on the way out, merges, downloads from 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import shutil
+import tarfile
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from deepdiff.bundle import MANIFEST, RECORDS_DIR, bundle_records, merge, pack, read_manifest, unpack
+from deepdiff.constants import PAPER_PAIRS
+from deepdiff.data.download import file_sha256
+from deepdiff.errors import DataError, DownloadError
+from deepdiff.report.paper import FIGURE5_PAIR
+from deepdiff.report.status import status_table
+from deepdiff.results import ATTENTION_FILE, collect_results
+from tests.report.conftest import write_runs
+
+PAIRS = (PAPER_PAIRS[0], FIGURE5_PAIR)
+
+
+@pytest.fixture
+def results(tmp_path: Path) -> Path:
+    """Runs of every paper method on two pairs, two seeds, attention saved by every variant."""
+    root = tmp_path / "results"
+    write_runs(root, pairs=PAIRS, seeds=(0, 1), n=120, attention=True)
+    # What a bundle must leave out: a model's weights, a checkpoint, a stray file.
+    run = Path(collect_results(root)["path"].iloc[0])
+    (run / "model.pt").write_bytes(b"weights" * 1000)
+    (run.parent / f".{run.name}.ckpt").write_bytes(b"checkpoint")
+    (root / "notes.txt").write_text("not a run")
+    return root
+
+
+def _members(bundle: Path) -> list[str]:
+    with tarfile.open(bundle) as tar:
+        return tar.getnames()
+
+
+def test_pack_holds_exactly_the_listed_files(results: Path, tmp_path: Path) -> None:
+    info = pack(results, tmp_path / "b.tar.gz", label="unit test")
+    names = _members(info.path)
+    assert names[0] == MANIFEST
+    files = names[1:]
+    assert set(files) == set(info.manifest["files"])
+    assert {Path(f).name for f in files} == {"metrics.json", "predictions.csv", ATTENTION_FILE}
+    assert len(info.runs) == len(collect_results(results)) == 2 * 2 * 11
+    # attention only for Figure 5's runs: the best variant on its pair, every seed
+    with_attention = sorted(f.rsplit("/", 2)[0] for f in files if f.endswith(ATTENTION_FILE))
+    assert len(with_attention) == 2 and all(p.startswith(f"{FIGURE5_PAIR}/") for p in with_attention)
+    assert len({p.split("/")[1] for p in with_attention}) == 1
+    assert read_manifest(info.path).sha256 == info.sha256 == file_sha256(info.path)
+    assert info.manifest["label"] == "unit test" and info.manifest["format"] == "deepdiff-results-bundle"
+
+
+def test_unpack_elsewhere_gives_the_same_status_page(results: Path, tmp_path: Path) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    report = unpack(info.path, tmp_path / "other", sha256=info.sha256)
+    assert len(report.added) == len(info.runs) and not report.present
+    pd.testing.assert_frame_equal(
+        status_table(tmp_path / "other", n_boot=50), status_table(results, n_boot=50)
+    )
+    (record,) = bundle_records(tmp_path / "other")
+    assert record["sha256"] == info.sha256 and sorted(record["runs"]) == info.runs
+    again = unpack(info.path, tmp_path / "other")  # a second time: every run is already there
+    assert not again.added and len(again.present) == len(info.runs)
+
+
+def _rewrite(bundle: Path, out: Path, change) -> Path:
+    """A copy of ``bundle`` whose members went through ``change(name, data) -> [(name, data)]``."""
+    buffer = io.BytesIO()
+    with tarfile.open(bundle) as src, tarfile.open(fileobj=buffer, mode="w") as dst:
+        for member in src:
+            data = src.extractfile(member).read()
+            for name, new in change(member.name, data):
+                info = tarfile.TarInfo(name)
+                info.size = len(new)
+                dst.addfile(info, io.BytesIO(new))
+    out.write_bytes(gzip.compress(buffer.getvalue()))
+    return out
+
+
+def test_a_tampered_bundle_is_refused_naming_the_file(results: Path, tmp_path: Path) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    victim = next(n for n in info.manifest["files"] if n.endswith("predictions.csv"))
+
+    def alter(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        return [(name, data.replace(b"ENSG", b"ENSX", 1) if name == victim else data)]
+
+    target = tmp_path / "target"
+    write_runs(target, pairs=(PAPER_PAIRS[5],), n=50)
+    before = sorted(p.relative_to(target) for p in target.rglob("*"))
+    with pytest.raises(DataError, match=re.escape(f"{victim} fails its checksum")):
+        unpack(_rewrite(info.path, tmp_path / "t.tar.gz", alter), target)
+    assert sorted(p.relative_to(target) for p in target.rglob("*")) == before  # nothing unpacked
+
+    def extra(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        return [(name, data)] + ([("E003-E004/raw/seed0-x/model.pt", b"w")] if name == MANIFEST else [])
+
+    with pytest.raises(DataError, match=re.escape("model.pt is not listed")):
+        unpack(_rewrite(info.path, tmp_path / "x.tar.gz", extra), tmp_path / "t2")
+
+    def drop(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        return [] if name == victim else [(name, data)]
+
+    with pytest.raises(DataError, match=re.escape(f"{victim} is listed")):
+        unpack(_rewrite(info.path, tmp_path / "d.tar.gz", drop), tmp_path / "t3")
+
+    def escape(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        if name != MANIFEST:
+            return [(name, data)]
+        manifest = json.loads(data)
+        manifest["files"]["../../evil/metrics.json"] = {"sha256": "0" * 64, "bytes": 1}
+        return [(name, json.dumps(manifest).encode())]
+
+    with pytest.raises(DataError, match="evil"):
+        unpack(_rewrite(info.path, tmp_path / "e.tar.gz", escape), tmp_path / "t4")
+    assert not (tmp_path / "evil").exists()
+    with pytest.raises(DataError, match="SHA-256"):
+        unpack(info.path, tmp_path / "t5", sha256="0" * 64)
+    garbage = tmp_path / "garbage.tar.gz"
+    garbage.write_bytes(b"not a bundle")
+    with pytest.raises(DataError, match="not a readable results bundle"):
+        unpack(garbage, tmp_path / "t6")
+
+
+def test_merged_shards_equal_the_whole(results: Path, tmp_path: Path) -> None:
+    """Two shards packed apart (each keeping the attention of Figure 5's pair) merge into the whole."""
+    runs = collect_results(results)
+    halves = [tmp_path / "s1", tmp_path / "s2"]
+    for i, path in enumerate(runs["path"]):
+        rel = Path(path).relative_to(results)
+        shutil.copytree(path, halves[i % 2] / rel)
+    parts = [pack(h, tmp_path / f"{h.name}.tar.gz", attention_pairs=(FIGURE5_PAIR,)) for h in halves]
+    merged = merge([p.path for p in parts], tmp_path / "all.tar.gz", label="merged")
+    whole = pack(results, tmp_path / "whole.tar.gz")
+    assert merged.manifest["files"] == whole.manifest["files"]
+    assert [p["sha256"] for p in merged.manifest["parents"]] == [p.sha256 for p in parts]
+    unpack(merged.path, tmp_path / "from-merge")
+    pd.testing.assert_frame_equal(
+        status_table(tmp_path / "from-merge", n_boot=50), status_table(results, n_boot=50)
+    )
+
+
+@pytest.fixture
+def bundle_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An HTTP server on 127.0.0.1 serving the files of a folder."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            file = folder / self.path.lstrip("/")
+            if not file.is_file():
+                self.send_error(404)
+                return
+            data = file.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", folder
+    finally:
+        server.shutdown()
+
+
+def test_unpack_from_a_url_checks_the_download(
+    results: Path, tmp_path: Path, bundle_server: tuple[str, Path]
+) -> None:
+    url, folder = bundle_server
+    info = pack(results, folder / "grid.tar.gz")
+    report = unpack(f"{url}/grid.tar.gz", tmp_path / "web", sha256=info.sha256)
+    assert len(report.added) == len(info.runs)
+    assert bundle_records(tmp_path / "web")[0]["source"] == f"{url}/grid.tar.gz"
+    with pytest.raises(DownloadError, match="checksum mismatch"):
+        unpack(f"{url}/grid.tar.gz", tmp_path / "bad", sha256="f" * 64)
+    assert not (tmp_path / "bad" / PAIRS[0]).exists()
+    with pytest.raises(DownloadError, match="404"):
+        unpack(f"{url}/absent.tar.gz", tmp_path / "absent")
+    assert (tmp_path / "web" / RECORDS_DIR).is_dir()

@@ -1,0 +1,70 @@
+"""The grid's cost model: every method of every profile measured, with provenance, and the arithmetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from deepdiff import methods
+from deepdiff.errors import ConfigError
+from deepdiff.grid import GridConfig, plan_jobs
+from deepdiff.grid_costs import (
+    ASSUMED_GPU_SPEEDUP,
+    MEASURED,
+    REFERENCE_THREADS,
+    estimate,
+    format_estimate,
+    job_mem_mb,
+    job_runtime_min,
+    job_seconds,
+    makespan,
+    unit_cost,
+)
+
+
+def test_every_method_has_a_measured_cost_in_every_profile() -> None:
+    assert set(MEASURED) == {"paper", "quick"}
+    for profile, costs in MEASURED.items():
+        assert set(costs) == set(methods.METHODS), profile
+        for name, cost in costs.items():
+            assert cost.fixed_s > 0 and cost.peak_mb > 0, (profile, name)
+            assert (cost.epoch_s > 0) == methods.METHODS[name].training_loop, (profile, name)
+            assert 0 < cost.cpu_share <= REFERENCE_THREADS
+            where = str(cost.provenance)
+            assert cost.provenance.date and cost.provenance.machine and "python benchmarks/" in where
+    with pytest.raises(ConfigError, match="no measured cost"):
+        unit_cost("raw", "fast")
+
+
+def test_job_time_follows_epochs_genes_and_the_gpu_assumption() -> None:
+    grid = GridConfig(pairs=("E003-E004",), variants=("raw",), baselines=("svr1",), seeds=(0,))
+    raw, svr1 = plan_jobs(grid)
+    cost = unit_cost("raw", "paper")
+    assert job_seconds(raw, grid) == pytest.approx(cost.fixed_s + 90 * cost.epoch_s)
+    assert job_seconds(raw, grid, gpu=True) == pytest.approx(
+        cost.fixed_s + 90 * cost.epoch_s / ASSUMED_GPU_SPEEDUP
+    )
+    assert job_seconds(raw, grid, idle=True) == pytest.approx(job_seconds(raw, grid) * cost.cpu_share / 2)
+    fewer = GridConfig(pairs=("E003-E004",), variants=("raw",), seeds=(0,), epochs=3, genes=1846)
+    assert job_seconds(plan_jobs(fewer)[0], fewer) == pytest.approx((cost.fixed_s + 3 * cost.epoch_s) / 10)
+    assert job_seconds(svr1, grid, gpu=True) == job_seconds(svr1, grid)  # baselines stay on the CPU
+    assert job_mem_mb(raw, grid) >= 1024 and job_mem_mb(raw, grid) % 256 == 0
+    assert job_runtime_min(raw, grid) > job_seconds(raw, grid) / 60
+
+
+def test_makespan() -> None:
+    assert makespan([], 3) == 0.0
+    assert makespan([5.0, 4.0, 3.0, 3.0, 3.0], 2) == 10.0  # longest first: 5+3, 4+3+3
+    assert makespan([1.0, 1.0, 1.0], 8) == 1.0
+
+
+def test_estimate_of_the_default_grid() -> None:
+    result = estimate(GridConfig(), cores=(2, 64), shards=10)
+    assert result["jobs"] == {"train": 240, "baseline": 90}
+    two, many = result["cores"]["2"], result["cores"]["64"]
+    assert two["measured"] == pytest.approx(result["job_hours"]["measured"])  # one job at a time
+    assert many["measured"] >= result["longest_job_hours"]["measured"]
+    assert many["measured"] >= two["measured"] / 32 and two["idle"] <= two["measured"]
+    assert len(result["shards"]["hours"]) == 10
+    assert sum(result["shards"]["hours"]) == pytest.approx(result["shards"]["runner_hours"])
+    text = format_estimate(result)
+    assert "ESTIMATE" in text and "not measured" in text and "measured where" in text
