@@ -554,8 +554,10 @@ def _check_unique(jobs: Iterable[Job]) -> None:
         seen.add(job.id)
 
 
-def run_grid(grid: GridConfig, data: Mapping[str, PairData], *, progress: bool = False) -> pd.DataFrame:
-    """Run every job of ``grid`` in this process, each through the method registry (cached).
+def run_grid(
+    grid: GridConfig, data: Mapping[str, PairData], *, progress: bool = False, workers: int | None = None
+) -> pd.DataFrame:
+    """Run every job of ``grid`` here, each through the method registry (cached).
 
     Parameters
     ----------
@@ -563,7 +565,11 @@ def run_grid(grid: GridConfig, data: Mapping[str, PairData], *, progress: bool =
     data : mapping
         Pair -> its loaded data (every pair of the grid).
     progress : bool
-        Progress bars of each run.
+        A progress bar over the jobs (with one worker: each run's own bars).
+    workers : int, optional
+        Jobs run at once, each in its own process with one CPU thread (the small networks gain
+        little from more threads, and independent runs use every core). Default: the CPUs this
+        process may use, or 1 when training runs on a GPU. Results do not depend on it.
 
     Returns
     -------
@@ -573,23 +579,67 @@ def run_grid(grid: GridConfig, data: Mapping[str, PairData], *, progress: bool =
     """
     import pandas as pd
 
-    options = RunOptions(results_dir=grid.results_dir, device=grid.device, progress=progress)
-    rows = []
-    for job in plan_jobs(grid):
-        overrides = None
-        if grid.epochs is not None and methods.METHODS[job.method].training_loop:
-            overrides = {"max_epochs": grid.epochs}
-        tic = time.perf_counter()
-        run = methods.run_method(
-            data[job.pair],
-            job.method,
-            profile=grid.profile,
-            seed=job.seed,
-            options=options,
-            overrides=overrides,
-        )
-        rows.append(
-            {"pair": job.pair, "method": job.method, "seed": job.seed, "cached": run.reused}
-            | {"seconds": time.perf_counter() - tic}
-        )
+    jobs = plan_jobs(grid)
+    n_workers = min(len(jobs), default_workers(grid.device) if workers is None else workers)
+    options = RunOptions(
+        results_dir=grid.results_dir, device=grid.device, progress=progress and n_workers <= 1
+    )
+    calls = [(data[job.pair], job, grid.profile, grid.epochs, options) for job in jobs]
+    if n_workers <= 1:
+        rows = [_timed_job(*call) for call in calls]
+    else:
+        rows = _run_in_processes(calls, n_workers, progress)
     return pd.DataFrame(rows, columns=["pair", "method", "seed", "cached", "seconds"])
+
+
+def default_workers(device: str) -> int:
+    """Processes :func:`run_grid` uses by default: the usable CPUs, or 1 when training uses a GPU."""
+    if device not in ("auto", "cpu"):
+        return 1
+    if device == "auto":
+        import torch
+
+        if torch.cuda.is_available() or torch.backends.mps.is_available():
+            return 1
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return max(1, len(cpus))
+
+
+def _timed_job(
+    data: PairData, job: Job, profile: str, epochs: int | None, options: RunOptions
+) -> dict[str, Any]:
+    """Run one job (a worker of :func:`run_grid`); its row of the timing table."""
+    overrides = None
+    if epochs is not None and methods.METHODS[job.method].training_loop:
+        overrides = {"max_epochs": epochs}
+    tic = time.perf_counter()
+    run = methods.run_method(
+        data, job.method, profile=profile, seed=job.seed, options=options, overrides=overrides
+    )
+    return {"pair": job.pair, "method": job.method, "seed": job.seed, "cached": run.reused} | {
+        "seconds": time.perf_counter() - tic
+    }
+
+
+def _run_in_processes(
+    calls: Sequence[tuple[Any, ...]], n_workers: int, progress: bool
+) -> list[dict[str, Any]]:
+    """:func:`_timed_job` of every call in ``n_workers`` fresh processes; rows in the calls' order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from tqdm.auto import tqdm
+
+    # spawn, not fork: forking a process whose torch has started its thread pools can hang.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(n_workers, mp_context=context) as pool:
+        futures = [pool.submit(_timed_job, *call) for call in calls]
+        try:
+            for done in tqdm(
+                as_completed(futures), total=len(futures), desc="grid", unit="run", disable=not progress
+            ):
+                done.result()  # the first failure stops the grid
+            return [f.result() for f in futures]
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise

@@ -248,3 +248,36 @@ def test_slurm_profile_parses_and_plans(tmp_path: Path) -> None:
     assert train and all("gpu=1" in r and "mem_mb=" in r and "runtime=" in r for r in train)
     baseline = re.findall(r"rule baseline:.*?resources: ([^\n]*)", out.stdout, flags=re.DOTALL)
     assert baseline and all("gpu=0" in r for r in baseline)
+
+
+@pytest.mark.slow
+def test_run_grid_in_two_processes_gives_the_runs_of_one(tmp_path: Path) -> None:
+    from deepdiff.grid import run_grid
+    from deepdiff.results import load_result
+    from tests.training.standins import tiny_pair
+
+    data = {"E003-E004": tiny_pair()}
+    runs = {}
+    for workers in (1, 2):
+        grid = GridConfig(
+            pairs=("E003-E004",),
+            variants=("raw_d",),
+            baselines=("ridge",),
+            seeds=(0, 1),
+            data="simulated",
+            profile="quick",
+            epochs=1,
+            device="cpu",
+            results_dir=str(tmp_path / f"workers{workers}"),
+        )
+        table = run_grid(grid, data, workers=workers)
+        assert list(table["method"]) == [j.method for j in plan_jobs(grid)]  # the jobs' order, however run
+        assert not table["cached"].any()
+        runs[workers] = {
+            p.relative_to(tmp_path / f"workers{workers}"): load_result(p.parent).metrics["test"]
+            for p in (tmp_path / f"workers{workers}").rglob("metrics.json")
+        }
+        again = run_grid(grid, data, workers=workers)
+        assert again["cached"].all()
+    assert len(runs[1]) == 3
+    assert runs[1] == runs[2]

@@ -134,6 +134,32 @@ def test_evaluate_lists_every_run_with_its_interval(results: Path, simulated: Pa
         assert -1 < run["test_pearson_low"] < run["test_pearson"] < run["test_pearson_high"] < 1
 
 
+def test_predict_applies_the_trained_model_to_the_cells(
+    results: Path, simulated: Path, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    table = collect_results(results)
+    run_dir = Path(table.loc[table["method"] == "raw_d", "path"].item())
+    out = tmp_path / "pred"
+    args = ["predict", "--model", run_dir, "--pair", PAIR, "--data-dir", simulated, "--no-progress"]
+    ran = deepdiff(*args, "--out", out, "--device", "cpu", "--n-boot", 200)
+    assert ran.code == 0, ran.err
+    assert sorted(p.name for p in out.iterdir()) == ["attention.npz", "prediction.json", "predictions.csv"]
+    predicted = pd.read_csv(out / "predictions.csv").set_index("gene")
+    assert len(predicted) == GENES  # every gene of the three split files
+    stored = load_result(run_dir).predictions.set_index("gene")
+    test = predicted.loc[stored.index]
+    assert test["lfc_pred"].to_numpy() == pytest.approx(stored["lfc_pred"].to_numpy(), abs=1e-5)
+    assert test["lfc_true"].to_numpy() == pytest.approx(stored["lfc_true"].to_numpy(), abs=1e-6)
+    summary = json.loads((out / "prediction.json").read_text())
+    assert summary["n_genes"] == GENES and "pearson" in json.dumps(summary["metrics"])
+    again = deepdiff(*args, "--out", out)
+    assert again.code != 0 and str(out) in again.err and "--force" in again.err
+    missing = deepdiff(*args[:2], tmp_path / "nothing", *args[3:], "--out", tmp_path / "p2")
+    assert missing.code != 0 and "nothing" in missing.err and not (tmp_path / "p2").exists()
+
+
 class _Interrupt(Exception):
     pass
 
