@@ -601,8 +601,9 @@ def default_workers(device: str) -> int:
 
         if torch.cuda.is_available() or torch.backends.mps.is_available():
             return 1
-    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    return max(1, len(cpus))
+    from deepdiff.threads import usable_cpus
+
+    return usable_cpus()
 
 
 def _timed_job(

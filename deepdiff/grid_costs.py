@@ -94,23 +94,25 @@ class UnitCost:
 
 _BENCH = Provenance(
     source="benchmarks/grid_costs.py",
-    machine="x86_64, 2 CPUs shared with other work (load average 5-8 during the runs)",
+    machine="x86_64 (AVX2), 2 CPUs, nothing else running (load average 0.9-2.5 with the benchmark's 2 threads)",
     date="2026-11-30",
-    command="python benchmarks/grid_costs.py --profile paper --threads 2 --epochs 1",
-    note="wall times under load: upper bounds",
+    command="python benchmarks/grid_costs.py --methods raw_d,raw_c,raw,aux,raw_aux,aux_siamese,raw_aux_siamese,"
+    "attentivechrome_diff --profile paper --threads 2 --epochs 1",
+    note="one epoch of the paper's budget per method",
 )
 _BASELINES_PAGE = Provenance(
     source="book/baselines.md (benchmarks/baselines.py)",
     machine="x86_64, 2 CPUs, shared with a test run during the first method",
     date="2026-11-25",
     command="python benchmarks/baselines.py --profile paper --n-jobs 2",
-    note="wall time; peak memory from benchmarks/grid_costs.py on 2026-11-30",
+    note="wall time measured; peak memory NOT measured at this budget: 2,000 MB assumed",
 )
 _QUICK = Provenance(
     source="benchmarks/grid_costs.py",
     machine=_BENCH.machine,
     date="2026-11-30",
-    command="python benchmarks/grid_costs.py --profile quick --threads 2 --epochs 6",
+    command="python benchmarks/grid_costs.py --profile quick --threads 2 --epochs 6 "
+    "(and --methods ridge,hgb,cnn)",
     note="whole runs of the quick profile on a full-size pair",
 )
 
@@ -129,14 +131,14 @@ MEASURED: Mapping[str, Mapping[str, UnitCost]] = MappingProxyType(
     {
         "paper": MappingProxyType(
             {
-                "raw_d": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
-                "raw_c": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
-                "raw": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
-                "aux": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
-                "raw_aux": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
-                "aux_siamese": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
-                "raw_aux_siamese": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
-                "attentivechrome_diff": _cost(453.5, 51.3, 290.2, 504.7, 644, _BENCH),
+                "raw_d": _cost(42.1, 13.6, 92.4, 55.7, 670, _BENCH),
+                "raw_c": _cost(54, 20.2, 133.2, 74.2, 857, _BENCH),
+                "raw": _cost(72.7, 26.4, 183.4, 99.1, 970, _BENCH),
+                "aux": _cost(59, 20.8, 144.7, 79.9, 817, _BENCH),
+                "raw_aux": _cost(123.3, 39.2, 306.9, 162.5, 1176, _BENCH),
+                "aux_siamese": _cost(58.9, 20.1, 144.7, 78.9, 826, _BENCH),
+                "raw_aux_siamese": _cost(118.7, 38.3, 297.3, 157, 1140, _BENCH),
+                "attentivechrome_diff": _cost(69, 21.4, 161.5, 90.4, 806, _BENCH),
                 "svr1": _cost(0, 15.0 * 60, 15.1 * 60, 15.0 * 60, 2000, _BASELINES_PAGE),
                 "svr2": _cost(0, 18.0 * 60, 26.9 * 60, 18.0 * 60, 2000, _BASELINES_PAGE),
                 "relief_rf": _cost(0, 3.2 * 60, 6.1 * 60, 3.2 * 60, 2000, _BASELINES_PAGE),
@@ -147,20 +149,20 @@ MEASURED: Mapping[str, Mapping[str, UnitCost]] = MappingProxyType(
         ),
         "quick": MappingProxyType(
             {
-                "raw_d": _cost(14, 11, 11, 25, 500, _QUICK),
-                "raw_c": _cost(14, 11, 11, 25, 500, _QUICK),
-                "raw": _cost(14, 11, 11, 25, 500, _QUICK),
-                "aux": _cost(14, 11, 11, 25, 500, _QUICK),
-                "raw_aux": _cost(14, 11, 11, 25, 500, _QUICK),
-                "aux_siamese": _cost(14, 11, 11, 25, 500, _QUICK),
-                "raw_aux_siamese": _cost(14, 11, 11, 25, 500, _QUICK),
-                "attentivechrome_diff": _cost(30, 16, 19, 49, 550, _QUICK),
-                "svr1": _cost(0, 31, 4, 31, 400, _QUICK),
-                "svr2": _cost(0, 36, 15, 36, 700, _QUICK),
-                "relief_rf": _cost(0, 30, 30, 30, 700, _QUICK),
-                "ridge": _cost(0, 2, 2, 2, 400, _QUICK),
-                "hgb": _cost(0, 10, 10, 10, 400, _QUICK),
-                "cnn": _cost(0, 30, 30, 30, 500, _QUICK),
+                "raw_d": _cost(1.9, 10.7, 36.3, 22, 718, _QUICK),
+                "raw_c": _cost(2.9, 16.6, 59.1, 34.3, 919, _QUICK),
+                "raw": _cost(4.2, 22.3, 83.8, 47.5, 1145, _QUICK),
+                "aux": _cost(3.1, 16.1, 60, 34.6, 923, _QUICK),
+                "raw_aux": _cost(6.6, 32, 130, 71.4, 1464, _QUICK),
+                "aux_siamese": _cost(3.2, 16.3, 62.2, 35.5, 888, _QUICK),
+                "raw_aux_siamese": _cost(6.8, 31.1, 131.2, 71.6, 1373, _QUICK),
+                "attentivechrome_diff": _cost(3.8, 16, 65.2, 38.9, 911, _QUICK),
+                "svr1": _cost(0, 46.1, 76.5, 46.1, 1567, _QUICK),
+                "svr2": _cost(0, 870.3, 1700.2, 870.3, 1765, _QUICK),
+                "relief_rf": _cost(0, 44.3, 82.1, 44.3, 803, _QUICK),
+                "ridge": _cost(0, 4.8, 5, 4.8, 486, _QUICK),
+                "hgb": _cost(0, 3.7, 4.3, 3.7, 465, _QUICK),
+                "cnn": _cost(0, 16.3, 27.7, 16.3, 617, _QUICK),
             }
         ),
     }

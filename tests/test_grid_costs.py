@@ -68,3 +68,13 @@ def test_estimate_of_the_default_grid() -> None:
     assert sum(result["shards"]["hours"]) == pytest.approx(result["shards"]["runner_hours"])
     text = format_estimate(result)
     assert "ESTIMATE" in text and "not measured" in text and "measured where" in text
+
+
+def test_the_workflow_readme_states_the_current_estimate() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "workflow" / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## What the grid costs", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    result = estimate(GridConfig(), cores=(2, 16, 64, 256))
+    current = format_estimate(result).split("\nmeasured where:")[0]
+    assert block.strip() == current.strip(), "rerun deepdiff grid estimate and update workflow/README.md"

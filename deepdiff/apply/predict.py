@@ -168,7 +168,9 @@ def apply_model(
     batch_size : int
         Genes per forward pass.
     threads : int, optional
-        Torch CPU threads (default: one, see :func:`deepdiff.training.device.cpu_threads`).
+        Torch CPU threads on the CPU (default: every usable CPU; unlike training's small batches,
+        a genome's forward passes use them all, the compiled kernel splitting its encoders
+        between threads).
     progress : bool
     n_boot, level, seed : int, float, int
         The bootstrap interval of the LFC's Pearson correlation (when the expression is known).
@@ -177,10 +179,13 @@ def apply_model(
     -------
     Predictions
     """
+    from deepdiff.threads import usable_cpus
     from deepdiff.training.device import cpu_threads
 
     if not isinstance(model, TrainedModel):
         model = load_model(model)
+    if threads is None and model.device.type == "cpu":
+        threads = usable_cpus()
     if isinstance(cells, PairData):
         cells = cells_from_pair(cells)
     tic = time.perf_counter()

@@ -3,7 +3,7 @@
 Examples
 --------
 deepdiff predict --model results/E003-E004/raw_c/seed0-1a2b3c4d5e6f --pair K562-HepG2 --data-dir my_cells/ --out pred/
-deepdiff predict --model RUN_DIR --pair A-B --data-dir prepared/ --out pred/ --threads 2 --no-attention
+deepdiff predict --model RUN_DIR --pair A-B --data-dir prepared/ --out pred/ --threads 1 --no-attention
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--data-dir", required=True, metavar="DIR", help="folder with the two cells' files")
     p.add_argument("--out", required=True, metavar="OUT", help="output folder (new or empty, see --force)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default: %(default)s)")
-    p.add_argument("--threads", type=int, help="torch CPU threads (default: 1)")
+    p.add_argument("--threads", type=int, help="torch CPU threads (default: every CPU this process may use)")
     p.add_argument(
         "--batch-size", type=int, default=200, help="genes per forward pass (default: %(default)s)"
     )
