@@ -434,49 +434,8 @@ def data_checksums(grid: GridConfig) -> dict[str, str]:
     return {pair: load_grid_pair(grid, pair).checksum for pair in pairs}
 
 
-def aggregate(grid: GridConfig, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0) -> dict[str, Any]:
-    """Write the grid's runs and its missing runs as two TSV files, and a summary, atomically.
-
-    In ``grid.results_dir``: :data:`GRID_RUNS_FILE` (one row per job with a run, columns
-    :data:`deepdiff.report.runs.GRID_TABLE_COLUMNS`), :data:`GRID_MISSING_FILE` (``pair``,
-    ``method``, ``seed``, ``command``) and :data:`GRID_SUMMARY_FILE` (the grid, the counts, the
-    time). Runs are matched to jobs on the data the grid's jobs load (see
-    :func:`deepdiff.report.runs.match_jobs`), so runs of other data, budgets or pairs in the same
-    directory are left out.
-
-    Returns
-    -------
-    dict
-        The summary: ``grid``, ``describe``, ``jobs``, ``found``, ``missing``, ``table``,
-        ``written``.
-    """
-    from datetime import datetime, timezone
-
-    from deepdiff.io import atomic_write_json, atomic_write_text
-    from deepdiff.report.runs import grid_table
-    from deepdiff.results import collect_results
-
-    root = Path(grid.results_dir)
-    table, missing = grid_table(
-        collect_results(root), grid, data_checksums(grid), n_boot=n_boot, level=level, seed=seed
-    )
-    atomic_write_text(root / GRID_RUNS_FILE, table.to_csv(sep="\t", index=False, float_format="%.6g"))
-    atomic_write_text(root / GRID_MISSING_FILE, missing.to_csv(sep="\t", index=False))
-    summary = {
-        "grid": grid.to_mapping(),
-        "describe": grid.describe(),
-        "jobs": len(table) + len(missing),
-        "found": len(table),
-        "missing": len(missing),
-        "table": GRID_RUNS_FILE,
-        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    atomic_write_json(root / GRID_SUMMARY_FILE, summary)
-    return summary
-
-
 def read_grid_summary(results_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """The summary :func:`aggregate` wrote in ``results_dir``, or None (absent or unreadable)."""
+    """The summary :func:`deepdiff.report.runs.aggregate_grid` wrote in ``results_dir``, or None (absent or unreadable)."""
     try:
         summary = json.loads((Path(results_dir) / GRID_SUMMARY_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):

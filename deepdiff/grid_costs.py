@@ -8,9 +8,9 @@ run), and the peak memory of the job's processes. Each entry names where it was 
 
 * :func:`job_seconds` and :func:`job_mem_mb` — one job's expected time and memory (the
   workflow's ``runtime`` and ``mem_mb`` resources, and the shards' balance);
-* :func:`estimate` — the wall time of a whole grid on 2 cores, on N cluster cores, and on one
-  GPU (an estimate from an *assumed* speed-up, :data:`ASSUMED_GPU_SPEEDUP`: no GPU was measured),
-  and the hours of each shard.
+* :func:`makespan` — the wall time of jobs on parallel slots;
+
+:mod:`deepdiff.grid_estimate` builds the estimate of a whole grid on them.
 
 Scaling rules (estimates, not measurements): a run's time is proportional to the genes of its
 pair (SVR fits grow faster, so their estimate is low on larger pairs); ``epochs`` replaces the
@@ -24,14 +24,34 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from deepdiff import methods
 from deepdiff.constants import FULL_SPLIT_SIZES
 from deepdiff.errors import ConfigError
 
-if TYPE_CHECKING:
-    from deepdiff.grid import GridConfig, Job
+
+class GridSettings(Protocol):
+    """What a cost depends on, of a :class:`deepdiff.grid.GridConfig` (costs sit below the grid)."""
+
+    @property
+    def data(self) -> str: ...
+    @property
+    def profile(self) -> str: ...
+    @property
+    def genes(self) -> int | None: ...
+    @property
+    def epochs(self) -> int | None: ...
+    @property
+    def gpus(self) -> int: ...
+
+
+class JobMethod(Protocol):
+    """What a cost depends on, of a :class:`deepdiff.grid.Job`: its method."""
+
+    @property
+    def method(self) -> str: ...
+
 
 #: Genes of the pair every cost was measured on (the paper's pairs: 10,000 / 2,360 / 6,100).
 REFERENCE_GENES: int = sum(FULL_SPLIT_SIZES.values())
@@ -189,14 +209,14 @@ def _max_epochs(profile: str) -> int:
     return PROFILES[profile].max_epochs
 
 
-def data_scale(grid: GridConfig) -> float:
+def data_scale(grid: GridSettings) -> float:
     """The genes of the grid's pairs relative to :data:`REFERENCE_GENES` (a user's own cells: 1)."""
     if grid.genes is not None:
         return grid.genes / REFERENCE_GENES
     return SAMPLE_GENES / REFERENCE_GENES if grid.data == "sample" else 1.0
 
 
-def job_seconds(job: Job, grid: GridConfig, *, gpu: bool = False, idle: bool = False) -> float:
+def job_seconds(job: JobMethod, grid: GridSettings, *, gpu: bool = False, idle: bool = False) -> float:
     """Expected seconds of one job with :data:`REFERENCE_THREADS` threads.
 
     Parameters
@@ -217,13 +237,13 @@ def job_seconds(job: Job, grid: GridConfig, *, gpu: bool = False, idle: bool = F
     return (cost.fixed_s + epochs_s) * share * data_scale(grid)
 
 
-def job_mem_mb(job: Job, grid: GridConfig) -> int:
+def job_mem_mb(job: JobMethod, grid: GridSettings) -> int:
     """Memory to ask for one job, MB: the measured peak with :data:`MEMORY_MARGIN`, at least 1 GB."""
     peak = unit_cost(job.method, grid.profile).peak_mb * MEMORY_MARGIN
     return max(1024, math.ceil(peak / 256.0) * 256)
 
 
-def job_runtime_min(job: Job, grid: GridConfig) -> int:
+def job_runtime_min(job: JobMethod, grid: GridSettings) -> int:
     """Minutes to ask a cluster for one job: the estimate with :data:`RUNTIME_MARGIN`, plus 10."""
     return math.ceil(job_seconds(job, grid, gpu=grid.gpus > 0) * RUNTIME_MARGIN / 60.0) + 10
 
@@ -235,129 +255,3 @@ def makespan(seconds: Sequence[float], slots: int) -> float:
         i = min(range(len(free)), key=free.__getitem__)
         free[i] += s
     return max(free) if seconds else 0.0
-
-
-def _bounds(seconds: Sequence[tuple[float, float]], slots: int) -> dict[str, float]:
-    """Makespans (hours) of (idle, measured) job times on ``slots`` slots."""
-    return {
-        "idle": makespan([s[0] for s in seconds], slots) / 3600,
-        "measured": makespan([s[1] for s in seconds], slots) / 3600,
-    }
-
-
-def estimate(
-    grid: GridConfig, *, cores: Sequence[int] = (2,), shards: int | None = None, shard_cores: int = 4
-) -> dict[str, Any]:
-    """The expected wall time of a grid's jobs, from :data:`MEASURED`, as a range.
-
-    Every figure has two bounds: ``idle`` (an idle machine that uses both threads of every job
-    fully: the measured times scaled by their CPU share) and ``measured`` (the wall times as
-    measured on a machine shared with other work).
-
-    Parameters
-    ----------
-    grid : GridConfig
-    cores : sequence of int
-        Machines (or clusters) to estimate for: each runs ``cores // grid.threads`` jobs at once.
-    shards : int, optional
-        Also split the jobs into this many shards (:func:`deepdiff.grid.shard_jobs`), each run on
-        a machine with ``shard_cores`` cores.
-    shard_cores : int
-
-    Returns
-    -------
-    dict
-        ``grid`` (in words), ``jobs`` (count by rule), ``threads_per_job``, ``job_hours`` and
-        ``longest_job_hours`` (bounds), ``cores`` (cores -> bounds), ``gpu`` (bounds with one GPU
-        for the training jobs and the other baselines on 2 cores: an estimate from
-        :data:`ASSUMED_GPU_SPEEDUP`), ``per_method`` (bounds of one run), ``mem_mb``,
-        ``provenance`` (of every cost used) and, with ``shards``, ``shards`` (``count``,
-        ``cores``, ``index``, ``hours`` per shard as measured, ``runner_hours``).
-    """
-    from deepdiff.grid import all_jobs, plan_jobs, shard_jobs
-
-    jobs = plan_jobs(grid)
-    both = [(job_seconds(j, grid, idle=True), job_seconds(j, grid)) for j in jobs]
-    gpu_train = [
-        (job_seconds(j, grid, gpu=True, idle=True), job_seconds(j, grid, gpu=True))
-        for j in jobs
-        if j.kind == "train"
-    ]
-    cpu_rest = [b for j, b in zip(jobs, both, strict=True) if j.kind != "train"]
-    rest = _bounds(cpu_rest, max(1, REFERENCE_THREADS // grid.threads))
-    used = sorted({j.method for j in jobs}, key=list(methods.METHODS).index)
-    first = {m: next(j for j in jobs if j.method == m) for m in used}
-    out: dict[str, Any] = {
-        "grid": grid.describe(),
-        "jobs": {kind: sum(j.kind == kind for j in jobs) for kind in ("train", "baseline")},
-        "threads_per_job": grid.threads,
-        "job_hours": {"idle": sum(b[0] for b in both) / 3600, "measured": sum(b[1] for b in both) / 3600},
-        "longest_job_hours": {
-            "idle": max((b[0] for b in both), default=0.0) / 3600,
-            "measured": max((b[1] for b in both), default=0.0) / 3600,
-        },
-        "cores": {str(c): _bounds(both, max(1, c // grid.threads)) for c in cores},
-        "gpu": {
-            "idle": max(sum(b[0] for b in gpu_train) / 3600, rest["idle"]),
-            "measured": max(sum(b[1] for b in gpu_train) / 3600, rest["measured"]),
-        },
-        "assumed_gpu_speedup": ASSUMED_GPU_SPEEDUP,
-        "per_method": {
-            m: {"idle": job_seconds(j, grid, idle=True) / 3600, "measured": job_seconds(j, grid) / 3600}
-            for m, j in first.items()
-        },
-        "mem_mb": {m: job_mem_mb(j, grid) for m, j in first.items()},
-        "provenance": {m: str(unit_cost(m, grid.profile).provenance) for m in used},
-    }
-    if shards:
-        split = shard_jobs(all_jobs(grid), grid, shards)
-        per_machine = max(1, shard_cores // grid.threads)
-        hours = [makespan([job_seconds(j, grid) for j in s], per_machine) / 3600 for s in split]
-        out["shards"] = {
-            "count": shards,
-            "cores": shard_cores,
-            "index": [f"{i}/{shards}" for i in range(1, shards + 1)],
-            "hours": hours,
-            "runner_hours": sum(hours),
-        }
-    return out
-
-
-def _hours(h: float) -> str:
-    if h < 1:
-        return f"{h * 60:.0f} min"
-    return f"{h:.1f} h" if h < 48 else f"{h:.0f} h ({h / 24:.1f} days)"
-
-
-def _range(bounds: Mapping[str, float]) -> str:
-    return f"{_hours(bounds['idle'])} to {_hours(bounds['measured'])}"
-
-
-def format_estimate(result: Mapping[str, Any]) -> str:
-    """:func:`estimate` as text."""
-    lines = [
-        f"grid: {result['grid']}",
-        f"jobs: {result['jobs']['train']} train, {result['jobs']['baseline']} baseline, "
-        f"{result['threads_per_job']} threads each; {_range(result['job_hours'])} of job time in all; "
-        f"the longest job {_range(result['longest_job_hours'])}",
-        "expected wall time, from an idle machine (CPU time) to a shared one (wall time as measured):",
-    ]
-    lines += [f"  on {c:>5} cores: {_range(b)}" for c, b in result["cores"].items()]
-    lines.append(
-        f"  on one GPU, ESTIMATE (epochs assumed {result['assumed_gpu_speedup']:g}x faster than on 2 CPU "
-        f"cores, not measured; other baselines on 2 cores): {_range(result['gpu'])}"
-    )
-    lines.append("one run of each method, and the memory asked per job:")
-    for method, bounds in result["per_method"].items():
-        lines.append(f"  {method:<22} {_range(bounds):>28}  {result['mem_mb'][method]:>6} MB")
-    if "shards" in result:
-        sh = result["shards"]
-        lines.append(
-            f"{sh['count']} shards on {sh['cores']}-core machines (as measured): longest "
-            f"{_hours(max(sh['hours']))}, shortest {_hours(min(sh['hours']))}; "
-            f"{sh['runner_hours']:.0f} runner-hours in all"
-        )
-    lines.append("measured where:")
-    for method, where in result["provenance"].items():
-        lines.append(f"  {method}: {where}")
-    return "\n".join(lines)

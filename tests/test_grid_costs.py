@@ -1,4 +1,4 @@
-"""The grid's cost model: every method of every profile measured, with provenance, and the arithmetic."""
+"""The grid's cost model (deepdiff.grid_costs) and its estimate (deepdiff.grid_estimate): every method of every profile measured, with provenance, and the arithmetic."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from deepdiff.grid_costs import (
     ASSUMED_GPU_SPEEDUP,
     MEASURED,
     REFERENCE_THREADS,
-    estimate,
-    format_estimate,
     job_mem_mb,
     job_runtime_min,
     job_seconds,
     makespan,
     unit_cost,
 )
+from deepdiff.grid_estimate import estimate, format_estimate
 
 
 def test_every_method_has_a_measured_cost_in_every_profile() -> None:

@@ -87,7 +87,7 @@ def run_plan(args: argparse.Namespace) -> int:
 def run_estimate(args: argparse.Namespace) -> int:
     """Print the estimate; status 1 when a shard is over ``--max-shard-hours``."""
     from deepdiff.cli.common import grid_of
-    from deepdiff.grid_costs import estimate, format_estimate
+    from deepdiff.grid_estimate import estimate, format_estimate
 
     grid = grid_of(args)
     result = estimate(grid, cores=args.cores, shards=args.shards, shard_cores=args.shard_cores)

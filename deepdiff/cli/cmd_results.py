@@ -98,12 +98,13 @@ def run_aggregate(args: argparse.Namespace) -> int:
     """Write the tables; print the counts."""
     from deepdiff.cli.common import grid_of
     from deepdiff.errors import ConfigError
-    from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE, aggregate
+    from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE
+    from deepdiff.report.runs import aggregate_grid
 
     if args.n_boot < 1 or not 0.0 < args.level < 1.0:
         raise ConfigError("--n-boot must be positive and --level between 0 and 1")
     grid = grid_of(args)
-    summary = aggregate(grid, n_boot=args.n_boot, level=args.level)
+    summary = aggregate_grid(grid, n_boot=args.n_boot, level=args.level)
     print(f"{grid.describe()}: {summary['found']} of {summary['jobs']} jobs have a run")
     print(f"  -> {grid.results_dir}/{GRID_RUNS_FILE}, {grid.results_dir}/{GRID_MISSING_FILE}")
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -327,3 +328,45 @@ def grid_table(
     )
     missing = matched[matched["row"] < 0][["pair", "method", "seed", "command"]].reset_index(drop=True)
     return table, missing
+
+
+def aggregate_grid(
+    grid: GridConfig, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0
+) -> dict[str, Any]:
+    """Write the grid's runs and its missing runs as two TSV files, and a summary, atomically.
+
+    In ``grid.results_dir``: :data:`deepdiff.grid.GRID_RUNS_FILE` (one row per job with a run,
+    columns :data:`GRID_TABLE_COLUMNS`), :data:`deepdiff.grid.GRID_MISSING_FILE` (``pair``,
+    ``method``, ``seed``, ``command``) and :data:`deepdiff.grid.GRID_SUMMARY_FILE` (the grid, the
+    counts, the time). Runs are matched to jobs on the data the grid's jobs load (see
+    :func:`match_jobs`), so runs of other data, budgets or pairs in the same directory are left
+    out.
+
+    Returns
+    -------
+    dict
+        The summary: ``grid``, ``describe``, ``jobs``, ``found``, ``missing``, ``table``,
+        ``written``.
+    """
+    from datetime import datetime, timezone
+
+    from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE, GRID_SUMMARY_FILE, data_checksums
+    from deepdiff.io import atomic_write_json, atomic_write_text
+
+    root = Path(grid.results_dir)
+    table, missing = grid_table(
+        collect_results(root), grid, data_checksums(grid), n_boot=n_boot, level=level, seed=seed
+    )
+    atomic_write_text(root / GRID_RUNS_FILE, table.to_csv(sep="\t", index=False, float_format="%.6g"))
+    atomic_write_text(root / GRID_MISSING_FILE, missing.to_csv(sep="\t", index=False))
+    summary = {
+        "grid": grid.to_mapping(),
+        "describe": grid.describe(),
+        "jobs": len(table) + len(missing),
+        "found": len(table),
+        "missing": len(missing),
+        "table": GRID_RUNS_FILE,
+        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    atomic_write_json(root / GRID_SUMMARY_FILE, summary)
+    return summary
