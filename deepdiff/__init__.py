@@ -19,8 +19,9 @@ deepdiff.interpret   attention summaries, gradient attribution, recovery of a pl
 deepdiff.apply       trained models applied to new cells: load_cells, predict
 deepdiff.prepare     the REMC format built from your own BAM or bigWig files and an annotation
 deepdiff.report      the paper's results beside ours: Table 1, Figures 4 and 5, claims, status
-deepdiff.grid        the paper's grid as jobs (the workflow's), shards, the grid's table of runs
-deepdiff.grid_costs  measured per-run costs and the grid's time estimate
+deepdiff.grid        the paper's grid as jobs (the workflow's), shards, running a grid here
+deepdiff.grid_costs  measured per-run costs, per job
+deepdiff.grid_estimate  the expected wall time of a whole grid
 deepdiff.bundle      results bundles: pack, check, unpack and merge runs with a checksum manifest
 deepdiff.cli         the ``deepdiff`` command
 """
