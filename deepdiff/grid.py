@@ -47,7 +47,7 @@ JOB_MARKER = ".grid/{kind}/{pair}/{method}/seed{seed}.done"
 REPORT_NOTEBOOK = "grid_report.ipynb"
 #: The book was built from the grid's results (``book``).
 BOOK_MARKER = ".grid/book.done"
-#: What :func:`aggregate` writes: the grid's runs, the jobs without a run, and a summary.
+#: What :func:`deepdiff.report.runs.aggregate_grid` writes: the grid's runs, the jobs without a run, and a summary.
 GRID_RUNS_FILE = "grid_runs.tsv"
 GRID_MISSING_FILE = "grid_missing.tsv"
 GRID_SUMMARY_FILE = "grid.json"
