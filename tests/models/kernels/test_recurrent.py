@@ -50,6 +50,23 @@ def test_bank_equals_lstm_per_row(backend: str, rows: int, input_size: int, hidd
                 )
 
 
+@pytest.mark.parametrize("backend", backends())
+@pytest.mark.parametrize("scale", [30.0, 1e6])
+def test_saturated_gates_equal_lstm(backend: str, scale: float) -> None:
+    """Pre-activations far outside the activations' clamped range (here up to about 1e6) saturate
+    exactly as nn.LSTM's do: no NaN, no overflow, the same outputs."""
+    torch.manual_seed(2)
+    bank = set_backend(BiLSTMBank(2, 1, 8), backend)
+    x = torch.randn(2, 7, 6, 1) * scale
+    y = bank(x)
+    y_ref = torch.stack(
+        [_reference_lstm(bank, r)(x[r].transpose(0, 1))[0].transpose(0, 1) for r in range(2)]
+    )
+    assert torch.isfinite(y).all()
+    assert y.abs().max() > 0.5  # saturated gates: |h| near tanh(1) or beyond, not a vanishing output
+    torch.testing.assert_close(y, y_ref, atol=2e-6, rtol=1e-5)
+
+
 def test_torch_backend_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunked recomputation in backward (tiny chunks) gives the same gradients as one chunk."""
     torch.manual_seed(1)
