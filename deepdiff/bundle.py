@@ -13,11 +13,12 @@ model weights, never does), and ``attention.npz`` only for the runs of :func:`at
 ``MANIFEST.json`` holds the format and its version, when and by which code version the bundle
 was packed, a free-text ``label``, the grid it holds (when packed for one), the parent bundles of
 a merge, and the SHA-256 and size of every file. :func:`unpack` refuses a bundle in which a file
-fails its checksum, is missing, is not listed, or is not a plain file inside a run directory,
-naming the file; nothing is unpacked then. It unpacks into a temporary folder beside the results,
-checks everything, and only then moves each run into place with one rename, so a reader never
-sees a half-unpacked run. Each unpacked bundle leaves a record in ``<results>/.bundles/`` (read
-by :func:`bundle_records`), so that the status page can say where its runs came from.
+fails its checksum or size, is missing, is not listed, or is not a plain file inside a run
+directory (naming the file), and one whose manifest is not well formed; nothing is unpacked
+then. It unpacks into a temporary folder beside the results, checks everything, and only then
+moves each run into place with one rename, so a reader never sees a half-unpacked run. Each
+unpacked bundle leaves a record in ``<results>/.bundles/`` (read by :func:`bundle_records`) of
+the runs it added, so that the status page can say where its runs came from.
 """
 
 from __future__ import annotations
@@ -31,16 +32,18 @@ import re
 import shutil
 import tarfile
 import tempfile
+import uuid
+import zlib
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from deepdiff.data.download import file_sha256
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.io import atomic_write_json
+from deepdiff.io import atomic_write_json, commit_directory, creation_mask
 from deepdiff.results import ATTENTION_FILE, METRICS_FILE, PREDICTIONS_FILE, code_version, is_complete
 
 #: Name of the manifest, the first member of every bundle.
@@ -54,6 +57,20 @@ RUN_FILES: tuple[str, ...] = (METRICS_FILE, PREDICTIONS_FILE)
 RECORDS_DIR = ".bundles"
 #: A run's path inside a bundle: pair / method / run folder, none of them hidden.
 _RUN_PATH = re.compile(r"^[^./][^/]*/[^./][^/]*/[^./][^/]*$")
+#: A file's checksum in the manifest: SHA-256, lowercase hex.
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+#: The manifest's descriptive fields and the types they must have when present.
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "created": (str,),
+    "code_version": (str,),
+    "label": (str,),
+    "grid": (dict, type(None)),
+    "parents": (list,),
+}
+#: What reading a damaged or truncated tar.gz raises (an error writing elsewhere is none of these).
+_READ_ERRORS = (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile)
+#: Bytes copied at a time when extracting: a member is never held in memory whole.
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -77,10 +94,6 @@ class BundleInfo:
             f"{self.path.name}: {len(self.runs)} runs, {len(self.manifest['files'])} files, "
             f"{size / 2**20:.1f} MiB unpacked; sha256 {self.sha256}{label}"
         )
-
-
-def _sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # ----------------------------------------------------------------------------- what goes in
@@ -143,6 +156,7 @@ def _write_bundle(out: Path, manifest: dict[str, Any], files: Mapping[str, Path]
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~creation_mask())  # mkstemp's 0600 would hide the bundle from its readers
         with (
             os.fdopen(fd, "wb") as raw,
             gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz,
@@ -160,6 +174,11 @@ def _write_bundle(out: Path, manifest: dict[str, Any], files: Mapping[str, Path]
     return out
 
 
+def _run_of(name: str) -> str:
+    """The run directory a bundle file belongs to: its path without the file name."""
+    return name.rsplit("/", 1)[0]
+
+
 def _manifest(
     files: Mapping[str, Path],
     *,
@@ -167,7 +186,7 @@ def _manifest(
     grid: Mapping[str, Any] | None,
     parents: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    runs = sorted({name.rsplit("/", 1)[0] for name in files})
+    runs = sorted({_run_of(name) for name in files})
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -225,7 +244,63 @@ def pack(
 # ----------------------------------------------------------------------------- reading and checking
 
 
+def _check_file(name: str, entry: object, where: str) -> None:
+    """A listed file: the canonical path of a run's file, with a checksum and a size."""
+    allowed = {*RUN_FILES, ATTENTION_FILE}
+    path = PurePosixPath(name)
+    if str(path) != name:
+        raise DataError(
+            f"{where}: {MANIFEST} lists {name!r}, which is not written as {str(path)!r}; "
+            "the bundle is refused (pack it again)"
+        )
+    if not _RUN_PATH.match(str(path.parent)) or path.name not in allowed or ".." in path.parts:
+        raise DataError(
+            f"{where}: {MANIFEST} lists {name!r}, which is not a run's "
+            f"{', '.join(sorted(allowed))}; the bundle is refused"
+        )
+    if not isinstance(entry, dict) or not {"sha256", "bytes"} <= set(entry):
+        raise DataError(f"{where}: {MANIFEST} has no checksum for {name}")
+    sha256, size = entry["sha256"], entry["bytes"]
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+        raise DataError(
+            f"{where}: {MANIFEST} gives {name} the checksum {sha256!r}, not a SHA-256 "
+            "(64 lowercase hex digits); the bundle is refused"
+        )
+    # bool is an int in Python, but never a size
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise DataError(
+            f"{where}: {MANIFEST} gives {name} the size {size!r}, not a number of bytes; the bundle is refused"
+        )
+
+
+def _check_runs(runs: list[Any], files: Mapping[str, Any], where: str) -> None:
+    """``runs``: each run once, exactly the runs the files belong to, each with its :data:`RUN_FILES`."""
+    seen: set[str] = set()
+    for run in runs:
+        if not isinstance(run, str):
+            raise DataError(f"{where}: {MANIFEST} lists the run {run!r}, not a path; the bundle is refused")
+        if run in seen:
+            raise DataError(f"{where}: {MANIFEST} lists the run {run} twice; the bundle is refused")
+        seen.add(run)
+    of_files = {_run_of(name) for name in files}
+    unlisted, empty = sorted(of_files - seen), sorted(seen - of_files)
+    if unlisted:
+        raise DataError(
+            f"{where}: {MANIFEST} lists files of the run {unlisted[0]}, which is not in its runs; "
+            "the bundle is refused"
+        )
+    if empty:
+        raise DataError(
+            f"{where}: {MANIFEST} lists the run {empty[0]} without its files; the bundle is refused"
+        )
+    for run in runs:
+        for name in RUN_FILES:
+            if f"{run}/{name}" not in files:
+                raise DataError(f"{where}: run {run} lacks {name} in {MANIFEST}; the bundle is refused")
+
+
 def _check_manifest(manifest: object, where: str) -> dict[str, Any]:
+    """``manifest`` if it is a well-formed manifest of this format; else a DataError naming the fault."""
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise DataError(f"{where}: {MANIFEST} is not a results bundle manifest (format {FORMAT!r})")
     if manifest.get("version") != VERSION:
@@ -233,35 +308,41 @@ def _check_manifest(manifest: object, where: str) -> dict[str, Any]:
             f"{where}: bundle format version {manifest.get('version')!r}; this code reads version {VERSION} "
             "(update deepdiff-repro, or pack the bundle again)"
         )
-    files = manifest.get("files")
-    if not isinstance(files, dict) or not isinstance(manifest.get("runs"), list):
+    files, runs = manifest.get("files"), manifest.get("runs")
+    if not isinstance(files, dict) or not isinstance(runs, list):
         raise DataError(f"{where}: {MANIFEST} lacks its list of files and runs")
-    allowed = {*RUN_FILES, ATTENTION_FILE}
-    for name, entry in files.items():
-        parts = PurePosixPath(name)
-        if not _RUN_PATH.match(str(parts.parent)) or parts.name not in allowed or ".." in parts.parts:
+    for key, types in _FIELD_TYPES.items():
+        if key in manifest and not isinstance(manifest[key], types):
             raise DataError(
-                f"{where}: {MANIFEST} lists {name!r}, which is not a run's "
-                f"{', '.join(sorted(allowed))}; the bundle is refused"
+                f"{where}: {MANIFEST} has {key} = {manifest[key]!r}, not of type "
+                f"{' or '.join(t.__name__ for t in types)}; the bundle is refused"
             )
-        if not isinstance(entry, dict) or not {"sha256", "bytes"} <= set(entry):
-            raise DataError(f"{where}: {MANIFEST} has no checksum for {name}")
-    for run in manifest["runs"]:
-        for name in RUN_FILES:
-            if f"{run}/{name}" not in files:
-                raise DataError(f"{where}: run {run} lacks {name} in {MANIFEST}; the bundle is refused")
+    if not all(isinstance(p, dict) for p in manifest.get("parents", [])):
+        raise DataError(f"{where}: {MANIFEST} lists parents that are not objects; the bundle is refused")
+    for name, entry in files.items():
+        _check_file(name, entry, where)
+    _check_runs(runs, files, where)
     return manifest
 
 
 @contextmanager
 def _open(bundle: Path) -> Iterator[tarfile.TarFile]:
+    """``bundle`` open for reading; an unreadable or damaged bundle is a DataError naming it.
+
+    Only errors of opening and of decoding the bundle are put down to it: an error raised while
+    writing what is read (a full disk, say) passes through as it is.
+    """
     try:
-        with tarfile.open(bundle, mode="r:gz") as tar:
-            yield tar
-    except (tarfile.TarError, EOFError, gzip.BadGzipFile, OSError) as err:
-        if isinstance(err, FileNotFoundError):
-            raise DataError(f"bundle {bundle} does not exist") from None
+        tar = tarfile.open(bundle, mode="r:gz")
+    except FileNotFoundError:
+        raise DataError(f"bundle {bundle} does not exist") from None
+    except (*_READ_ERRORS, OSError) as err:
         raise DataError(f"{bundle} is not a readable results bundle (.tar.gz): {err}") from None
+    with tar:
+        try:
+            yield tar
+        except _READ_ERRORS as err:
+            raise DataError(f"{bundle} is not a readable results bundle (.tar.gz): {err}") from None
 
 
 def read_manifest(bundle: str | os.PathLike[str]) -> BundleInfo:
@@ -290,7 +371,11 @@ def extract(
     DataError
         Naming the file, when the bundle's own SHA-256 is not ``sha256``, or a member is not a
         plain file, is not listed, appears twice, has another size or checksum than listed, or
-        a listed file is missing. ``dest`` may then hold some files; the caller discards it.
+        a listed file is missing. A member whose size is not the listed one is refused before it
+        is read; the others are copied a chunk at a time, never held in memory whole. ``dest`` may
+        then hold some files; the caller discards it.
+    OSError
+        When a file cannot be written in ``dest`` (a full disk, say), naming that file.
     """
     info = read_manifest(bundle)
     where = str(info.path)
@@ -314,19 +399,20 @@ def extract(
             if name in seen:
                 raise DataError(f"{where}: {name} appears twice; the bundle is refused")
             seen.add(name)
+            expected = listed[name]
+            if member.size != expected["bytes"]:  # refused before a byte of it is read
+                raise DataError(
+                    f"{where}: {name} holds {member.size} bytes, but the manifest says {expected['bytes']}: "
+                    "the bundle was altered or damaged, and nothing was unpacked"
+                )
             handle = tar.extractfile(member)
             assert handle is not None
-            data = handle.read()
-            expected = listed[name]
-            if len(data) != int(expected["bytes"]) or _sha256_bytes(data) != expected["sha256"]:
+            digest = _copy_member(handle, root / name)
+            if digest != expected["sha256"]:
                 raise DataError(
-                    f"{where}: {name} fails its checksum (SHA-256 {_sha256_bytes(data)}, {len(data)} bytes; "
-                    f"the manifest says {expected['sha256']}, {expected['bytes']} bytes): the bundle was "
-                    "altered or damaged, and nothing was unpacked"
+                    f"{where}: {name} fails its checksum (SHA-256 {digest}; the manifest says "
+                    f"{expected['sha256']}): the bundle was altered or damaged, and nothing was unpacked"
                 )
-            target = root / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
     missing = sorted(set(listed) - seen)
     if missing:
         raise DataError(f"{where}: {missing[0]} is listed in {MANIFEST} but missing from the bundle")
@@ -334,6 +420,34 @@ def extract(
 
 
 # ----------------------------------------------------------------------------- unpacking
+
+
+@contextmanager
+def _naming(target: Path) -> Iterator[None]:
+    """Name ``target`` in an error writing it (a full disk says only "No space left on device")."""
+    try:
+        yield
+    except OSError as err:
+        if err.filename is not None:
+            raise
+        raise OSError(err.errno, err.strerror or str(err), str(target)) from err
+
+
+def _copy_member(handle: IO[bytes], target: Path) -> str:
+    """Copy a bundle member to ``target`` a chunk at a time, hashing on the way; its SHA-256.
+
+    Errors writing ``target`` name it; errors reading the member are left to :func:`_open`.
+    """
+    digest = hashlib.sha256()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as out:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            with _naming(target):
+                out.write(chunk)
+        with _naming(target):
+            out.flush()
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -358,20 +472,32 @@ def _run_key(run: Path) -> str | None:
 
 
 def _move_run(src: Path, dest: Path) -> bool:
-    """Move a checked run into place with one rename; False when ``dest`` already holds that run."""
+    """Put the checked run ``src`` at ``dest``; False when ``dest`` already held that run, which is kept.
+
+    ``src`` is renamed to a uniquely named sibling of ``dest``, which
+    :func:`deepdiff.io.commit_directory` renames into place: a reader sees the old run or the new
+    one whole, never a mix, and unpacks running at once do not collide. A complete run with the
+    same cache key at ``dest`` is kept; anything else there (an incomplete run, another run of that
+    name) is replaced. Should another writer's run land at ``dest`` during the replacement, that
+    one is kept. On an exception ``dest`` is as it was.
+    """
     key = _run_key(src)
-    if key is not None and is_complete(dest, key):
-        return False
+    kept = False
+
+    def same_run(path: Path) -> bool:
+        nonlocal kept
+        kept = key is not None and is_complete(path, key)
+        return kept
+
     dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():  # an incomplete or different run of that name: set it aside, then swap
-        old = dest.with_name(f".{dest.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(dest, old)
-        os.replace(src, dest)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(src, dest)
-    return True
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")
+    os.rename(src, tmp)  # commit_directory renames a sibling of its target
+    try:
+        commit_directory(tmp, dest, same_run)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return not kept
 
 
 def is_url(text: str | os.PathLike[str]) -> bool:
@@ -406,9 +532,12 @@ def unpack(
 ) -> UnpackReport:
     """Check a bundle (path or URL) and add its runs to ``results_dir``.
 
-    Every file is checked before any run is moved into place; each run then arrives with one
-    rename, and a run already there (same cache key, complete) is kept. A record of the bundle
-    is written to ``<results_dir>/.bundles/``.
+    Every file is checked before any run is moved into place; each run then arrives whole, with
+    one rename, and a run already there (same cache key, complete) is kept (see
+    :func:`_move_run`). A record of the bundle is written to ``<results_dir>/.bundles/``: its
+    manifest (less the file list), source, SHA-256 and time of unpacking, the runs it added
+    (``added``: over every unpacking of this bundle) and its runs that were there already
+    (``present``), so that runs computed in place are not credited to it.
 
     Raises
     ------
@@ -428,27 +557,45 @@ def unpack(
                 (added if _move_run(tmp / run, root / run) else present).append(run)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+    record_file = root / RECORDS_DIR / f"{info.sha256[:16]}.json"
+    # Unpacked again, a bundle finds its own runs present: they stay credited to it.
+    credited = (set(_read_record(record_file).get("added", [])) | set(added)) & set(info.runs)
     record = {
+        **{k: v for k, v in info.manifest.items() if k != "files"},  # first: the fields below win
         "source": str(source),
         "sha256": info.sha256,
         "unpacked": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        **{k: v for k, v in info.manifest.items() if k != "files"},
+        "added": sorted(credited),
+        "present": sorted(set(info.runs) - credited),
     }
-    atomic_write_json(root / RECORDS_DIR / f"{info.sha256[:16]}.json", record)
+    atomic_write_json(record_file, record)
     return UnpackReport(info, tuple(added), tuple(present))
 
 
+def _read_record(file: Path) -> dict[str, Any]:
+    """A record :func:`unpack` wrote, or ``{}`` when there is none or it is unreadable."""
+    try:
+        record = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    lists = ("runs", "added", "present")
+    if not isinstance(record, dict) or not all(_is_str_list(record.get(k, [])) for k in lists):
+        return {}
+    return record
+
+
+def _is_str_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 def bundle_records(results_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """The records :func:`unpack` left in ``results_dir``, oldest first (unreadable ones skipped)."""
+    """The records :func:`unpack` left in ``results_dir``, oldest first (unreadable ones skipped).
+
+    Each has ``runs`` (the bundle's); those written by this version also ``added`` and ``present``.
+    """
     folder = Path(results_dir) / RECORDS_DIR
-    records = []
-    for file in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            record = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(record, dict) and isinstance(record.get("runs"), list):
-            records.append(record)
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    records = [r for r in map(_read_record, files) if "runs" in r]
     return sorted(records, key=lambda r: str(r.get("unpacked", "")))
 
 

@@ -20,6 +20,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~creation_mask())  # mkstemp's 0600 would hide results from a shared group
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -70,8 +71,9 @@ def atomic_directory(
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
     try:
+        tmp.chmod(0o777 & ~creation_mask())  # as mkdir would make it, not mkdtemp's 0700
         yield tmp
-        _commit_directory(tmp, path, keep_existing)
+        commit_directory(tmp, path, keep_existing)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -91,8 +93,10 @@ def check_new_directory(path: str | os.PathLike[str], overwrite: bool, hint: str
         )
 
 
-def _commit_directory(tmp: Path, path: Path, keep_existing: Callable[[Path], bool] | None) -> None:
-    """Rename the complete directory ``tmp`` to ``path`` (see :func:`atomic_directory`)."""
+def commit_directory(tmp: Path, path: Path, keep_existing: Callable[[Path], bool] | None = None) -> None:
+    """Rename the complete directory ``tmp`` (a sibling of ``path``) to ``path``, as
+    :func:`atomic_directory` does on success: safe with concurrent writers, an existing directory
+    kept when ``keep_existing(path)`` says so, else replaced; on an exception ``path`` is as it was."""
     if _rename_unless_taken(tmp, path):
         return
     if keep_existing is not None and keep_existing(path):
@@ -105,10 +109,41 @@ def _commit_directory(tmp: Path, path: Path, keep_existing: Callable[[Path], boo
         os.rename(path, aside)
     except FileNotFoundError:  # another writer moved it aside first
         aside = None
-    if not _rename_unless_taken(tmp, path):  # another writer's directory landed first: keep it
-        shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        if not _rename_unless_taken(tmp, path):  # another writer's directory landed first: keep it
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        if aside is not None and not _restore(aside, path):
+            shutil.rmtree(aside, ignore_errors=True)
+        raise
     if aside is not None:
         shutil.rmtree(aside, ignore_errors=True)
+
+
+def _restore(aside: Path, path: Path) -> bool:
+    """Put the directory moved aside back at ``path``; False when that is not possible."""
+    try:
+        return _rename_unless_taken(aside, path)
+    except OSError:
+        return False
+
+
+def creation_mask() -> int:
+    """The process's file mode creation mask (umask), read without changing it where the system allows.
+
+    Files made by ``tempfile`` are private (0600, 0700); chmod them to ``0o666 & ~creation_mask()``
+    (``0o777`` for directories) before they become results, as ``open``/``mkdir`` would make them.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it, then put it back
+    os.umask(mask)
+    return mask
 
 
 def _rename_unless_taken(source: Path, target: Path) -> bool:

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
+import os
 import re
 import shutil
 import tarfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from deepdiff.bundle import MANIFEST, RECORDS_DIR, bundle_records, merge, pack, read_manifest, unpack
+import deepdiff.bundle
+from deepdiff.bundle import MANIFEST, RECORDS_DIR, bundle_records, extract, merge, pack, read_manifest, unpack
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.data.download import file_sha256
 from deepdiff.errors import DataError, DownloadError
 from deepdiff.report.paper import FIGURE5_PAIR
-from deepdiff.report.status import status_table
+from deepdiff.report.status import runs_provenance, status_table
 from deepdiff.results import ATTENTION_FILE, collect_results
 from tests.report.conftest import write_runs
 
@@ -131,6 +134,161 @@ def test_a_tampered_bundle_is_refused_naming_the_file(results: Path, tmp_path: P
     garbage.write_bytes(b"not a bundle")
     with pytest.raises(DataError, match="not a readable results bundle"):
         unpack(garbage, tmp_path / "t6")
+
+
+def _with_manifest(bundle: Path, out: Path, edit: Callable[[dict], object]) -> Path:
+    """A copy of ``bundle`` whose manifest went through ``edit`` (which changes it in place)."""
+
+    def change(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        if name != MANIFEST:
+            return [(name, data)]
+        manifest = json.loads(data)
+        edit(manifest)
+        return [(name, json.dumps(manifest).encode())]
+
+    return _rewrite(bundle, out, change)
+
+
+def _rename_file(manifest: dict, new: Callable[[str], str]) -> None:
+    name = next(iter(manifest["files"]))
+    manifest["files"][new(name)] = manifest["files"].pop(name)
+
+
+def _set_entry(manifest: dict, key: str, value: object) -> None:
+    next(iter(manifest["files"].values()))[key] = value
+
+
+MALFORMED: dict[str, tuple[Callable[[dict], object], str]] = {
+    "a run listed twice": (lambda m: m["runs"].append(m["runs"][0]), "twice"),
+    "files of a run not in runs": (lambda m: m["runs"].pop(), "which is not in its runs"),
+    "a run without files": (lambda m: m["runs"].append("E003-E004/raw/seed9-x"), "without its files"),
+    "a run that is not a path": (lambda m: m["runs"].append(7), "the run 7, not a path"),
+    "a doubled slash": (lambda m: _rename_file(m, lambda n: n.replace("/", "//", 1)), "not written as"),
+    "a dot folder": (lambda m: _rename_file(m, lambda n: n.replace("/", "/./", 1)), "not written as"),
+    "a size that is text": (lambda m: _set_entry(m, "bytes", "12"), "not a number of bytes"),
+    "a negative size": (lambda m: _set_entry(m, "bytes", -1), "not a number of bytes"),
+    "a size that is a bool": (lambda m: _set_entry(m, "bytes", True), "not a number of bytes"),
+    "a checksum that is not hex": (lambda m: _set_entry(m, "sha256", "z" * 64), "not a SHA-256"),
+    "a checksum that is a number": (lambda m: _set_entry(m, "sha256", 12), "not a SHA-256"),
+    "a checksum with a newline": (lambda m: _set_entry(m, "sha256", "0" * 64 + "\n"), "not a SHA-256"),
+    "a file entry that is a list": (lambda m: m["files"].update({next(iter(m["files"])): []}), "no checksum"),
+    "a grid that is text": (lambda m: m.update(grid="all of it"), "has grid = 'all of it'"),
+    "a parent that is text": (lambda m: m.update(parents=["b.tar.gz"]), "parents that are not objects"),
+}
+
+
+def test_a_malformed_manifest_is_refused_naming_the_fault(results: Path, tmp_path: Path) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    for n, (case, (edit, message)) in enumerate(MALFORMED.items()):
+        bad = _with_manifest(info.path, tmp_path / f"m{n}.tar.gz", edit)
+        with pytest.raises(DataError, match=re.escape(message)) as refused:
+            unpack(bad, tmp_path / f"t{n}")
+        assert str(bad) in str(refused.value), case
+        assert not (tmp_path / f"t{n}" / PAIRS[0]).exists(), case
+
+
+def test_a_member_of_another_size_is_refused_before_it_is_read(
+    results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    victim = next(n for n in info.manifest["files"] if n.endswith("predictions.csv"))
+
+    def grow(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        return [(name, data + b"x" * 10 if name == victim else data)]
+
+    copied: list[Path] = []
+    copy_member = deepdiff.bundle._copy_member
+
+    def spy(handle: io.BufferedIOBase, target: Path) -> str:
+        copied.append(target)
+        return copy_member(handle, target)
+
+    monkeypatch.setattr(deepdiff.bundle, "_copy_member", spy)
+    size = info.manifest["files"][victim]["bytes"]
+    with pytest.raises(
+        DataError, match=re.escape(f"{victim} holds {size + 10} bytes, but the manifest says {size}")
+    ):
+        unpack(_rewrite(info.path, tmp_path / "g.tar.gz", grow), tmp_path / "target")
+    assert copied and all(not target.as_posix().endswith(victim) for target in copied)
+    assert not (tmp_path / "target" / PAIRS[0]).exists()
+
+
+def test_a_write_error_is_not_blamed_on_the_bundle(
+    results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("a file where the folder should be")
+    with pytest.raises(OSError, match=re.escape(str(not_a_folder))) as refused:
+        extract(info.path, not_a_folder)
+    assert "results bundle" not in str(refused.value)
+
+    class FullDisk(io.BytesIO):
+        def write(self, data: bytes) -> int:  # type: ignore[override]
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def full_open(file: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+        return FullDisk() if "w" in mode else open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(deepdiff.bundle, "open", full_open, raising=False)
+    with pytest.raises(OSError, match="No space left on device") as full:
+        unpack(info.path, tmp_path / "full")
+    assert full.value.errno == errno.ENOSPC and "results bundle" not in str(full.value)
+    assert str(full.value.filename).endswith(sorted(info.manifest["files"])[0])
+    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == []  # nothing moved into place
+    monkeypatch.undo()
+    # The bundle's own faults are still put down to it, whenever they show.
+    truncated = tmp_path / "truncated.tar.gz"
+    truncated.write_bytes(info.path.read_bytes()[: info.path.stat().st_size // 2])
+    with pytest.raises(DataError, match=re.escape(f"{truncated} is not a readable results bundle")):
+        extract(truncated, tmp_path / "t")
+
+
+def test_the_record_credits_the_bundle_with_the_runs_it_added_only(results: Path, tmp_path: Path) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+
+    def claim(manifest: dict) -> None:
+        manifest.update(sha256="f" * 64, source="elsewhere", unpacked="never", added=[], present=[])
+
+    claiming = _with_manifest(info.path, tmp_path / "claim.tar.gz", claim)
+    target = tmp_path / "target"
+    local = info.runs[0]
+    shutil.copytree(results / local, target / local)  # computed here before the bundle came
+    report = unpack(claiming, target)
+    assert report.present == (local,)
+    (record,) = bundle_records(target)
+    assert record["sha256"] == file_sha256(claiming) and record["source"] == str(claiming)
+    assert record["unpacked"] != "never"
+    assert record["added"] == info.runs[1:] and record["present"] == [local]
+    lines = runs_provenance(target)
+    assert any(line.startswith(f"- {len(info.runs) - 1} run(s) from the bundle") for line in lines)
+    assert "- 1 run(s) computed in this directory, not from a bundle." in lines
+    again = unpack(claiming, target)  # unpacked again, every run is present: the credit stays
+    assert not again.added
+    (record,) = bundle_records(target)
+    assert record["added"] == info.runs[1:] and record["present"] == [local]
+
+
+def test_an_incomplete_run_is_replaced_whole(results: Path, tmp_path: Path) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    target = tmp_path / "target"
+    broken = info.runs[0]
+    (target / broken).mkdir(parents=True)
+    (target / broken / "metrics.json").write_text("{}")  # an interrupted run of that name
+    report = unpack(info.path, target)
+    assert broken in report.added and not report.present
+    assert (target / broken / "predictions.csv").is_file()
+    leftovers = [p for p in (target / broken).parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == [] and not [p for p in target.iterdir() if p.name.startswith(".unpack-")]
+
+
+def test_a_bundle_is_readable_by_all_under_umask_022(results: Path, tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        info = pack(results, tmp_path / "b.tar.gz")
+    finally:
+        os.umask(old)
+    assert info.path.stat().st_mode & 0o777 == 0o644
 
 
 def test_merged_shards_equal_the_whole(results: Path, tmp_path: Path) -> None:

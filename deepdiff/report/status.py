@@ -231,8 +231,8 @@ def runs_provenance(results_dir: str | os.PathLike[str], results: pd.DataFrame |
     """Where the runs of ``results_dir`` came from, one Markdown line each.
 
     The bundles unpacked into it (:func:`deepdiff.bundle.bundle_records`: source, checksum, when
-    and by which code they were packed, their grid or shards) with the number of their runs
-    present, the runs computed in place, and the grid table the workflow wrote
+    and by which code they were packed, their grid or shards) with the number of the runs they
+    added still present, the runs computed in place, and the grid table the workflow wrote
     (:func:`deepdiff.grid.read_grid_summary`), if any.
     """
     from deepdiff.bundle import bundle_records
@@ -244,7 +244,8 @@ def runs_provenance(results_dir: str | os.PathLike[str], results: pd.DataFrame |
     lines = [f"{len(present)} complete run(s) in `{root}`."]
     from_bundles: set[str] = set()
     for record in bundle_records(root):
-        runs = set(record["runs"]) & present
+        # only the runs it added: a run already here when it was unpacked was computed here
+        runs = set(record.get("added", record["runs"])) & present
         from_bundles |= runs
         parents = record.get("parents") or []
         what = _grid_text(record.get("grid"))
