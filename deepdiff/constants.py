@@ -18,6 +18,14 @@ BIN_SIZE_BP: Final[int] = 100
 SPLITS: Final[tuple[str, ...]] = ("train", "valid", "test")
 #: Genes per split in the authors' full data (18,460 genes per pair).
 FULL_SPLIT_SIZES: Final[dict[str, int]] = {"train": 10_000, "valid": 2_360, "test": 6_100}
+#: The named budgets: every method has one configuration per name (``quick`` = offline builds and CI).
+PROFILE_NAMES: Final[tuple[str, ...]] = ("paper", "quick")
+#: Torch devices a run may name (``cuda:N``: the N-th GPU).
+DEVICE_CHOICES: Final[tuple[str, ...]] = ("auto", "cpu", "cuda", "cuda:N", "mps")
+#: What the data label of a random subset of genes says (no report takes a subset for the full data).
+SUBSET_MARK: Final[str] = "random subset of"
+#: Genes per split of the authors' real sample pair (their repository's ``data/`` folder).
+SAMPLE_SPLIT_SIZE: Final[int] = 200
 
 #: REMC epigenome ids used by the paper and what they are.
 CELLS: Final[dict[str, str]] = {

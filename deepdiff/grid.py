@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import time
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from deepdiff import methods
-from deepdiff.constants import DATA_SOURCES, PAPER_PAIRS
+from deepdiff.constants import DATA_SOURCES, DEVICE_CHOICES, PAPER_PAIRS, PROFILE_NAMES
 from deepdiff.data.pair import Pair
 from deepdiff.errors import ConfigError, DataError
 from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS, RunOptions
@@ -139,6 +141,14 @@ class GridConfig:
             raise ConfigError("the grid needs at least one seed")
         for seed in self.seeds:
             _positive("seeds", seed, allow_zero=True)
+        if self.profile not in PROFILE_NAMES:
+            raise ConfigError(
+                f"grid setting profile={self.profile!r}; choose one of {', '.join(PROFILE_NAMES)}"
+            )
+        if self.device not in DEVICE_CHOICES and not re.fullmatch(r"cuda:\d+", self.device):
+            raise ConfigError(
+                f"grid setting device={self.device!r}; choose one of {', '.join(DEVICE_CHOICES)}"
+            )
         if self.data not in DATA_SOURCES:
             raise ConfigError(f"grid setting data={self.data!r}; choose one of {', '.join(DATA_SOURCES)}")
         if self.data == "local" and not self.data_dir:
@@ -475,8 +485,9 @@ def run_results_notebook(
 ) -> Path:
     """Execute ``notebook`` (``05_results``) with :func:`notebook_parameters` by papermill; write ``out``.
 
-    The executed notebook is written beside ``out`` and renamed into place, so ``out`` is never
-    half-written (a failed run leaves its partial copy as ``.<name>.failed.ipynb`` for reading).
+    The executed notebook is written beside ``out`` under a name of its own and renamed into place,
+    so ``out`` is never half-written, even by two runs at once (a run that fails in a cell leaves its
+    partial copy as ``.<name>.failed.ipynb`` for reading; any other failure leaves nothing).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -484,7 +495,7 @@ def run_results_notebook(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.stem}.failed{out.suffix}")
-    tmp = out.with_name(f".{out.stem}.running{out.suffix}")
+    tmp = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.running{out.suffix}")
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -500,6 +511,9 @@ def run_results_notebook(
             f"{notebook} failed on the grid's runs (cell {err.exec_count}: {err.ename}: {err.evalue}); "
             f"the executed part is in {partial}"
         ) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, out)
     partial.unlink(missing_ok=True)
     return out

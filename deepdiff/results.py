@@ -375,13 +375,30 @@ def load_result(path: str | os.PathLike[str]) -> RunResult:
     pred_file = path / PREDICTIONS_FILE
     if not pred_file.is_file():
         raise DataError(f"{pred_file} is missing: {path} is incomplete (delete it and run again)")
-    predictions = pd.read_csv(pred_file, dtype={"gene": str})
+    try:
+        predictions = pd.read_csv(pred_file, dtype={"gene": str})
+    except OSError as err:  # replaced by another writer between the check and the read
+        raise DataError(f"{pred_file} could not be read ({err}); run again") from err
     return RunResult(path=path, metrics=metrics, predictions=predictions)
 
 
 def _metric(metrics: Mapping[str, Any], split: str, name: str) -> float:
     value = metrics.get(split, {}).get(name)
     return float("nan") if value is None else float(value)
+
+
+def _run_directories(root: Path) -> list[Path]:
+    """Directories under ``root`` holding a ``metrics.json``, sorted, hidden ones not entered.
+
+    Concurrent writers create and delete hidden temporary directories while this walks: a
+    directory that vanishes under the walk is passed over, not an error.
+    """
+    found = []
+    for folder, subfolders, files in os.walk(root, onerror=lambda err: None):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        if METRICS_FILE in files:
+            found.append(Path(folder))
+    return sorted(found)
 
 
 def collect_results(results_dir: str | os.PathLike[str]) -> pd.DataFrame:
@@ -397,10 +414,7 @@ def collect_results(results_dir: str | os.PathLike[str]) -> pd.DataFrame:
     """
     root = Path(results_dir)
     rows = []
-    for metrics_file in sorted(root.rglob(METRICS_FILE)) if root.is_dir() else []:
-        run_dir = metrics_file.parent
-        if any(part.startswith(".") for part in run_dir.relative_to(root).parts):
-            continue
+    for run_dir in _run_directories(root):
         if not (run_dir / PREDICTIONS_FILE).is_file():
             continue
         try:

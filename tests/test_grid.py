@@ -118,6 +118,11 @@ def test_config_errors() -> None:
         GridConfig(data="remc", data_dir="/x")
     with pytest.raises(ConfigError, match="no method"):
         GridConfig(variants=(), baselines=())
+    with pytest.raises(ConfigError, match="profile='quik'; choose one of paper, quick"):
+        GridConfig(profile="quik")
+    with pytest.raises(ConfigError, match="device='gpu'; choose one of auto, cpu"):
+        GridConfig(device="gpu")
+    assert GridConfig(device="cuda:1").device == "cuda:1"
     with pytest.raises(ConfigError, match="i/N"):
         GridConfig(shard="3")
     with pytest.raises(ConfigError, match="between 1 and N"):

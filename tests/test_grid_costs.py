@@ -48,6 +48,28 @@ def test_job_time_follows_epochs_genes_and_the_gpu_assumption() -> None:
     assert job_seconds(svr1, grid, gpu=True) == job_seconds(svr1, grid)  # baselines stay on the CPU
     assert job_mem_mb(raw, grid) >= 1024 and job_mem_mb(raw, grid) % 256 == 0
     assert job_runtime_min(raw, grid) > job_seconds(raw, grid) / 60
+    on_gpu = GridConfig(pairs=("E003-E004",), variants=("raw",), seeds=(0,), gpus=1)
+    assert job_runtime_min(raw, on_gpu) == job_runtime_min(raw, grid)  # the GPU's speed is not measured
+
+
+def test_quick_epochs_cost_what_the_profile_caps() -> None:
+    """quick trains on at most 500 genes and validates on 250: its epochs barely shrink with the pair."""
+    cost = unit_cost("raw", "quick")
+    full = GridConfig(pairs=("E003-E004",), variants=("raw",), baselines=(), seeds=(0,), profile="quick")
+    small = GridConfig(
+        pairs=("E003-E004",),
+        variants=("raw",),
+        baselines=(),
+        seeds=(0,),
+        profile="quick",
+        data="simulated",
+        genes=1846,
+    )
+    assert job_seconds(plan_jobs(full)[0], full) == pytest.approx(cost.fixed_s + 6 * cost.epoch_s)
+    # 1,846 genes: 1,000 training genes (500 read), 236 validation genes (all read) of 750 read in full
+    assert job_seconds(plan_jobs(small)[0], small) == pytest.approx(
+        cost.fixed_s / 10 + 6 * cost.epoch_s * 736 / 750
+    )
 
 
 def test_makespan() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deepdiff import methods
+from deepdiff.constants import PROFILE_NAMES
 from deepdiff.errors import ConfigError
 from deepdiff.models import VARIANTS
 
@@ -39,6 +40,7 @@ def test_labels_are_the_papers_names() -> None:
 @pytest.mark.parametrize("name", list(methods.METHODS))
 def test_every_method_has_quick_and_paper_profiles_and_a_fitter(name: str) -> None:
     method = methods.METHODS[name]
+    assert tuple(methods.load(method.profiles)) == PROFILE_NAMES  # the names the grid checks against
     assert method.profile_config("quick") != method.profile_config("paper")
     assert callable(methods.load(method.fitter)) and callable(methods.load(str(method.algorithm)))
     assert isinstance(method.profile_config("paper").to_dict(), dict)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from deepdiff.cli.common import add_grid_arguments
+from deepdiff.errors import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -90,17 +92,20 @@ def run_estimate(args: argparse.Namespace) -> int:
     from deepdiff.grid_estimate import estimate, format_estimate
 
     grid = grid_of(args)
+    if args.max_shard_hours is not None and not args.shards:
+        raise ConfigError("--max-shard-hours checks shards: give --shards N too")
     result = estimate(grid, cores=args.cores, shards=args.shards, shard_cores=args.shard_cores)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(format_estimate(result))
-    if args.max_shard_hours is not None and args.shards:
+    if args.max_shard_hours is not None:
         worst = max(result["shards"]["hours"])
         if worst > args.max_shard_hours:
             print(
                 f"the longest shard is estimated at {worst:.1f} h, over {args.max_shard_hours:g} h: "
-                "use more shards (a single job longer than the limit cannot fit in any shard)"
+                "use more shards (a single job longer than the limit cannot fit in any shard)",
+                file=sys.stderr,
             )
             return 1
     return 0

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from deepdiff.constants import DATA_SOURCES, REMC_COMMIT, SAMPLE_CELLS, SPLITS
+from deepdiff.constants import DATA_SOURCES, REMC_COMMIT, SAMPLE_CELLS, SPLITS, SUBSET_MARK
 from deepdiff.data.cache import default_cache_dir, load_expression, load_split
 from deepdiff.data.containers import PairData
 from deepdiff.data.download import (
@@ -305,7 +305,7 @@ def subset_genes(data: PairData, n_genes: int, seed: int = 0) -> PairData:
     return dataclasses.replace(
         data,
         **parts,
-        label=f"{data.label}, random subset of {kept} genes (seed {seed})",
+        label=f"{data.label}, {SUBSET_MARK} {kept} genes (seed {seed})",
         checksum=hashlib.sha256(f"{data.checksum} subset n={n_genes} seed={seed}".encode()).hexdigest(),
         meta={**data.meta, "subset": {"n_genes": n_genes, "seed": seed, "kept": kept}},
     )

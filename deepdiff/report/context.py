@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from deepdiff.constants import SUBSET_MARK
 from deepdiff.errors import DataError
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ class Context:
 
     @property
     def is_full_data(self) -> bool:
-        """The real full data (all genes of the authors' splits)."""
-        return self.source in FULL_SOURCES
+        """The real full data (all genes of the authors' splits): not a random subset of it."""
+        return self.source in FULL_SOURCES and SUBSET_MARK not in self.data_label
 
     def __str__(self) -> str:
         return f"{self.data_label}, profile {self.profile}"

@@ -7,10 +7,9 @@ from contextlib import contextmanager
 
 import torch
 
+from deepdiff.constants import DEVICE_CHOICES
 from deepdiff.errors import ConfigError
 from deepdiff.threads import check_threads, limited_threads
-
-DEVICE_CHOICES: tuple[str, ...] = ("auto", "cpu", "cuda", "cuda:N", "mps")
 
 
 def _mps_available() -> bool:

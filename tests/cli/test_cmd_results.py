@@ -104,8 +104,10 @@ def test_grid_plan_and_estimate(capsys: pytest.CaptureFixture[str]) -> None:
     assert estimate["jobs"] == {"train": 240, "baseline": 90}
     assert set(estimate["cores"]) == {"2", "16", "64", "256"} and len(estimate["shards"]["hours"]) == 3
     assert main(["grid", "estimate", "--cores", "2", "--shards", "2", "--max-shard-hours", "0.01"]) == 1
-    text = capsys.readouterr().out
-    assert "ESTIMATE" in text and "over 0.01 h" in text
+    captured = capsys.readouterr()
+    assert "ESTIMATE" in captured.out and "over 0.01 h" in captured.err
+    assert main(["grid", "estimate", "--max-shard-hours", "4"]) == 2
+    assert "give --shards N too" in capsys.readouterr().err
     assert main(["grid", "plan", "--set", "seeds=[]"]) == 2
     assert "at least one seed" in capsys.readouterr().err
 

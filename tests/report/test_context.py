@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from deepdiff.constants import PAPER_PAIRS
@@ -17,6 +18,22 @@ def test_contexts_order_real_full_before_sample_before_simulated(tmp_path: Path)
     write_runs(tmp_path, pairs=PAPER_PAIRS[:1], source="remc", label="real full REMC", profile="paper")
     ctxs = contexts(collect_results(tmp_path))
     assert [c.source for c in ctxs] == ["remc", "sample", "simulated"]
+
+
+def test_a_random_subset_of_the_real_data_is_not_the_full_data(tmp_path: Path) -> None:
+    from deepdiff.data.sources import subset_genes
+    from deepdiff.report.context import context_of
+    from deepdiff.simulate import simulate_pair
+
+    data = dataclasses.replace(
+        simulate_pair("E003-E004", n_genes=300, seed=0), source="remc", label="real full REMC"
+    )
+    subset = subset_genes(data, 150)
+    assert context_of(data, "paper").is_full_data
+    assert not context_of(subset, "paper").is_full_data
+    write_runs(tmp_path, pairs=PAPER_PAIRS[:1], source="remc", label=subset.label, profile="paper")
+    (ctx,) = contexts(collect_results(tmp_path))
+    assert ctx.source == "remc" and not ctx.is_full_data and ctx.is_real
 
 
 def test_simulated_pairs_of_one_dataset_form_one_context(tmp_path: Path) -> None:
