@@ -10,18 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from deepdiff.paths import SHARED_DATA_ENV, shared_data_dir
 from tests.needs import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What the project keeps beside itself (never copied into it): real data and the paper's text.
 SHARED = ROOT.parent / "shared"
-#: Real data from the authors' repository.
-SHARED_DATA = Path(os.environ.get("DEEPDIFF_SHARED_DATA", SHARED / "data"))
 
-_MISSING = (
-    f"real reference data not found at {SHARED_DATA} (expected ../shared/data beside the "
-    "project, or set DEEPDIFF_SHARED_DATA)"
-)
+#: Where the real data is looked for: as the package does (:func:`deepdiff.paths.shared_data_dir`).
+_WHERE = f"expected ../shared/data beside the project, or set {SHARED_DATA_ENV}"
 
 # ----------------------------------------------------------------------------- the sandbox
 
@@ -63,9 +60,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The folder with ``remc-sample/``, ``remc-expression/`` and ``remc-manifest.tsv``."""
-    if not (SHARED_DATA / "remc-sample").is_dir():
-        unavailable(_MISSING)
-    return SHARED_DATA
+    path = shared_data_dir()
+    if path is None:
+        unavailable(f"real reference data not found ({_WHERE})")
+    if not (path / "remc-sample").is_dir():
+        unavailable(f"real reference data not found: {path} has no remc-sample/ ({_WHERE})")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -79,17 +79,24 @@ def expression_dir(shared_data: Path) -> Path:
     """Real expression files of all nine cells (``E*.expr.csv``)."""
     path = shared_data / "remc-expression"
     if not path.is_dir():
-        unavailable(_MISSING)
+        unavailable(f"real reference data not found: {shared_data} has no remc-expression/ ({_WHERE})")
     return path
 
 
 @pytest.fixture(scope="session")
 def paper_text() -> str:
     """The text of the paper (extracted from its PDF), kept beside the project."""
-    path = SHARED / "paper" / "deepdiff-paper.txt"
-    if not path.is_file():
-        unavailable(f"the paper's text not found at {path} (expected ../shared/paper beside the project)")
-    return path.read_text(encoding="utf-8")
+    data = shared_data_dir()
+    # Beside the real data (``paper/`` next to ``data/``), wherever that is; else in ../shared.
+    folders = ([data.parent] if data is not None else []) + [SHARED]
+    for folder in folders:
+        path = folder / "paper" / "deepdiff-paper.txt"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    unavailable(
+        f"the paper's text not found at {' or '.join(str(f / 'paper') for f in dict.fromkeys(folders))} "
+        "(expected ../shared/paper beside the project)"
+    )
 
 
 # ----------------------------------------------------------------------------- the sample, real or synthetic

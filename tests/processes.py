@@ -16,6 +16,9 @@ from typing import Any
 
 #: A generous guard against a hung child; never reached when the code works (nothing is timed).
 JOIN_TIMEOUT_S = 300
+#: How long a child waits at the barrier for the other: a child that failed before it must not
+#: leave the other blocked until JOIN_TIMEOUT_S.
+BARRIER_TIMEOUT_S = 60
 
 
 def in_two_processes(func: Callable[..., list[Any]], *args: Any) -> list[list[Any]]:
@@ -25,20 +28,26 @@ def in_two_processes(func: Callable[..., list[Any]], *args: Any) -> list[list[An
     outcomes; the list of each process is returned, in order.
     """
     ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(2)
+    barrier = ctx.Barrier(2, timeout=BARRIER_TIMEOUT_S)
     with tempfile.TemporaryDirectory() as folder:
         reports = [Path(folder) / f"w{k}.json" for k in range(2)]
         procs = [
-            ctx.Process(target=_report, args=(func, args, f"w{k}", barrier, str(reports[k])))
+            ctx.Process(target=_report, args=(func, args, f"w{k}", barrier, str(reports[k])), name=f"w{k}")
             for k in range(2)
         ]
         for proc in procs:
             proc.start()
+        hung = []
         for proc in procs:
             proc.join(JOIN_TIMEOUT_S)
             if proc.exitcode is None:
+                hung.append(proc.name)
                 proc.kill()
-        assert [proc.exitcode for proc in procs] == [0, 0], "a process failed or hung"
+                proc.join()
+        codes = {proc.name: proc.exitcode for proc in procs}
+        assert list(codes.values()) == [0, 0], f"a process failed or hung: exit codes {codes}" + (
+            f", killed after {JOIN_TIMEOUT_S} s: {', '.join(hung)}" if hung else ""
+        )
         return [json.loads(report.read_text()) for report in reports]
 
 

@@ -6,12 +6,16 @@ so that their renames collide on every round; outcomes are counted, nothing is t
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
+from deepdiff import io as atomic_io
 from deepdiff.io import atomic_directory, atomic_write_bytes
 from deepdiff.results import cache_key, is_complete, load_result, result_path, write_result
 from tests.processes import in_two_processes, outcome
@@ -67,6 +71,47 @@ def test_file_write_is_whole_and_leaves_nothing(tmp_path: Path) -> None:
     assert path.read_bytes() == b"abc" and sorted(p.name for p in path.parent.iterdir()) == ["x.bin"]
 
 
+@pytest.mark.parametrize(("umask", "file_mode", "dir_mode"), [(0o022, 0o644, 0o755), (0o027, 0o640, 0o750)])
+def test_modes_follow_the_umask(tmp_path: Path, umask: int, file_mode: int, dir_mode: int) -> None:
+    """Results get the modes ``open`` and ``mkdir`` would give them, not tempfile's private ones,
+    so that others sharing a results folder can read them."""
+    saved = os.umask(umask)
+    try:
+        path = atomic_write_bytes(tmp_path / "x.bin", b"abc")
+        with atomic_directory(tmp_path / "run") as tmp:
+            (tmp / "a.txt").write_text("1")
+    finally:
+        os.umask(saved)
+    assert stat.S_IMODE(path.stat().st_mode) == file_mode
+    assert stat.S_IMODE((tmp_path / "run").stat().st_mode) == dir_mode
+
+
+def test_failed_replacement_puts_the_old_directory_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "run"
+    with atomic_directory(target) as tmp:
+        (tmp / "old.txt").write_text("1")
+    real = atomic_io._rename_unless_taken
+    calls: list[tuple[Path, Path]] = []
+
+    def rename(source: Path, dest: Path) -> bool:
+        # The first call finds the old directory in the way; the second, renaming the new one in
+        # after the old one was moved aside, fails; the third puts the old one back.
+        calls.append((source, dest))
+        if len(calls) == 2:
+            raise OSError(errno.EACCES, "refused", str(dest))
+        return real(source, dest)
+
+    monkeypatch.setattr(atomic_io, "_rename_unless_taken", rename)
+    with pytest.raises(OSError) as info, atomic_directory(target) as tmp:
+        (tmp / "new.txt").write_text("2")
+    assert info.value.errno == errno.EACCES
+    assert sorted(p.name for p in target.iterdir()) == ["old.txt"]
+    assert (target / "old.txt").read_text() == "1"
+    assert _leftovers(tmp_path) == []  # neither the ``.old`` directory nor the new one is left
+
+
 # ----------------------------------------------------------------------------- two processes, one directory
 
 
@@ -108,34 +153,53 @@ def _metrics(key: str) -> dict[str, Any]:
     }
 
 
-def _write_result_rounds(results: str, replace: bool, name: str, barrier: Any) -> list[str]:
+def _write_result_rounds(results: str, replace: bool, name: str, barrier: Any) -> list[list[str]]:
     """Write the same result ROUNDS times, as two shards of a grid, or the book and the workflow,
-    would; without ``replace`` read it back after each write, as :func:`deepdiff.runs.write_run` does."""
+    would; without ``replace`` read it back after each write, as :func:`deepdiff.runs.write_run` does.
+
+    Each write is tagged ``writer:round``; the result is ``[outcome, tag read back]`` per round (the
+    tag is empty with ``replace``, where the other writer may be replacing it during the read).
+    """
     key = cache_key("baseline", "ridge", {"alpha": 1.0}, "abc")
     path = result_path(results, "E003-E004", "ridge", 0, key)
     predictions = pd.DataFrame({"gene": ["g1", "g2"], "lfc_true": [0.0, 1.0], "lfc_pred": [0.1, 0.9]})
+    seen: list[str] = []
 
-    def one_round() -> None:
+    def one_round(i: int) -> None:
         write_result(
-            path, metrics={**_metrics(key), "writer": name}, predictions=predictions, replace=replace
+            path,
+            metrics={**_metrics(key), "writer": f"{name}:{i}"},
+            predictions=predictions,
+            replace=replace,
         )
         if not replace:
-            assert load_result(path).metrics["key"] == key
+            metrics = load_result(path).metrics
+            assert metrics["key"] == key
+            seen.append(metrics["writer"])
 
-    outcomes = []
-    for _ in range(ROUNDS):
+    rounds = []
+    for i in range(ROUNDS):
         barrier.wait()
-        outcomes.append(outcome(one_round))
-    return outcomes
+        seen.clear()
+        rounds.append([outcome(lambda i=i: one_round(i)), "".join(seen)])
+    return rounds
 
 
 @pytest.mark.parametrize("replace", [True, False], ids=["forced", "first-wins"])
 def test_two_processes_writing_one_result(tmp_path: Path, replace: bool) -> None:
     results = tmp_path / "results"
-    outcomes = [o for each in in_two_processes(_write_result_rounds, str(results), replace) for o in each]
+    rounds = [r for each in in_two_processes(_write_result_rounds, str(results), replace) for r in each]
+    outcomes = [o for o, _ in rounds]
     assert outcomes.count("ok") == 2 * ROUNDS, [o for o in outcomes if o != "ok"]
     key = cache_key("baseline", "ridge", {"alpha": 1.0}, "abc")
     path = result_path(results, "E003-E004", "ridge", 0, key)
     assert is_complete(path, key)
-    assert load_result(path).metrics["writer"] in {"w0", "w1"}
+    final = load_result(path).metrics["writer"]
+    if replace:  # the last round's writers replace every earlier result; one of them is there
+        assert final in {f"w0:{ROUNDS - 1}", f"w1:{ROUNDS - 1}"}
+    else:
+        # The first result to land, in round 0, is the one both writers read back after every
+        # write, and the one there at the end: no later write replaced it.
+        assert final in {"w0:0", "w1:0"}
+        assert {tag for _, tag in rounds} == {final}
     assert _leftovers(path.parent) == []

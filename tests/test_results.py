@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -150,6 +151,65 @@ def test_collect_results(tmp_path: Path) -> None:
     assert list(table["test_pearson"]) == [0.7, 0.4, 0.3]
     assert table["valid_pearson"].tolist() == [0.6] * 3
     assert set(table["data_label"]) == {"simulated (seed 0)"}
+
+
+class _Listing:
+    """What ``os.scandir`` returns, read in full before the caller sees it."""
+
+    def __init__(self, entries: list[os.DirEntry[str]]) -> None:
+        self._entries = iter(entries)
+
+    def __enter__(self) -> _Listing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def __iter__(self) -> _Listing:
+        return self
+
+    def __next__(self) -> os.DirEntry[str]:
+        return next(self._entries)
+
+    def close(self) -> None:
+        pass
+
+
+def test_collect_results_while_writers_come_and_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writers create and delete hidden temporary directories (and a user may delete a run) while
+    the results are collected: a directory listed, then gone, is passed over, and hidden ones are
+    never entered."""
+    method_dir = tmp_path / "E003-E004" / "raw_d"
+    key = cache_key("deepdiff", "raw_d", {"seed": 0}, "abc")
+    write_result(
+        result_path(tmp_path, "E003-E004", "raw_d", 0, key), metrics=_metrics(key), predictions=_predictions()
+    )
+    # A complete result inside a writer's temporary directory: not a result yet.
+    write_result(method_dir / ".seed0-x.tmp", metrics=_metrics(key, seed=7), predictions=_predictions())
+    vanishing = [method_dir / ".seed1-y.tmp", method_dir / "seed2-deleted"]
+    for folder in vanishing:
+        (folder / "sub").mkdir(parents=True)
+        (folder / "sub" / "metrics.json").write_text("{}")
+    real_scandir = os.scandir
+    scanned: list[Path] = []
+
+    def scandir(path: str | os.PathLike[str] = ".") -> _Listing:
+        scanned.append(Path(path))
+        with real_scandir(path) as listing:
+            entries = list(listing)
+        if Path(path) == method_dir:  # listed, then removed before the walk gets to them
+            for folder in vanishing:  # by hand: shutil.rmtree would list them through this function
+                (folder / "sub" / "metrics.json").unlink()
+                (folder / "sub").rmdir()
+                folder.rmdir()
+        return _Listing(entries)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    table = collect_results(tmp_path)
+    monkeypatch.undo()
+    assert method_dir in scanned
+    assert list(table["seed"]) == [0]
+    assert not [p for p in scanned if any(part.startswith(".") for part in p.relative_to(tmp_path).parts)]
 
 
 def test_split_metrics_matches_scipy() -> None:

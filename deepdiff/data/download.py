@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import ssl
 import tempfile
 import time
 import urllib.parse
@@ -74,6 +75,18 @@ class _Transient(Exception):
 # ----------------------------------------------------------------------------- URLs and paths
 
 
+#: What to check when the authors' files cannot be had from the base URL.
+_REMC_HINT = (
+    f" Check the base URL ({URL_ENV} or base_url) and that it serves the authors' repository at commit "
+    f"{REMC_COMMIT}."
+)
+
+
+def _pause(seconds: float) -> None:
+    """The wait between retries of a broken transfer in :func:`fetch_entries` (tests replace it)."""
+    time.sleep(seconds)
+
+
 def remc_base_url(base_url: str | None = None) -> str:
     """The base URL: the argument, else ``$DEEPDIFF_REMC_URL``, else GitHub's raw file server."""
     return (base_url or os.environ.get(URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
@@ -128,6 +141,8 @@ def _get(
         cause = err.args[0] if err.args else err
         if not isinstance(cause, MaxRetryError):  # connected, then dropped or stalled before the headers
             raise _Transient(f"no response ({cause})") from err
+        if isinstance(cause.reason, SSLError) and not _untrusted_certificate(cause.reason):
+            raise _Transient(f"the TLS connection failed ({cause.reason})") from err
         if isinstance(cause.reason, SSLError):  # reached the server, but its certificate is not trusted
             raise DownloadError(
                 f"cannot get {url}: the TLS connection failed ({cause.reason}). The server's certificate "
@@ -144,10 +159,22 @@ def _get(
     status = f"HTTP {response.status_code} {response.reason}"
     if response.status_code in _RETRY_STATUS:
         raise DownloadError(f"{url}: the server answered {status} {policy.retries + 1} times.{manual}")
-    raise DownloadError(
-        f"{url}: {status}. Check the base URL ({URL_ENV} or base_url) and that "
-        f"it serves the authors' repository at commit {REMC_COMMIT}."
-    )
+    raise DownloadError(f"{url}: {status}.{manual}")
+
+
+def _untrusted_certificate(error: BaseException) -> bool:
+    """Whether a TLS failure is the server's certificate failing verification (not a dropped handshake)."""
+    seen: set[int] = set()
+    todo: list[object] = [error]
+    while todo:
+        item = todo.pop()
+        if id(item) in seen or not isinstance(item, BaseException):
+            continue
+        seen.add(id(item))
+        if isinstance(item, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(item):
+            return True
+        todo.extend([item.__cause__, item.__context__, *item.args])
+    return False
 
 
 #: Checks a downloaded file (still at its temporary path): None when it is right, else what is wrong.
@@ -283,7 +310,13 @@ def download_verified(
         ``dest`` is never left with partial or wrong content.
     """
     return download_checked(
-        url, dest, git_sha1_check(sha1), policy=policy, progress=progress, manual=manual, sleep=sleep
+        url,
+        dest,
+        git_sha1_check(sha1),
+        policy=policy,
+        progress=progress,
+        manual=_REMC_HINT + manual,
+        sleep=sleep,
     )
 
 
@@ -361,13 +394,15 @@ def fetch_entries(
             dest.unlink(missing_ok=True)  # damaged copy: never keep a file that fails its checksum
             missing.append(entry)
     if missing:
-        manual = manual_instructions(missing, cache_dir=cache_dir, base_url=base_url, commit=commit)
+        manual = _REMC_HINT + manual_instructions(
+            missing, cache_dir=cache_dir, base_url=base_url, commit=commit
+        )
         with _session(policy) as session:
             for entry in missing:
                 url = file_url(entry.path, base_url=base_url, commit=commit)
                 dest = download_path(cache_dir, entry.path, commit)
                 paths[entry.path] = _download(
-                    session, url, dest, git_sha1_check(entry.sha1), policy, progress, manual, time.sleep
+                    session, url, dest, git_sha1_check(entry.sha1), policy, progress, manual, _pause
                 )
     return {entry.path: paths[entry.path] for entry in entries}
 

@@ -47,6 +47,9 @@ class Behaviour:
     corrupt: set[str] = field(default_factory=set)
     truncate: dict[str, int] = field(default_factory=dict)  # path -> how many more times to cut short
     gate: threading.Barrier | None = None  # a GET waits here before its body: transfers overlap
+    gate_broken: bool = False  # a GET gave up waiting at the gate (then served without waiting)
+    in_flight: int = 0  # GETs being answered now
+    peak_in_flight: int = 0  # the most GETs answered at once so far
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -96,7 +99,7 @@ def _handler(root: Path, behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                 try:
                     behaviour.gate.wait(GATE_TIMEOUT_S)
                 except threading.BrokenBarrierError:  # a client gave up: serve without waiting from now on
-                    pass
+                    behaviour.gate_broken = True  # so a test can tell that transfers did not overlap
             self.send_response(200)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Content-Type", "text/plain")
@@ -106,7 +109,14 @@ def _handler(root: Path, behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
             self.close_connection = True
 
         def do_GET(self) -> None:
-            self._serve(body=True)
+            with behaviour.lock:
+                behaviour.in_flight += 1
+                behaviour.peak_in_flight = max(behaviour.peak_in_flight, behaviour.in_flight)
+            try:
+                self._serve(body=True)
+            finally:
+                with behaviour.lock:
+                    behaviour.in_flight -= 1
 
         def do_HEAD(self) -> None:
             self._serve(body=False)

@@ -16,7 +16,7 @@ import numpy as np
 from deepdiff.data.cache import describe_cache, load_split, parsed_path, read_cached_split
 from deepdiff.data.download import fetch_entries
 from deepdiff.data.manifest import ManifestEntry, cell_entries, file_git_sha1
-from tests.data.conftest import RemcServer
+from tests.data.conftest import GATE_TIMEOUT_S, RemcServer
 from tests.data.test_remc_format import encode, expected_counts, split_lines
 from tests.processes import in_two_processes, outcome
 
@@ -46,8 +46,14 @@ def test_two_processes_fetching_the_same_files(remc_server: RemcServer, tmp_path
     per_process = in_two_processes(_fetch_rounds, str(tmp_path), remc_server.base_url, entries)
     outcomes = [o for each in per_process for o in each]
     assert outcomes.count("ok") == 2 * ROUNDS, [o for o in outcomes if o != "ok"]
-    gets = [r for r in remc_server.behaviour.requests if r.startswith("GET ")]
-    assert len(gets) == 2 * ROUNDS * len(entries)  # both processes downloaded every file: they overlapped
+    behaviour = remc_server.behaviour
+    gets = [r for r in behaviour.requests if r.startswith("GET ")]
+    assert len(gets) == 2 * ROUNDS * len(entries)  # both processes downloaded every file
+    # Every GET met the other process's at the gate, so the transfers really ran at the same time.
+    assert not behaviour.gate_broken, (
+        f"the gate broke (a GET waited over {GATE_TIMEOUT_S} s for the other's): transfers did not all overlap"
+    )
+    assert behaviour.peak_in_flight == 2
     for i in range(ROUNDS):
         summary = describe_cache(tmp_path / f"round{i}")
         assert len(summary.downloads) == len(entries)  # no partial or temporary file left

@@ -10,12 +10,15 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import urllib3.util.retry
 
 from deepdiff.constants import REMC_COMMIT
 from deepdiff.data import download
@@ -78,10 +81,10 @@ def silent_server() -> Iterator[Silent]:
 
 @pytest.fixture
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every wait between retries of the downloader's own loop (recorded, not slept); pass
-    ``sleep=waits.append`` to :func:`download_verified`, whose default is bound at import."""
+    """Every wait between retries of the downloader's own loop in ``fetch_entries`` (recorded, not
+    slept; nothing else's sleep is touched); pass ``sleep=waits.append`` to :func:`download_verified`."""
     recorded: list[float] = []
-    monkeypatch.setattr(download.time, "sleep", recorded.append)
+    monkeypatch.setattr(download, "_pause", recorded.append)
     return recorded
 
 
@@ -324,12 +327,22 @@ def test_server_errors_are_retried_then_served(scripted_server: Scripted, tmp_pa
     assert _leftovers(dest.parent) == [dest.name]
 
 
-def test_too_many_requests_honours_retry_after(scripted_server: Scripted, tmp_path: Path) -> None:
-    scripted_server.errors = [(429, {"Retry-After": "0"})]
+def test_too_many_requests_honours_retry_after(
+    scripted_server: Scripted, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # urllib3's Retry waits with its module's ``time.sleep``: record the wait instead of sleeping. FAST
+    # has no backoff, so a recorded 3 can only come from the header.
+    slept: list[float] = []
+    monkeypatch.setattr(urllib3.util.retry, "time", SimpleNamespace(sleep=slept.append, time=time.time))
+    scripted_server.errors = [(429, {"Retry-After": "3"})]
     dest = tmp_path / "x.csv"
-    download_verified(scripted_server.url, dest, scripted_server.sha1, policy=FAST, progress=False)
+    waits: list[float] = []
+    download_verified(
+        scripted_server.url, dest, scripted_server.sha1, policy=FAST, progress=False, sleep=waits.append
+    )
     assert file_git_sha1(dest) == scripted_server.sha1
     assert scripted_server.gets == 2
+    assert slept == [3.0] and waits == []
 
 
 @pytest.mark.parametrize("retries", [0, 2])

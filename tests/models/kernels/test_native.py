@@ -11,6 +11,7 @@ import pytest
 from deepdiff.models import ModelConfig
 from deepdiff.models.kernels import native
 from tests.models.conftest import SMALL
+from tests.needs import unavailable
 
 #: Every hidden size the models are built with: the authors' sizes and the tests' small ones.
 HIDDEN_SIZES = sorted(
@@ -30,7 +31,7 @@ def test_source_is_package_data() -> None:
 def test_compiles_without_warnings(hidden: int, tmp_path: Path) -> None:
     cc = native.compiler()
     if cc is None:
-        pytest.skip("no C compiler found (cc, gcc or clang): the models use the PyTorch recurrence")
+        unavailable("no C compiler found (cc, gcc or clang): the models use the PyTorch recurrence")
     source = tmp_path / native.SOURCE_FILE
     source.write_text(native.source(), encoding="utf-8")
     cmd = [*native.compile_command(cc, source, tmp_path / "bilstm.so", hidden), *WARNINGS]

@@ -59,9 +59,7 @@ def test_saturated_gates_equal_lstm(backend: str, scale: float) -> None:
     bank = set_backend(BiLSTMBank(2, 1, 8), backend)
     x = torch.randn(2, 7, 6, 1) * scale
     y = bank(x)
-    y_ref = torch.stack(
-        [_reference_lstm(bank, r)(x[r].transpose(0, 1))[0].transpose(0, 1) for r in range(2)]
-    )
+    y_ref = torch.stack([_reference_lstm(bank, r)(x[r].transpose(0, 1))[0].transpose(0, 1) for r in range(2)])
     assert torch.isfinite(y).all()
     assert y.abs().max() > 0.5  # saturated gates: |h| near tanh(1) or beyond, not a vanishing output
     torch.testing.assert_close(y, y_ref, atol=2e-6, rtol=1e-5)
