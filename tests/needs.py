@@ -23,4 +23,4 @@ def unavailable(reason: str) -> NoReturn:
     """Stop the test because something it needs is missing: a failure in CI, a skip elsewhere."""
     if in_ci():
         pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)  # also at the top of a module or conftest

@@ -8,9 +8,11 @@ from types import ModuleType
 import pytest
 
 from tests.conftest import ROOT
+from tests.needs import unavailable
 
-pytest.importorskip("pysam")
-pytest.importorskip("pyBigWig")
+for _module in ("pysam", "pyBigWig"):
+    if importlib.util.find_spec(_module) is None:
+        unavailable(f"{_module} not installed: the prepare benchmark needs the prepare extra")
 
 
 def _load(name: str) -> ModuleType:
