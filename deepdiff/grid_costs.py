@@ -15,8 +15,9 @@ run), and the peak memory of the job's processes. Each entry names where it was 
 Scaling rules (estimates, not measurements): a run's fixed cost is proportional to the genes of
 its pair (SVR fits grow faster, so their estimate is low on larger pairs), an epoch's to the
 training and validation genes it reads (the ``quick`` profile caps them: its epochs cost about the
-same on any pair of more than 2,000 genes); ``epochs`` replaces the profile's maximum number of epochs; thread counts other than 2 are not modelled (the small
-networks gain little from more CPU threads); memory is the full-size pair's at any size.
+same on any pair of more than 2,000 genes); ``epochs`` replaces the profile's maximum number of
+epochs; thread counts other than 2 are not modelled (the small networks gain little from more CPU
+threads); memory is the full-size pair's at any size.
 """
 
 from __future__ import annotations
@@ -207,14 +208,6 @@ def unit_cost(method: str, profile: str) -> UnitCost:
         ) from None
 
 
-def _profile(profile: str) -> TrainConfig:
-    from deepdiff.training.config import PROFILES
-
-    if profile not in PROFILES:
-        raise ConfigError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
-    return PROFILES[profile]
-
-
 def data_scale(grid: GridSettings) -> float:
     """The genes of the grid's pairs relative to :data:`REFERENCE_GENES` (a user's own cells: 1)."""
     if grid.genes is not None:
@@ -237,13 +230,13 @@ def epoch_scale(grid: GridSettings) -> float:
     Linear in the pair's genes, except where the profile caps the genes of an epoch (``quick``
     trains on at most 500 genes and validates on 250 whatever the pair's size).
     """
-    config = _profile(grid.profile)
+    from deepdiff.training.config import training_config
+
+    config = training_config(grid.profile)
     if grid.genes is None and grid.data == "sample":
         train = valid = float(SAMPLE_SPLIT_SIZE)
-    else:
-        total = REFERENCE_GENES * data_scale(grid)
-        train = total * FULL_SPLIT_SIZES["train"] / REFERENCE_GENES
-        valid = total * FULL_SPLIT_SIZES["valid"] / REFERENCE_GENES
+    else:  # the paper's proportions at the grid's size
+        train, valid = (FULL_SPLIT_SIZES[split] * data_scale(grid) for split in ("train", "valid"))
     reference = _epoch_genes(FULL_SPLIT_SIZES["train"], FULL_SPLIT_SIZES["valid"], config)
     return _epoch_genes(train, valid, config) / reference
 
@@ -263,7 +256,9 @@ def job_seconds(job: JobMethod, grid: GridSettings, *, gpu: bool = False, idle: 
     cost = unit_cost(job.method, grid.profile)
     epochs_s = 0.0
     if methods.METHODS[job.method].training_loop:
-        epochs = grid.epochs if grid.epochs is not None else _profile(grid.profile).max_epochs
+        from deepdiff.training.config import training_config
+
+        epochs = grid.epochs if grid.epochs is not None else training_config(grid.profile).max_epochs
         epochs_s = epochs * cost.epoch_s * epoch_scale(grid) / (ASSUMED_GPU_SPEEDUP if gpu else 1.0)
     share = cost.cpu_share / REFERENCE_THREADS if idle else 1.0
     return (cost.fixed_s * data_scale(grid) + epochs_s) * share
