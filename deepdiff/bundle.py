@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from deepdiff.data.download import file_sha256
 from deepdiff.errors import ConfigError, DataError
@@ -71,6 +71,67 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
 _READ_ERRORS = (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile)
 #: Bytes copied at a time when extracting: a member is never held in memory whole.
 _CHUNK = 1 << 20
+#: A bundle's own name when its URL ends in none (``/``, ``/..``): only a plain file name is used.
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class BundleLimits:
+    """The largest bundle this code reads, in MiB: its manifest, each file in it, and the whole.
+
+    A bundle comes from outside: a small file may expand to a huge member, a huge manifest, or a
+    download that never ends. Each limit is checked before the bytes are read (a member's and the
+    manifest's sizes are in the tar headers and the manifest), with an error naming the limit and
+    the environment variable that raises it.
+
+    Attributes
+    ----------
+    manifest_mb : float
+        ``MANIFEST.json`` (``$DEEPDIFF_BUNDLE_MAX_MANIFEST_MB``; a paper grid's is under 1 MiB).
+    file_mb : float
+        Each run's file (``$DEEPDIFF_BUNDLE_MAX_FILE_MB``; a genome's attention maps are a few MiB).
+    total_mb : float
+        The download, and the sum of the files unpacked (``$DEEPDIFF_BUNDLE_MAX_MB``).
+    """
+
+    manifest_mb: float = 16.0
+    file_mb: float = 256.0
+    total_mb: float = 8192.0
+
+    #: Field -> environment variable that sets it.
+    ENV: ClassVar[Mapping[str, str]] = {
+        "manifest_mb": "DEEPDIFF_BUNDLE_MAX_MANIFEST_MB",
+        "file_mb": "DEEPDIFF_BUNDLE_MAX_FILE_MB",
+        "total_mb": "DEEPDIFF_BUNDLE_MAX_MB",
+    }
+
+    @classmethod
+    def from_env(cls) -> BundleLimits:
+        """The defaults, each replaced by its environment variable when that is set."""
+        values: dict[str, float] = {}
+        for field_name, var in cls.ENV.items():
+            text = os.environ.get(var, "").strip()
+            if not text:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                value = float("nan")
+            if not value > 0:
+                raise ConfigError(f"{var}={text!r} is not a positive number of MiB")
+            values[field_name] = value
+        return cls(**values)
+
+    def bytes(self, field_name: str) -> int:
+        return int(getattr(self, field_name) * 2**20)
+
+    def over(self, field_name: str, what: str, size: int | str) -> str:
+        """The message for ``what`` of ``size`` bytes, over the limit ``field_name``."""
+        shown = f"{size / 2**20:.1f} MiB" if isinstance(size, int) else size
+        return (
+            f"{what} is {shown}, over the limit of {getattr(self, field_name):g} MiB for a results bundle; "
+            f"if the bundle is trusted and really that large, raise the limit with {self.ENV[field_name]}=MiB"
+        )
 
 
 @dataclass(frozen=True)
@@ -345,24 +406,70 @@ def _open(bundle: Path) -> Iterator[tarfile.TarFile]:
             raise DataError(f"{bundle} is not a readable results bundle (.tar.gz): {err}") from None
 
 
-def read_manifest(bundle: str | os.PathLike[str]) -> BundleInfo:
-    """The manifest of a bundle, checked for form (not the files: see :func:`extract`)."""
+def read_manifest(bundle: str | os.PathLike[str], limits: BundleLimits | None = None) -> BundleInfo:
+    """The manifest of a bundle, checked for form and against ``limits`` (not the files: see
+    :func:`extract`). A manifest over its limit is refused before it is read."""
     path = Path(bundle)
+    limits = limits or BundleLimits.from_env()
     with _open(path) as tar:
         first = tar.next()
         if first is None or first.name != MANIFEST or not first.isfile():
             raise DataError(f"{path}: the first member is not {MANIFEST}; not a results bundle")
+        if first.size > limits.bytes("manifest_mb"):
+            raise DataError(f"{path}: " + limits.over("manifest_mb", MANIFEST, first.size))
         handle = tar.extractfile(first)
         assert handle is not None
         try:
-            manifest = json.loads(handle.read().decode("utf-8"))
+            manifest = json.loads(handle.read(limits.bytes("manifest_mb")).decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise DataError(f"{path}: {MANIFEST} is not valid JSON ({err})") from None
-    return BundleInfo(path, file_sha256(path), _check_manifest(manifest, str(path)))
+    manifest = _check_manifest(manifest, str(path))
+    _check_sizes(manifest["files"], limits, str(path))
+    return BundleInfo(path, file_sha256(path), manifest)
+
+
+def _check_sizes(files: Mapping[str, Mapping[str, Any]], limits: BundleLimits, where: str) -> None:
+    """Each listed file, and all of them together, within ``limits``."""
+    for name, entry in files.items():
+        if entry["bytes"] > limits.bytes("file_mb"):
+            raise DataError(f"{where}: " + limits.over("file_mb", name, entry["bytes"]))
+    total = sum(entry["bytes"] for entry in files.values())
+    if total > limits.bytes("total_mb"):
+        raise DataError(f"{where}: " + limits.over("total_mb", "the sum of its files", total))
+
+
+def _check_run_metrics(folder: Path, run: str, where: str) -> None:
+    """The unpacked ``metrics.json`` of ``run`` describes that run: every field a result has, and the
+    pair, method, seed and key its folder is named by (see :func:`deepdiff.results.result_path`)."""
+    from deepdiff.results import check_metrics, result_path
+
+    name = f"{run}/{METRICS_FILE}"
+    try:
+        metrics = json.loads((folder / name).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DataError(f"{where}: {name} is not valid JSON ({err}); the bundle is refused") from None
+    if not isinstance(metrics, dict):
+        raise DataError(f"{where}: {name} is not an object of a run's fields; the bundle is refused")
+    try:
+        check_metrics(metrics)
+        key = metrics["key"]
+        if not isinstance(key, str) or not _SHA256.fullmatch(key):
+            raise ValueError(f"metrics['key'] is {key!r}, not a cache key (SHA-256)")
+        expected = result_path("", metrics["pair"], metrics["method"], metrics["seed"], key).as_posix()
+    except (ValueError, TypeError) as err:
+        raise DataError(f"{where}: {name}: {err}; the bundle is refused") from None
+    if expected != run:
+        raise DataError(
+            f"{where}: {name} describes the run {expected} (pair, method, seed and key), which does not "
+            f"match its folder {run}; the bundle is refused"
+        )
 
 
 def extract(
-    bundle: str | os.PathLike[str], dest: str | os.PathLike[str], sha256: str | None = None
+    bundle: str | os.PathLike[str],
+    dest: str | os.PathLike[str],
+    sha256: str | None = None,
+    limits: BundleLimits | None = None,
 ) -> BundleInfo:
     """Extract a bundle into the empty folder ``dest``, checking every file against the manifest.
 
@@ -371,13 +478,15 @@ def extract(
     DataError
         Naming the file, when the bundle's own SHA-256 is not ``sha256``, or a member is not a
         plain file, is not listed, appears twice, has another size or checksum than listed, or
-        a listed file is missing. A member whose size is not the listed one is refused before it
-        is read; the others are copied a chunk at a time, never held in memory whole. ``dest`` may
-        then hold some files; the caller discards it.
+        a listed file is missing, or a run's ``metrics.json`` does not describe that run. A
+        manifest or member over ``limits`` (:class:`BundleLimits`, from the environment by default),
+        or a member whose size is not the listed one, is refused before it is read; the others are
+        copied a chunk at a time, never held in memory whole. ``dest`` may then hold some files;
+        the caller discards it.
     OSError
         When a file cannot be written in ``dest`` (a full disk, say), naming that file.
     """
-    info = read_manifest(bundle)
+    info = read_manifest(bundle, limits)
     where = str(info.path)
     if sha256 is not None and info.sha256 != sha256.lower():
         raise DataError(
@@ -416,6 +525,8 @@ def extract(
     missing = sorted(set(listed) - seen)
     if missing:
         raise DataError(f"{where}: {missing[0]} is listed in {MANIFEST} but missing from the bundle")
+    for run in info.runs:
+        _check_run_metrics(root, run, where)
     return info
 
 
@@ -452,16 +563,24 @@ def _copy_member(handle: IO[bytes], target: Path) -> str:
 
 @dataclass(frozen=True)
 class UnpackReport:
-    """What :func:`unpack` did: the bundle, the runs it added, and those already present."""
+    """What :func:`unpack` did: the bundle, the runs it added, those already present, and those
+    whose folder holds another complete run (kept; the bundle's copy was not unpacked)."""
 
     bundle: BundleInfo
     added: tuple[str, ...]
     present: tuple[str, ...]
+    conflicting: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        return (
+        text = (
             f"{self.bundle.describe()}\n  {len(self.added)} run(s) added, {len(self.present)} already present"
         )
+        if self.conflicting:
+            text += (
+                f"\n  {len(self.conflicting)} kept: another run of that name is already there, and the "
+                f"bundle's copy was not unpacked (first: {self.conflicting[0]})"
+            )
+        return text
 
 
 def _run_key(run: Path) -> str | None:
@@ -471,33 +590,37 @@ def _run_key(run: Path) -> str | None:
         return None
 
 
-def _move_run(src: Path, dest: Path) -> bool:
-    """Put the checked run ``src`` at ``dest``; False when ``dest`` already held that run, which is kept.
+def _move_run(src: Path, dest: Path) -> str:
+    """Put the checked run ``src`` at ``dest``: ``"added"``, or ``"present"`` when ``dest`` already held
+    that run, or ``"conflicting"`` when it held another complete run; both are kept.
 
     ``src`` is renamed to a uniquely named sibling of ``dest``, which
     :func:`deepdiff.io.commit_directory` renames into place: a reader sees the old run or the new
-    one whole, never a mix, and unpacks running at once do not collide. A complete run with the
-    same cache key at ``dest`` is kept; anything else there (an incomplete run, another run of that
-    name) is replaced. Should another writer's run land at ``dest`` during the replacement, that
-    one is kept. On an exception ``dest`` is as it was.
+    one whole, never a mix, and unpacks running at once do not collide. A complete run at ``dest``
+    (of any key: a bundle never replaces a run computed or trained here, with its saved model) is
+    kept; only an incomplete one is replaced. Should another writer's run land at ``dest`` during
+    the replacement, that one is kept. On an exception ``dest`` is as it was.
     """
     key = _run_key(src)
-    kept = False
+    outcome = "added"
 
-    def same_run(path: Path) -> bool:
-        nonlocal kept
-        kept = key is not None and is_complete(path, key)
-        return kept
+    def complete_run(path: Path) -> bool:
+        nonlocal outcome
+        there = _run_key(path)
+        if there is None or not is_complete(path, there):
+            return False
+        outcome = "present" if there == key else "conflicting"
+        return True
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.tmp")
     os.rename(src, tmp)  # commit_directory renames a sibling of its target
     try:
-        commit_directory(tmp, dest, same_run)
+        commit_directory(tmp, dest, complete_run)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return not kept
+    return outcome
 
 
 def is_url(text: str | os.PathLike[str]) -> bool:
@@ -506,24 +629,36 @@ def is_url(text: str | os.PathLike[str]) -> bool:
 
 
 @contextmanager
-def local_bundle(source: str | os.PathLike[str], sha256: str | None = None) -> Iterator[Path]:
+def local_bundle(
+    source: str | os.PathLike[str], sha256: str | None = None, limits: BundleLimits | None = None
+) -> Iterator[Path]:
     """A bundle on disk: ``source`` itself, or downloaded from its URL into a temporary file.
 
-    Downloads go through :mod:`deepdiff.data.download` (timeouts, retries, atomic rename), checked
-    against ``sha256`` when given.
+    Downloads go through :mod:`deepdiff.data.download` (timeouts, retries, atomic rename, no
+    redirect from https to plain http), checked against ``sha256`` when given, and stopped at the
+    limit of :class:`BundleLimits`. A plain ``http://`` address needs ``sha256``.
     """
     if not is_url(source):
         yield Path(source)
         return
     from deepdiff.data.download import download_checked, sha256_check
 
+    if str(source).startswith("http://") and sha256 is None:
+        raise ConfigError(
+            f"{source}: a bundle over plain http is accepted only with its SHA-256 (--sha256, or "
+            "DEEPDIFF_RESULTS_BUNDLE_SHA256), since anyone on the way could change it; use an https "
+            "address, or give the checksum printed by `deepdiff results pack`"
+        )
+    limits = limits or BundleLimits.from_env()
     with tempfile.TemporaryDirectory(prefix="deepdiff-bundle-") as tmp:
-        name = PurePosixPath(str(source).split("?", 1)[0]).name or "bundle.tar.gz"
+        name = PurePosixPath(str(source).split("?", 1)[0].split("#", 1)[0]).name
         yield download_checked(
             str(source),
-            Path(tmp) / name,
+            Path(tmp) / (name if _SAFE_NAME.match(name) else "bundle.tar.gz"),
             sha256_check(sha256),
             manual=" Check the bundle's address (DEEPDIFF_RESULTS_BUNDLE), or download it by hand and give its path.",
+            max_bytes=limits.bytes("total_mb"),
+            too_large=lambda size: limits.over("total_mb", "the download", size),
         )
 
 
@@ -547,16 +682,20 @@ def unpack(
         When a URL cannot be downloaded, or its SHA-256 is not ``sha256``.
     """
     root = Path(results_dir)
-    root.mkdir(parents=True, exist_ok=True)
+    _check_folder(root, root)
     with local_bundle(source, sha256) as path:
+        root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".unpack-", suffix=".tmp"))
         try:
             info = extract(path, tmp, sha256)
-            added, present = [], []
+            for run in info.runs:  # before any run moves: a folder in the way is named, not a traceback
+                _check_folder(root, root / run)
+            moved: dict[str, list[str]] = {"added": [], "present": [], "conflicting": []}
             for run in info.runs:
-                (added if _move_run(tmp / run, root / run) else present).append(run)
+                moved[_move_run(tmp / run, root / run)].append(run)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+    added, present, conflicting = moved["added"], moved["present"], moved["conflicting"]
     record_file = root / RECORDS_DIR / f"{info.sha256[:16]}.json"
     # Unpacked again, a bundle finds its own runs present: they stay credited to it.
     credited = (set(_read_record(record_file).get("added", [])) | set(added)) & set(info.runs)
@@ -566,10 +705,20 @@ def unpack(
         "sha256": info.sha256,
         "unpacked": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "added": sorted(credited),
-        "present": sorted(set(info.runs) - credited),
+        "present": sorted(set(info.runs) - credited),  # with the conflicting: not the bundle's here
     }
     atomic_write_json(record_file, record)
-    return UnpackReport(info, tuple(added), tuple(present))
+    return UnpackReport(info, tuple(added), tuple(present), tuple(conflicting))
+
+
+def _check_folder(root: Path, path: Path) -> None:
+    """DataError when ``path`` or a folder above it (up to ``root``) is a file: no run can go there."""
+    for part in (path, *path.parents):
+        if part.exists() and not part.is_dir():
+            what = "a results directory" if part == root else "a folder of runs"
+            raise DataError(f"{part} is a file, not {what}; move it away or unpack into another directory")
+        if part == root:
+            return
 
 
 def _read_record(file: Path) -> dict[str, Any]:

@@ -206,6 +206,13 @@ def _check_split_metrics(name: str, value: Any) -> None:
         )
 
 
+def check_metrics(metrics: Mapping[str, Any]) -> None:
+    """ValueError naming the first field of ``metrics`` that a result's ``metrics.json`` cannot have:
+    a missing required field, an unknown kind, data without its source, label and checksum, or
+    test and valid splits without their metrics."""
+    _complete_metrics(metrics)
+
+
 def _complete_metrics(metrics: Mapping[str, Any]) -> dict[str, Any]:
     missing = [k for k in REQUIRED_KEYS if k not in metrics]
     if missing:

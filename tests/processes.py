@@ -65,3 +65,24 @@ def outcome(step: Callable[[], object]) -> str:
     except Exception as err:
         return f"{type(err).__name__}: {err}"
     return "ok"
+
+
+def run_deepdiff(*args: object, env: dict[str, str] | None = None, timeout: float = 300) -> Any:
+    """``python -m deepdiff ARGS...`` in a separate process (this interpreter, this checkout's package).
+
+    Returns the :class:`subprocess.CompletedProcess` (``returncode``, ``stdout``, ``stderr`` as text).
+    """
+    import os
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])
+    full_env = {**os.environ, "PYTHONPATH": path, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "deepdiff", *map(str, args)],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -17,15 +18,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import requests
 
 import deepdiff.bundle
 from deepdiff.bundle import MANIFEST, RECORDS_DIR, bundle_records, extract, merge, pack, read_manifest, unpack
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.data.download import file_sha256
-from deepdiff.errors import DataError, DownloadError
+from deepdiff.errors import ConfigError, DataError, DownloadError
 from deepdiff.report.paper import FIGURE5_PAIR
 from deepdiff.report.status import runs_provenance, status_table
 from deepdiff.results import ATTENTION_FILE, collect_results
+from tests.processes import run_deepdiff
 from tests.report.conftest import write_runs
 
 PAIRS = (PAPER_PAIRS[0], FIGURE5_PAIR)
@@ -317,7 +320,7 @@ def bundle_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            file = folder / self.path.lstrip("/")
+            file = folder / (self.path.lstrip("/") or "index")  # "/" serves the file "index"
             if not file.is_file():
                 self.send_error(404)
                 return
@@ -351,5 +354,174 @@ def test_unpack_from_a_url_checks_the_download(
         unpack(f"{url}/grid.tar.gz", tmp_path / "bad", sha256="f" * 64)
     assert not (tmp_path / "bad" / PAIRS[0]).exists()
     with pytest.raises(DownloadError, match="404"):
-        unpack(f"{url}/absent.tar.gz", tmp_path / "absent")
+        unpack(f"{url}/absent.tar.gz", tmp_path / "absent", sha256=info.sha256)
     assert (tmp_path / "web" / RECORDS_DIR).is_dir()
+
+
+# ----------------------------------------------------------------------------- hostile and careless bundles
+
+
+def _crafted_run(bundle: Path, out: Path, run: str, metrics: dict) -> Path:
+    """A copy of ``bundle`` whose run ``run`` carries ``metrics`` as its metrics.json (manifest updated)."""
+    text = json.dumps(metrics).encode()
+
+    def change(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        if name == f"{run}/metrics.json":
+            return [(name, text)]
+        if name == MANIFEST:
+            manifest = json.loads(data)
+            manifest["files"][f"{run}/metrics.json"] = {
+                "sha256": hashlib.sha256(text).hexdigest(),
+                "bytes": len(text),
+            }
+            return [(name, json.dumps(manifest).encode())]
+        return [(name, data)]
+
+    return _rewrite(bundle, out, change)
+
+
+def _local_run_with_model(results: Path, target: Path, run: str) -> Path:
+    shutil.copytree(results / run, target / run)
+    (target / run / "model.pt").write_bytes(b"trained weights")
+    (target / run / "model.json").write_text("{}")
+    return target / run
+
+
+def test_unpack_keeps_a_local_run_of_the_same_name_in_a_real_process(results: Path, tmp_path: Path) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    run = info.runs[0]
+    metrics = json.loads((results / run / "metrics.json").read_text())
+    other = {**metrics, "key": metrics["key"][:12] + "0" * 52}  # the same folder name, another run
+    crafted = _crafted_run(info.path, tmp_path / "other.tar.gz", run, other)
+    target = tmp_path / "target"
+    local = _local_run_with_model(results, target, run)
+    done = run_deepdiff("results", "unpack", crafted, target)
+    assert done.returncode == 0, done.stderr
+    assert (local / "model.pt").read_bytes() == b"trained weights" and (local / "model.json").is_file()
+    assert json.loads((local / "metrics.json").read_text())["key"] == metrics["key"]
+    assert f"{len(info.runs) - 1} run(s) added" in done.stdout
+    assert "1 kept: another run of that name is already there" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda m: {}, "lack required field"),
+        (lambda m: {**m, "key": "f" * 64}, "does not match its folder"),
+        (lambda m: {**m, "seed": 7}, "does not match its folder"),
+        (lambda m: {**m, "test": {"pearson": 1}}, "metrics\\['test'\\]"),
+        (lambda m: [1, 2], "not an object"),
+    ],
+)
+def test_a_run_whose_metrics_do_not_describe_it_is_refused_in_a_real_process(
+    results: Path, tmp_path: Path, edit: Callable[[dict], object], message: str
+) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    run = info.runs[0]
+    crafted = _crafted_run(
+        info.path, tmp_path / "c.tar.gz", run, edit(json.loads((results / run / "metrics.json").read_text()))
+    )
+    target = tmp_path / "target"
+    local = _local_run_with_model(results, target, run)
+    done = run_deepdiff("results", "unpack", crafted, target)
+    assert done.returncode == 2, done.stdout
+    assert f"{run}/metrics.json" in done.stderr and re.search(message, done.stderr), done.stderr
+    assert (local / "model.pt").is_file()
+    assert sorted(p.name for p in target.iterdir()) == [run.split("/")[0]]  # nothing else unpacked
+
+
+def test_a_manifest_over_its_limit_is_refused_before_it_is_read(
+    results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    monkeypatch.setenv("DEEPDIFF_BUNDLE_MAX_MANIFEST_MB", "0.001")
+    with pytest.raises(
+        DataError, match=r"MANIFEST.json is .* over the limit of .*DEEPDIFF_BUNDLE_MAX_MANIFEST_MB"
+    ):
+        read_manifest(info.path)
+
+
+def test_a_member_over_its_limit_is_refused_before_anything_is_written(
+    results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small bundle that expands to a huge member (zeros compress well) is refused by its listed size."""
+    info = pack(results, tmp_path / "b.tar.gz")
+    run = info.runs[0]
+    big = b"0" * (3 << 20)
+
+    def change(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        if name == f"{run}/predictions.csv":
+            return [(name, big)]
+        if name == MANIFEST:
+            manifest = json.loads(data)
+            manifest["files"][name.replace(MANIFEST, f"{run}/predictions.csv")] = {
+                "sha256": hashlib.sha256(big).hexdigest(),
+                "bytes": len(big),
+            }
+            return [(name, json.dumps(manifest).encode())]
+        return [(name, data)]
+
+    bomb = _rewrite(info.path, tmp_path / "bomb.tar.gz", change)
+    assert bomb.stat().st_size < info.path.stat().st_size + 100_000
+    monkeypatch.setenv("DEEPDIFF_BUNDLE_MAX_FILE_MB", "1")
+    with pytest.raises(
+        DataError, match=rf"{run}/predictions.csv .*over the limit of 1 MiB .*DEEPDIFF_BUNDLE_MAX_FILE_MB"
+    ):
+        unpack(bomb, tmp_path / "target")
+    assert not (tmp_path / "target" / PAIRS[0]).exists()
+
+
+def test_a_download_over_the_transfer_limit_is_stopped(
+    results: Path, tmp_path: Path, bundle_server: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, folder = bundle_server
+    info = pack(results, folder / "grid.tar.gz")
+    monkeypatch.setenv("DEEPDIFF_BUNDLE_MAX_MB", "0.01")
+    with pytest.raises(DownloadError, match=r"over the limit of .*DEEPDIFF_BUNDLE_MAX_MB"):
+        unpack(f"{url}/grid.tar.gz", tmp_path / "web", sha256=info.sha256)
+    assert not (tmp_path / "web" / PAIRS[0]).exists()
+
+
+def test_plain_http_needs_a_checksum(results: Path, tmp_path: Path, bundle_server: tuple[str, Path]) -> None:
+    url, folder = bundle_server
+    pack(results, folder / "grid.tar.gz")
+    with pytest.raises(ConfigError, match=r"plain http.*--sha256"):
+        unpack(f"{url}/grid.tar.gz", tmp_path / "web")
+    assert not (tmp_path / "web").exists()
+
+
+def test_a_redirect_from_https_to_http_is_refused() -> None:
+    from deepdiff.data.download import DownloadPolicy, _session
+
+    response = requests.Response()
+    response.url = "https://example.org/grid.tar.gz"
+    response.status_code = 302
+    response.headers["Location"] = "http://example.org/grid.tar.gz"
+    with (
+        _session(DownloadPolicy()) as session,
+        pytest.raises(DownloadError, match="from https to plain http"),
+    ):
+        session.get_redirect_target(response)
+    response.headers["Location"] = "https://mirror.example.org/grid.tar.gz"
+    with _session(DownloadPolicy()) as session:
+        assert session.get_redirect_target(response) == "https://mirror.example.org/grid.tar.gz"
+
+
+def test_a_url_ending_in_dot_dot_is_a_clear_error(
+    results: Path, tmp_path: Path, bundle_server: tuple[str, Path]
+) -> None:
+    url, folder = bundle_server
+    info = pack(results, folder / "index")
+    report = unpack(f"{url}/grid.tar.gz/..", tmp_path / "web", sha256=info.sha256)  # fetched as "/"
+    assert len(report.added) == len(info.runs)
+
+
+def test_a_results_directory_that_is_a_file_is_a_clear_error(results: Path, tmp_path: Path) -> None:
+    info = pack(results, tmp_path / "b.tar.gz")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(DataError, match=r"file.* is a file, not a results directory"):
+        unpack(info.path, tmp_path / "file")
+    (tmp_path / "t" / PAIRS[0]).parent.mkdir()
+    (tmp_path / "t" / PAIRS[0]).write_text("x")  # a run's parent that is a file
+    with pytest.raises(DataError, match=rf"{PAIRS[0]} is a file"):
+        unpack(info.path, tmp_path / "t")

@@ -62,12 +62,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "unpack",
         help="check a bundle (path or URL) and add its runs to a results directory",
         description="Check every file of a bundle against its manifest, then move its runs into DIR "
-        "(one rename each; runs already there are kept). A bundle with an altered, missing or "
-        "unlisted file is refused, naming the file, and DIR is left unchanged.",
+        "(one rename each; a complete run already there is kept, whatever the bundle holds under its "
+        "name). A bundle with an altered, missing or unlisted file, a run whose metrics.json does not "
+        "describe it, or a manifest, file or download over its size limit (DEEPDIFF_BUNDLE_MAX_MANIFEST_MB, "
+        "DEEPDIFF_BUNDLE_MAX_FILE_MB, DEEPDIFF_BUNDLE_MAX_MB) is refused, naming the file, and DIR is "
+        "left unchanged. A plain http:// URL needs --sha256.",
     )
     unpack.add_argument("bundle", metavar="BUNDLE", help="a bundle's path, or an http(s) URL")
     unpack.add_argument("results_dir", metavar="DIR")
-    unpack.add_argument("--sha256", help="the bundle's expected SHA-256 (printed by pack and merge)")
+    unpack.add_argument(
+        "--sha256", help="the bundle's expected SHA-256 (printed by pack and merge; required for http://)"
+    )
     unpack.set_defaults(func=run_unpack)
 
     merge = sub.add_parser(

@@ -105,6 +105,22 @@ def download_path(cache_dir: str | os.PathLike[str], path: str, commit: str = RE
 # ----------------------------------------------------------------------------- downloads
 
 
+class _Session(requests.Session):
+    """A session that never follows a redirect from https to plain http (a downgrade anyone on the
+    way could then answer)."""
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        target = super().get_redirect_target(resp)
+        if target is not None and resp.url.lower().startswith("https://"):
+            absolute = urllib.parse.urljoin(resp.url, target)
+            if not absolute.lower().startswith("https://"):
+                raise DownloadError(
+                    f"{resp.url} redirects from https to plain http ({absolute}); refused, since the "
+                    "download could then be changed on the way. Use an https address that stays https."
+                )
+        return target
+
+
 def _session(policy: DownloadPolicy) -> requests.Session:
     """A session whose adapter retries server errors (429, 5xx) with backoff, respecting ``Retry-After``.
 
@@ -122,7 +138,7 @@ def _session(policy: DownloadPolicy) -> requests.Session:
         backoff_factor=policy.backoff,
         raise_on_status=False,
     )
-    session = requests.Session()
+    session = _Session()
     session.headers["User-Agent"] = _USER_AGENT
     session.mount("http://", HTTPAdapter(max_retries=retry))
     session.mount("https://", HTTPAdapter(max_retries=retry))
@@ -228,6 +244,7 @@ def _download(
     progress: bool,
     manual: str,
     sleep: Callable[[float], None],
+    limit: _Limit | None = None,
 ) -> Path:
     """:func:`download_checked` with a session: retry transfers that broke or stalled."""
     failures: list[str] = []
@@ -236,20 +253,38 @@ def _download(
             sleep(policy.backoff * 2 ** (attempt - 1))
         try:
             with _get(session, url, policy, manual) as response:
-                return _save(response, url, dest, check, progress, manual)
+                return _save(response, url, dest, check, progress, manual, limit)
         except _Transient as err:
             failures.append(str(err))
     raise DownloadError(f"{url}: the download failed {len(failures)} times (last: {failures[-1]}).{manual}")
 
 
+@dataclass(frozen=True)
+class _Limit:
+    """The most bytes a download may bring, and the message for one that brings more (given the
+    size in bytes, or a text such as "more than ...")."""
+
+    max_bytes: int
+    message: Callable[[int | str], str]
+
+
 def _save(
-    response: requests.Response, url: str, dest: Path, check: Check, progress: bool, manual: str
+    response: requests.Response,
+    url: str,
+    dest: Path,
+    check: Check,
+    progress: bool,
+    manual: str,
+    limit: _Limit | None = None,
 ) -> Path:
-    """Stream the body into a temporary file beside ``dest``, check it, rename it into place."""
+    """Stream the body into a temporary file beside ``dest``, check it, rename it into place; a body
+    over ``limit`` (announced, or found on the way) is stopped and nothing is kept."""
     from tqdm.auto import tqdm
 
     length = response.headers.get("Content-Length", "")
     total = int(length) if length.isdigit() else None
+    if limit is not None and total is not None and total > limit.max_bytes:
+        raise DownloadError(f"{url}: {limit.message(total)}")
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
     tmp = Path(tmp_name)
@@ -257,7 +292,13 @@ def _save(
         bar = tqdm(total=total, desc=dest.name, disable=not progress, leave=False, **_BAR_UNITS)
         with os.fdopen(fd, "wb") as out, bar:
             try:
+                written = 0
                 for chunk in response.iter_content(_CHUNK):
+                    written += len(chunk)
+                    if limit is not None and written > limit.max_bytes:
+                        raise DownloadError(
+                            f"{url}: {limit.message(f'more than {limit.max_bytes / 2**20:g} MiB')}"
+                        )
                     out.write(chunk)
                     bar.update(response.raw.tell() - bar.n)  # bytes on the wire, as Content-Length
                 if total is not None and response.raw.tell() != total:  # urllib3 < 2 does not check
@@ -329,15 +370,21 @@ def download_checked(
     progress: bool = True,
     manual: str = "",
     sleep: Callable[[float], None] = time.sleep,
+    max_bytes: int | None = None,
+    too_large: Callable[[int | str], str] | None = None,
 ) -> Path:
     """Download ``url`` to ``dest`` (atomically, with retries) and keep it only if ``check`` passes.
 
     :func:`download_verified` with any check, e.g. :func:`sha256_check` for a results bundle;
-    the same timeouts, retries and errors.
+    the same timeouts, retries and errors. With ``max_bytes``, a body larger than that (by its
+    Content-Length, or as it arrives) is a DownloadError with ``too_large(size)`` as its message.
     """
     policy = policy or DownloadPolicy()
+    limit = None
+    if max_bytes is not None:
+        limit = _Limit(max_bytes, too_large or (lambda size: f"the body is {size} bytes, over {max_bytes}"))
     with _session(policy) as session:
-        return _download(session, url, Path(dest), check, policy, progress, manual, sleep)
+        return _download(session, url, Path(dest), check, policy, progress, manual, sleep, limit)
 
 
 def manual_instructions(
