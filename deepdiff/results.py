@@ -282,8 +282,9 @@ def write_result(
         More files of the run, name -> bytes (e.g. the saved model of :mod:`deepdiff.training.saved`).
     replace : bool
         False keeps a complete result of the same key that is already there (another process
-        finished the same run first) instead of replacing it; see
-        :func:`deepdiff.io.atomic_directory`.
+        finished the same run first) instead of replacing it, as long as it holds every one of
+        ``files`` too (a copy unpacked from a results bundle has no saved model: it is replaced);
+        see :func:`deepdiff.io.atomic_directory`.
 
     Returns
     -------
@@ -312,7 +313,12 @@ def write_result(
         )
     text = json.dumps(_jsonable(full), indent=2, sort_keys=True, allow_nan=False) + "\n"
     key = str(full["key"])
-    with atomic_directory(path, keep_existing=None if replace else lambda p: is_complete(p, key)) as tmp:
+
+    def same_run_whole(existing: Path) -> bool:
+        # A copy of this run without this writer's files (a bundle's, without the saved model) is replaced.
+        return is_complete(existing, key) and all((existing / name).is_file() for name in files)
+
+    with atomic_directory(path, keep_existing=None if replace else same_run_whole) as tmp:
         (tmp / METRICS_FILE).write_text(text, encoding="utf-8")
         predictions.to_csv(tmp / PREDICTIONS_FILE, index=False)
         if arrays is not None:

@@ -67,22 +67,24 @@ def outcome(step: Callable[[], object]) -> str:
     return "ok"
 
 
-def run_deepdiff(*args: object, env: dict[str, str] | None = None, timeout: float = 300) -> Any:
-    """``python -m deepdiff ARGS...`` in a separate process (this interpreter, this checkout's package).
-
-    Returns the :class:`subprocess.CompletedProcess` (``returncode``, ``stdout``, ``stderr`` as text).
-    """
+def deepdiff_command(*args: object, env: dict[str, str] | None = None) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of ``python -m deepdiff ARGS...`` with this interpreter and
+    this checkout's package (for :class:`subprocess.Popen`)."""
     import os
-    import subprocess
     import sys
 
     root = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])
     full_env = {**os.environ, "PYTHONPATH": path, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "deepdiff", *map(str, args)],
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return [sys.executable, "-m", "deepdiff", *map(str, args)], full_env
+
+
+def run_deepdiff(*args: object, env: dict[str, str] | None = None, timeout: float = 300) -> Any:
+    """``python -m deepdiff ARGS...`` in a separate process, run to its end.
+
+    Returns the :class:`subprocess.CompletedProcess` (``returncode``, ``stdout``, ``stderr`` as text).
+    """
+    import subprocess
+
+    command, full_env = deepdiff_command(*args, env=env)
+    return subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout)

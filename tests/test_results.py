@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -225,3 +228,54 @@ def test_split_metrics_matches_scipy() -> None:
     const = split_metrics(y, np.zeros_like(y))
     assert const["pearson"] is None and const["spearman"] is None
     assert const["mse"] == pytest.approx(np.mean(y**2))
+
+
+def test_a_writer_with_more_files_replaces_a_complete_run_that_lacks_them(tmp_path: Path) -> None:
+    """A run unpacked from a bundle (no model) must not win over the same run trained here with its model."""
+    path = tmp_path / "run"
+    write_result(path, metrics=_metrics("k"), predictions=_predictions())
+    write_result(
+        path, metrics=_metrics("k"), predictions=_predictions(), files={"model.pt": b"w"}, replace=False
+    )
+    assert (path / "model.pt").read_bytes() == b"w"
+    write_result(path, metrics=_metrics("k"), predictions=_predictions(), replace=False)
+    assert (path / "model.pt").read_bytes() == b"w"  # the run already there has all this writer's files
+
+
+def _wait_for(pattern: str, folder: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not list(folder.glob(pattern)):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"no {pattern} under {folder}"
+        time.sleep(0.005)
+
+
+@pytest.mark.slow
+def test_train_racing_unpack_of_the_same_run_keeps_the_trained_weights(tmp_path: Path) -> None:
+    """Real processes: a bundle of the run lands while ``train`` is fitting it; the weights are kept."""
+    from deepdiff.training.saved import load_model
+    from tests.processes import deepdiff_command, run_deepdiff
+
+    train = ["train", "--pair", "E003-E004", "--data", "simulated", "--genes", "120", "--variant", "raw_d"]
+    train += ["--epochs", "3", "--device", "cpu", "--threads", "1", "--no-progress"]
+    elsewhere = run_deepdiff(*train, "--out", tmp_path / "elsewhere")
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    packed = run_deepdiff("results", "pack", tmp_path / "elsewhere", tmp_path / "b.tar.gz")
+    assert packed.returncode == 0, packed.stderr
+
+    here = tmp_path / "here"
+    command, env = deepdiff_command(*train, "--out", here)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for("E003-E004/raw_d/.seed0-*.ckpt", here, proc)  # fitting: an epoch is done
+        os.kill(proc.pid, signal.SIGSTOP)
+        unpacked = run_deepdiff("results", "unpack", tmp_path / "b.tar.gz", here)
+        os.kill(proc.pid, signal.SIGCONT)
+        assert unpacked.returncode == 0 and "1 run(s) added" in unpacked.stdout, unpacked.stderr
+        _out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    (run,) = collect_results(here)["path"]
+    assert load_model(run).summary()  # the trained weights are there: predict can use the run
