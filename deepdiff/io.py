@@ -5,11 +5,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -79,18 +81,80 @@ def atomic_directory(
         raise
 
 
-def check_new_directory(path: str | os.PathLike[str], overwrite: bool, hint: str = "") -> None:
-    """A DataError when ``path`` exists and holds something, unless it may be replaced (``overwrite``).
+@dataclass(frozen=True)
+class OutputFolder:
+    """What a command writes into its output folder: all that ``--force`` may replace.
 
-    For outputs written with :func:`atomic_directory`, checked before any long work.
+    Attributes
+    ----------
+    command : str
+        The command, for messages (``predict``).
+    marker : str
+        A file every output of the command holds (its provenance file).
+    names : str
+        A regular expression every name the command writes there matches (whole).
+    """
+
+    command: str
+    marker: str
+    names: str
+
+    def owns(self, entry: Path) -> bool:
+        """Whether ``entry`` (in an output folder) is a plain file this command writes."""
+        return entry.is_file() and not entry.is_symlink() and re.fullmatch(self.names, entry.name) is not None
+
+
+def check_new_directory(
+    path: str | os.PathLike[str],
+    overwrite: bool,
+    hint: str = "",
+    *,
+    writes: OutputFolder | None = None,
+    inputs: Mapping[str, str | os.PathLike[str] | None] | None = None,
+) -> Path:
+    """The output folder ``path``, absolute, checked before any long work: a DataError when it may not
+    be written.
+
+    For outputs written with :func:`atomic_directory`. Refused: a ``path`` that is a file; one that
+    is, or holds, any of ``inputs`` (option -> path); one that holds something, unless
+    ``overwrite``, and then, with ``writes``, unless it is an earlier output of the same command
+    (its marker file and nothing but files the command writes): ``--force`` replaces what the
+    command wrote, never anything else.
     """
     from deepdiff.errors import DataError
 
-    path = Path(path)
-    if path.exists() and not overwrite and (not path.is_dir() or any(path.iterdir())):
+    out = Path(path).expanduser().absolute()
+    if out.exists() and not out.is_dir():
+        raise DataError(f"--out {path} is a file, not a folder; choose another --out{hint}")
+    resolved = out.resolve()
+    for option, given in (inputs or {}).items():
+        if given is None:
+            continue
+        held = Path(given).expanduser().resolve()
+        if held == resolved or resolved in held.parents:
+            raise DataError(
+                f"--out {path} {'is' if held == resolved else 'holds'} the {option} ({given}), which "
+                f"writing there{' with --force' if overwrite else ''} would delete; choose another --out{hint}"
+            )
+    if not out.exists() or not any(out.iterdir()):
+        return out
+    if not overwrite:
         raise DataError(
             f"{path} already exists and is not empty; choose another --out or pass --force to replace it{hint}"
         )
+    if writes is not None:
+        foreign = sorted(e.name for e in out.iterdir() if not writes.owns(e))
+        if foreign or not (out / writes.marker).is_file():
+            what = (
+                f"holds {foreign[0]}, which {writes.command} did not write"
+                if foreign
+                else (f"has no {writes.marker}: {writes.command} did not write it")
+            )
+            raise DataError(
+                f"--out {path} {what}; --force replaces only an earlier output of {writes.command}, never "
+                f"anything else. Choose another --out{hint}"
+            )
+    return out
 
 
 def commit_directory(tmp: Path, path: Path, keep_existing: Callable[[Path], bool] | None = None) -> None:

@@ -74,7 +74,7 @@ def deepdiff_command(*args: object, env: dict[str, str] | None = None) -> tuple[
     import sys
 
     root = str(Path(__file__).resolve().parents[1])
-    path = os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])
+    path = os.pathsep.join([*filter(None, [os.environ.get("PYTHONPATH")]), root])
     full_env = {**os.environ, "PYTHONPATH": path, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg", **(env or {})}
     return [sys.executable, "-m", "deepdiff", *map(str, args)], full_env
 

@@ -17,31 +17,51 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from deepdiff.apply.predict import Predictions
-from deepdiff.io import atomic_directory, check_new_directory
+from deepdiff.io import OutputFolder, atomic_directory, check_new_directory
 from deepdiff.results import ATTENTION_FILE, PREDICTIONS_FILE, attention_arrays, canonical_json, code_version
 
 #: The description of a prediction directory.
 SUMMARY_FILE = "prediction.json"
+#: What ``deepdiff predict`` writes: all that its ``--force`` may replace.
+PREDICT_OUTPUT = OutputFolder(
+    "predict", SUMMARY_FILE, "|".join(map(re.escape, (PREDICTIONS_FILE, ATTENTION_FILE, SUMMARY_FILE)))
+)
+
+
+def check_prediction_folder(
+    out_dir: str | os.PathLike[str],
+    overwrite: bool,
+    inputs: dict[str, str | os.PathLike[str] | None] | None = None,
+) -> Path:
+    """``out_dir``, absolute, when predictions may be written there (see
+    :func:`deepdiff.io.check_new_directory`): ``overwrite`` replaces only an earlier prediction
+    folder, never the model's run or the cells (``inputs``: option -> path)."""
+    return check_new_directory(out_dir, overwrite, writes=PREDICT_OUTPUT, inputs=inputs)
 
 
 def write_predictions(
-    out_dir: str | os.PathLike[str], predictions: Predictions, *, overwrite: bool = False
+    out_dir: str | os.PathLike[str],
+    predictions: Predictions,
+    *,
+    overwrite: bool = False,
+    inputs: dict[str, str | os.PathLike[str] | None] | None = None,
 ) -> Path:
     """Write ``predictions`` into the directory ``out_dir`` in one atomic step.
 
     Raises
     ------
     DataError
-        When ``out_dir`` exists and is not empty, unless ``overwrite`` (it is then replaced).
+        When ``out_dir`` exists and is not empty, unless ``overwrite`` and it is an earlier
+        prediction folder (it is then replaced); see :func:`check_prediction_folder`.
     """
-    out = Path(out_dir).expanduser()
-    check_new_directory(out, overwrite)
+    out = check_prediction_folder(out_dir, overwrite, inputs)
     summary = {
         **predictions.provenance,
         "metrics": predictions.metrics,

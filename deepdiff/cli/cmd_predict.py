@@ -46,7 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--n-boot", type=int, default=1000, help="bootstrap resamples of the CI (default: %(default)s)"
     )
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out if it is an earlier output of predict (never the model's run, the cells or other files)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
 
@@ -54,11 +58,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the cheap things first (pair, threads, output folder, model), then read and predict."""
     from deepdiff.apply.cells import load_cells
-    from deepdiff.apply.output import write_predictions
+    from deepdiff.apply.output import check_prediction_folder, write_predictions
     from deepdiff.apply.predict import apply_model
     from deepdiff.data.pair import Pair
     from deepdiff.errors import ConfigError
-    from deepdiff.io import check_new_directory
     from deepdiff.threads import check_threads
     from deepdiff.training.saved import load_model
 
@@ -67,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     for name in ("batch_size", "n_boot"):
         if getattr(args, name) < 1:
             raise ConfigError(f"--{name.replace('_', '-')} must be positive, got {getattr(args, name)}")
-    check_new_directory(args.out, overwrite=args.force)
+    inputs = {"--model run": args.model, "--data-dir": args.data_dir}
+    check_prediction_folder(args.out, args.force, inputs)
     model = load_model(args.model, device=args.device)
     print(model.summary())
     cells = load_cells(pair, args.data_dir, progress=not args.no_progress)
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         n_boot=args.n_boot,
     )
-    out = write_predictions(args.out, predictions, overwrite=args.force)
+    out = write_predictions(args.out, predictions, overwrite=args.force, inputs=inputs)
     print(predictions.summary())
     print(f"  {predictions.provenance['seconds']:.1f} s -> {out}")
     return 0

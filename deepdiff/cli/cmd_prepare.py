@@ -52,7 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="BAM reads of lower mapping quality do not count (default: %(default)s)",
     )
     p.add_argument("--jobs", type=int, default=1, help="signal files binned in parallel (default: 1)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out if it is an earlier output of prepare (never the inputs or other files)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 

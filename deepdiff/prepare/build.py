@@ -218,7 +218,8 @@ def prepare(
     progress : bool
         A progress bar over the signal files.
     overwrite : bool
-        Replace an existing ``out_dir``.
+        Replace an existing ``out_dir`` that an earlier run of prepare wrote (never one holding
+        anything else, or the inputs).
 
     Returns
     -------
@@ -233,9 +234,11 @@ def prepare(
 
     config = config or PrepareConfig()
     tic = time.perf_counter()
-    out = Path(out_dir).expanduser()
-    check_out_dir(out, overwrite)
+    inputs = {"--samples sheet": samples, "--annotation": annotation, "--expression": expression}
+    out = check_out_dir(Path(out_dir), overwrite, inputs)
     sheet = read_sample_sheet(samples)
+    inputs |= {f"signal file of {s.cell} {s.mark}": s.path for s in sheet.samples}
+    out = check_out_dir(out, overwrite, inputs)
     notes = read_annotation(annotation, config.gene_types)
     genes, left_out = notes.genes, dict(notes.left_out)
     table = None
@@ -314,7 +317,7 @@ def prepare(
             f"{s.cell}.{s.mark}": int(counts[s.cell][:, MARKS.index(s.mark)].sum()) for s in sheet.samples
         },
     }
-    files = write_prepared(out, genes, counts, splits, expr, provenance, overwrite=overwrite)
+    files = write_prepared(out, genes, counts, splits, expr, provenance, overwrite=overwrite, inputs=inputs)
     return PrepareReport(
         out_dir=out,
         cells=sheet.cells,

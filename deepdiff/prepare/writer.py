@@ -10,6 +10,8 @@ tss, tss + 1, gene id, 0, strand, symbol), which ``deepdiff prepare --annotation
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,21 +20,32 @@ import numpy as np
 
 from deepdiff.apply.cells import ALL_ROLE
 from deepdiff.constants import SPLITS
-from deepdiff.io import atomic_directory, check_new_directory
+from deepdiff.io import OutputFolder, atomic_directory, check_new_directory
 from deepdiff.prepare.annotation import Genes
 from deepdiff.simulate.export import expression_csv, split_csv
 
 #: The provenance file of a prepared directory.
 PROVENANCE_FILE = "prepare.json"
 TSS_FILE = "tss.bed"
+#: What ``deepdiff prepare`` writes: all that its ``--force`` may replace.
+PREPARE_OUTPUT = OutputFolder(
+    "prepare",
+    PROVENANCE_FILE,
+    rf"[^/]+\.(?:{'|'.join([*SPLITS, ALL_ROLE, 'expr'])})\.csv|{re.escape(TSS_FILE)}|{re.escape(PROVENANCE_FILE)}",
+)
 
 
-def check_out_dir(out_dir: Path, overwrite: bool) -> None:
-    """DataError when ``out_dir`` holds something and may not be replaced."""
-    check_new_directory(
+def check_out_dir(
+    out_dir: Path, overwrite: bool, inputs: Mapping[str, str | os.PathLike[str] | None] | None = None
+) -> Path:
+    """``out_dir``, absolute; a DataError when it holds something and may not be replaced, or is or
+    holds one of ``inputs`` (option -> path). ``overwrite`` replaces only an earlier output of prepare."""
+    return check_new_directory(
         out_dir,
         overwrite,
         " (prepare all the cells you want to compare in one run: they then share their genes)",
+        writes=PREPARE_OUTPUT,
+        inputs=inputs,
     )
 
 
@@ -51,6 +64,7 @@ def write_prepared(
     expression: Mapping[str, np.ndarray],
     provenance: Mapping[str, Any],
     overwrite: bool = False,
+    inputs: Mapping[str, str | os.PathLike[str] | None] | None = None,
 ) -> list[str]:
     """Write the directory; returns the names of the files written.
 
@@ -65,7 +79,7 @@ def write_prepared(
     expression : mapping
         Cell -> expression counts of the genes (cells without expression are absent).
     """
-    check_out_dir(out_dir, overwrite)
+    out_dir = check_out_dir(out_dir, overwrite, inputs)
     parts = (
         {ALL_ROLE: np.arange(len(genes))}
         if splits is None

@@ -13,6 +13,7 @@ import pytest
 from deepdiff.cli import main
 from deepdiff.results import MODEL_FILE, RunResult
 from tests.apply.test_cells import write_cell
+from tests.processes import run_deepdiff
 
 
 @pytest.fixture
@@ -79,3 +80,38 @@ def test_a_tampered_model_is_refused_by_the_command_line_with_its_path(
     err = capsys.readouterr().err
     assert str(weights) in err and "truncated" in err
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.slow
+def test_force_replaces_only_what_predict_wrote_in_real_processes(
+    runs: dict[str, RunResult], other_cells: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--force`` never deletes the model's run, the cells, or a folder predict did not write."""
+    run_dir = Path(shutil.copytree(runs["raw_c"].path, tmp_path / "run"))
+    before = {p.name: p.read_bytes() for p in run_dir.iterdir()}
+    cells_before = sorted(p.name for p in other_cells.iterdir())
+    args = ["predict", "--model", run_dir, "--pair", "K562-HepG2", "--data-dir", other_cells, "--no-progress"]
+    (tmp_path / "a-file").write_text("mine")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    cases = {
+        run_dir: "the --model run",
+        other_cells: "the --data-dir",
+        tmp_path / "a-file": "is a file",
+        mine: "notes.txt, which predict did not write",
+        Path("."): "holds the --model run",  # the working folder: the test's tmp_path
+    }
+    monkeypatch.chdir(tmp_path)
+    for out, message in cases.items():
+        done = run_deepdiff(*args, "--out", out, "--force")
+        assert done.returncode == 2 and message in done.stderr, (out, done.stderr)
+        assert "Traceback" not in done.stderr
+    assert {p.name: p.read_bytes() for p in run_dir.iterdir()} == before
+    assert sorted(p.name for p in other_cells.iterdir()) == cells_before
+    assert (tmp_path / "a-file").read_text() == "mine" and (mine / "notes.txt").read_text() == "mine"
+    pred = tmp_path / "pred"
+    assert run_deepdiff(*args, "--out", pred).returncode == 0
+    again = run_deepdiff(*args, "--out", pred, "--force", "--no-attention")  # its own output: replaced
+    assert again.returncode == 0, again.stderr
+    assert not (pred / "attention.npz").exists() and (pred / "predictions.csv").is_file()
