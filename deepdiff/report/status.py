@@ -17,7 +17,7 @@ import pandas as pd
 
 from deepdiff import methods
 from deepdiff.constants import PAPER_PAIRS
-from deepdiff.report import paper
+from deepdiff.report import markdown, paper
 from deepdiff.report.bootstrap import PairBootstrap, bootstrap_context, evidence_of
 from deepdiff.report.claims import ClaimResult, evaluate_claim
 from deepdiff.report.context import Context, Evidence, contexts
@@ -205,6 +205,20 @@ def status_table(
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
 
 
+#: Background of each status in :func:`status_styler`.
+STATUS_COLOURS = {"reproduced": "#c6f6d5", "partly": "#fefcbf", "not": "#fed7d7", "not yet run": "#edf2f7"}
+
+
+def status_styler(table: pd.DataFrame) -> pd.io.formats.style.Styler:
+    """The status table for an HTML page: every cell HTML-escaped (labels come from runs' files),
+    the status column coloured, no index."""
+    return (
+        table.style.format(escape="html")
+        .hide(axis="index")
+        .map(lambda s: f"background-color: {STATUS_COLOURS.get(s, 'transparent')}", subset=["status"])
+    )
+
+
 #: How the status page says what fills it when no run on the real full data exists.
 FILL_COMMANDS = (
     "run the paper's grid with `make reproduce` (every core of this machine; see `workflow/README.md` for "
@@ -241,33 +255,43 @@ def runs_provenance(results_dir: str | os.PathLike[str], results: pd.DataFrame |
     root = Path(results_dir).resolve()
     results = collect_results(root) if results is None else results
     present = {Path(p).resolve().relative_to(root).as_posix() for p in results["path"]}
-    lines = [f"{len(present)} complete run(s) in `{root}`."]
+    lines = [f"{len(present)} complete run(s) in {markdown.code(root)}."]
     from_bundles: set[str] = set()
     for record in bundle_records(root):
         # only the runs it added: a run already here when it was unpacked was computed here
         runs = set(record.get("added", record["runs"])) & present
         from_bundles |= runs
-        parents = record.get("parents") or []
-        what = _grid_text(record.get("grid"))
-        origin = f"merged from {len(parents)} bundle(s)" if parents else "packed"
-        lines.append(
-            f"- {len(runs)} run(s) from the bundle `{record.get('source', '?')}` (SHA-256 "
-            f"{str(record.get('sha256', ''))[:16]}…, {origin} {record.get('created', '?')} by code "
-            f"{record.get('code_version', '?')}"
-            + (f"; {record['label']}" if record.get("label") else "")
-            + (f"; grid: {what}" if what else "")
-            + ")."
-        )
+        lines.append(f"- {len(runs)} run(s) from the bundle {_bundle_text(record)}.")
     here = len(present - from_bundles)
     if from_bundles:
         lines.append(f"- {here} run(s) computed in this directory, not from a bundle.")
     summary = read_grid_summary(root)
     if summary is not None:
         lines.append(
-            f"- The workflow's grid table (`{summary['table']}`, written {summary['written']}): "
-            f"{summary['found']} of {summary['jobs']} jobs have a run; grid: {_grid_text(summary['grid'])}."
+            f"- The workflow's grid table ({markdown.code(summary['table'])}, written "
+            f"{markdown.text(summary['written'])}): {markdown.text(summary['found'])} of "
+            f"{markdown.text(summary['jobs'])} jobs have a run; grid: {markdown.text(_grid_text(summary['grid']))}."
         )
     return lines
+
+
+def _bundle_text(record: Mapping[str, object]) -> str:
+    """A bundle's record in words (every field escaped: it comes from the bundle): source, checksum,
+    when and by which code it was packed, its label and grid, and for a merge its parents' grids."""
+    parents = record.get("parents") or []
+    parents = parents if isinstance(parents, list) else []
+    origin = f"merged from {len(parents)} bundle(s)" if parents else "packed"
+    what = _grid_text(record.get("grid"))  # type: ignore[arg-type]
+    if not what and parents:
+        grids = sorted({_grid_text(p.get("grid")) for p in parents if isinstance(p, dict)} - {""})
+        what = "; ".join(f"{g} (a parent's)" for g in grids)
+    return (
+        f"{markdown.code(record.get('source', '?'))} (SHA-256 {markdown.text(str(record.get('sha256', ''))[:16])}…, "
+        f"{origin} {markdown.text(record.get('created', '?'))} by code {markdown.text(record.get('code_version', '?'))}"
+        + (f"; {markdown.text(record['label'])}" if record.get("label") else "")
+        + (f"; grid: {markdown.text(what)}" if what else "")
+        + ")"
+    )
 
 
 def status_preamble(results_dir: str | os.PathLike[str]) -> str:
@@ -281,13 +305,15 @@ def status_preamble(results_dir: str | os.PathLike[str]) -> str:
     root = Path(results_dir).resolve()
     full = [c for c in contexts(results) if c.is_full_data]
     if full:
-        head = f"**Runs on the real full data found**: {'; '.join(str(c) for c in full)}."
+        head = f"**Runs on the real full data found**: {'; '.join(markdown.text(c) for c in full)}."
     else:
-        others = ", ".join(str(c) for c in contexts(results)) or "none"
+        others = ", ".join(markdown.text(c) for c in contexts(results)) or "none"
         head = (
             "**No run on the real, full REMC data is in this results directory, so nothing on this page "
             "confirms or refutes a result of the paper.** Every verdict below comes from "
             f"{'simulated data or the real sample (a check of the code, not of the paper)' if len(results) else 'no run at all'}"
-            f" (runs found: {others}). To fill it, " + FILL_COMMANDS.format(results=root) + "."
+            f" (runs found: {others}). To fill it, "
+            + FILL_COMMANDS.format(results=str(root).replace("`", "'"))
+            + "."
         )
     return "\n".join([head, "", "Where the runs came from:", "", *runs_provenance(root, results)])

@@ -81,3 +81,31 @@ def test_the_page_says_where_its_runs_came_from(tmp_path: Path) -> None:
     assert "grid: 2 pair(s) (E123-E003, E116-E003)" in text
     assert "11 run(s) computed in this directory" in text
     assert "grid table" not in text  # written by the workflow's aggregate (tested with it)
+
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> [link](javascript:alert(3)) `x` {raw}`<b>`'
+
+
+def test_nothing_from_a_bundle_or_a_run_reaches_the_page_as_html(tmp_path: Path) -> None:
+    """Label, date, code version, source and data label from a bundle or a run render as text only."""
+    import json
+
+    from markdown_it import MarkdownIt
+
+    from deepdiff.bundle import RECORDS_DIR, pack, unpack
+    from deepdiff.report.status import status_preamble, status_styler
+
+    write_runs(tmp_path / "cluster", pairs=PAPER_PAIRS[:1], source="remc", label=HOSTILE, profile="paper")
+    info = pack(tmp_path / "cluster", tmp_path / "grid.tar.gz", label=HOSTILE)
+    target = tmp_path / "book"
+    unpack(info.path, target)
+    (record_file,) = (target / RECORDS_DIR).glob("*.json")
+    record = json.loads(record_file.read_text())
+    record |= {"created": HOSTILE, "code_version": HOSTILE, "source": HOSTILE + "`` `<i>`"}
+    record_file.write_text(json.dumps(record))
+    page = MarkdownIt("commonmark").render(status_preamble(target))  # raw HTML passes, as in MyST
+    for tag in ("<script", "<img", "<b>", "<i>", 'href="javascript'):
+        assert tag not in page, page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown, as written
+    table = status_styler(status_table(target, n_boot=20)).to_html()
+    assert "<script" not in table and "&lt;script&gt;" in table
