@@ -79,3 +79,16 @@ def test_supported_python_versions_agree() -> None:
     assert stated in (ROOT / "README.md").read_text()
     assert stated in (ROOT / "book" / "quickstart.md").read_text()
     assert sys.version_info[:2] >= (3, minor)
+
+
+def test_torch_floor_is_one_where_weights_only_cannot_be_bypassed() -> None:
+    """``torch.load(weights_only=True)`` reads model.pt files from elsewhere; before torch 2.6 it can
+    be made to run code (CVE-2025-32434), so no supported installation may have an older torch."""
+    floors = {
+        "pyproject.toml": _pyproject_requirements()["torch"],
+        "environment.yml": _environment_requirements()["torch"],
+    }
+    for where, spec in floors.items():
+        match = re.fullmatch(r">=(\d+)\.(\d+)(?:\.\d+)?", spec)
+        assert match, f"{where}: torch{spec} has no lower bound"
+        assert (int(match.group(1)), int(match.group(2))) >= (2, 6), f"{where}: torch{spec}"

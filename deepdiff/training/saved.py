@@ -36,8 +36,9 @@ import torch
 from torch import nn
 
 from deepdiff import __version__
-from deepdiff.constants import BIN_SIZE_BP, MARKS
+from deepdiff.constants import BIN_SIZE_BP, MARKS, N_BINS
 from deepdiff.errors import DataError
+from deepdiff.methods import ATTENTIVECHROME_DIFF
 from deepdiff.models import AttentiveChrome, DeepDiff, ModelConfig, build_model, get_variant
 from deepdiff.results import MODEL_FILE, MODEL_META_FILE, canonical_json, code_version
 from deepdiff.training.tasks import PairTask, SingleCellTask, Task
@@ -199,6 +200,76 @@ def _read_meta(path: Path) -> dict[str, Any]:
     return meta
 
 
+def _check_fields(meta_file: Path, meta: Mapping[str, Any]) -> None:
+    """The fields of ``model.json`` that are read, of the types they must have (a DataError naming the
+    first that is not): nothing is built or allocated from a file before this."""
+    expected: dict[str, type | tuple[type, ...]] = {
+        "method": str,
+        "model_config": dict,
+        "networks": list,
+        "weights": dict,
+        "pair": str,
+        "profile": str,
+        "seed": int,
+        "n_params": int,
+        "data": dict,
+    }
+    for name, kind in expected.items():
+        if not isinstance(meta.get(name), kind):
+            raise DataError(
+                f"{meta_file}: {name} is {meta.get(name)!r}, not what a saved model records; the file is "
+                "damaged or was not written by deepdiff train: train the run again"
+            )
+    if not all(isinstance(d, dict) for d in meta["networks"]) or not isinstance(
+        meta["weights"].get("bytes"), int
+    ):
+        raise DataError(
+            f"{meta_file}: networks or weights are not what a saved model records; train the run again"
+        )
+
+
+def _check_sizes(meta_file: Path, meta: Mapping[str, Any]) -> None:
+    """The model sizes of ``model.json`` bounded before the model is built: the marks and bins of the
+    data, and hidden sizes whose recurrent weights alone (at least 8 h^2 float32 values) fit in the
+    recorded size of ``model.pt``."""
+    sizes = meta["model_config"]
+    if sizes.get("n_marks") != len(MARKS) or sizes.get("n_bins") != N_BINS:
+        raise DataError(
+            f"{meta_file}: the model reads n_marks {sizes.get('n_marks')!r} and n_bins {sizes.get('n_bins')!r}, "
+            f"not the {len(MARKS)} marks of {N_BINS} bins of the data; the file was changed: train the run again"
+        )
+    size = meta["weights"]["bytes"]
+    for name in ("bin_hidden", "row_hidden"):
+        hidden = sizes.get(name)
+        if not isinstance(hidden, int) or isinstance(hidden, bool) or hidden < 1:
+            raise DataError(
+                f"{meta_file}: {name} {hidden!r} is not a positive whole number; train the run again"
+            )
+        if 32 * hidden * hidden > size:
+            raise DataError(
+                f"{meta_file}: {name} {hidden} needs at least {32 * hidden * hidden:,} bytes of weights, but "
+                f"{MODEL_FILE} holds only {size:,}; the file was changed: train the run again"
+            )
+
+
+def _check_method(meta_file: Path, meta: Mapping[str, Any]) -> None:
+    """The run's method is the one its networks implement: the label predictions go out under."""
+    method, networks = meta["method"], meta["networks"]
+    built = [
+        str(d.get("variant") if d.get("architecture") == "deepdiff" else d.get("architecture"))
+        for d in networks
+    ]
+    if method == ATTENTIVECHROME_DIFF:
+        fits = len(networks) == 2 and all(d.get("architecture") == "attentivechrome" for d in networks)
+    else:
+        fits = len(networks) == 1 and networks[0].get("architecture") == "deepdiff" and built[0] == method
+    if not fits:
+        raise DataError(
+            f"{meta_file}: method {method} does not match its networks ({', '.join(built) or 'none'}); "
+            "predictions would carry a false label. The file was changed: train the run again"
+        )
+
+
 def _read_weights(path: Path, meta: Mapping[str, Any]) -> list[dict[str, torch.Tensor]]:
     weights_file = path / MODEL_FILE
     if not weights_file.is_file():
@@ -206,7 +277,7 @@ def _read_weights(path: Path, meta: Mapping[str, Any]) -> list[dict[str, torch.T
             f"{weights_file} is missing although {MODEL_META_FILE} describes it; train the run again"
         )
     data = weights_file.read_bytes()
-    expected = meta.get("weights", {})
+    expected = meta["weights"]
     if len(data) != expected.get("bytes") or _sha256(data) != expected.get("sha256"):
         what = "is truncated" if len(data) < int(expected.get("bytes") or 0) else "was changed"
         raise DataError(
@@ -267,14 +338,19 @@ def load_model(run_dir: str | os.PathLike[str], device: str | torch.device = "cp
     ------
     DataError
         Naming the file: no saved model, a missing, truncated or changed ``model.pt``, a format
-        version this package does not read, or weights that do not fit the described model.
+        version this package does not read, fields of ``model.json`` of the wrong type, sizes that
+        do not fit the data or the recorded size of ``model.pt`` (checked before anything is built),
+        a method its networks do not implement, or weights that do not fit the described model.
     """
     from deepdiff.training.device import resolve_device
 
     path = Path(run_dir).expanduser()
     meta = _read_meta(path)
-    states = _read_weights(path, meta)
     meta_file, weights_file = path / MODEL_META_FILE, path / MODEL_FILE
+    _check_fields(meta_file, meta)
+    _check_sizes(meta_file, meta)
+    _check_method(meta_file, meta)
+    states = _read_weights(path, meta)
     try:
         config = ModelConfig(**meta["model_config"])
         networks = [_rebuild(d, config) for d in meta["networks"]]

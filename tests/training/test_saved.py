@@ -84,7 +84,7 @@ def test_a_config_that_does_not_fit_the_weights_is_refused(
         load_model(path)
     # The right sizes but another variant: its layers do not match either.
     networks = [{**meta["networks"][0], "variant": "raw_d"}]
-    _edit_meta(path, model_config=meta["model_config"], networks=networks)
+    _edit_meta(path, model_config=meta["model_config"], networks=networks, method="raw_d")
     with pytest.raises(DataError, match="does not fit the model"):
         load_model(path)
 
@@ -136,3 +136,36 @@ def test_trained_model_retrains_a_run_written_before_models_were_saved(
         (path / name).unlink()
     _, check = interpret.trained_model(load_result(path), tiny_pair(60, 30, 30))
     assert "retrained in memory" in check
+
+
+def test_sizes_and_fields_of_model_json_are_checked_before_anything_is_built(
+    runs: dict[str, RunResult], tmp_path: Path
+) -> None:
+    path = _copy(runs["raw_aux_siamese"], tmp_path)
+    meta = json.loads((path / MODEL_META_FILE).read_text())
+    meta_file = path / MODEL_META_FILE
+    _edit_meta(path, model_config={**meta["model_config"], "bin_hidden": 200_000})  # terabytes if built
+    with pytest.raises(DataError, match=rf"{meta_file}.*bin_hidden 200000.*{MODEL_FILE} holds only"):
+        load_model(path)
+    _edit_meta(path, model_config={**meta["model_config"], "n_bins": 10**9})
+    with pytest.raises(DataError, match=rf"{meta_file}.*n_bins"):
+        load_model(path)
+    _edit_meta(path, model_config=meta["model_config"], weights="x")
+    with pytest.raises(DataError, match=rf"{meta_file}.*weights"):
+        load_model(path)
+    _edit_meta(path, weights=meta["weights"], networks="x")
+    with pytest.raises(DataError, match=rf"{meta_file}.*networks"):
+        load_model(path)
+
+
+def test_a_method_that_does_not_match_the_networks_is_refused(
+    runs: dict[str, RunResult], tmp_path: Path
+) -> None:
+    path = _copy(runs["raw_aux_siamese"], tmp_path)
+    _edit_meta(path, method="raw_c")  # the weights fit, the label would be false
+    with pytest.raises(DataError, match=r"method raw_c.*raw_aux_siamese"):
+        load_model(path)
+    path = _copy(runs["attentivechrome_diff"], tmp_path / "ac")
+    _edit_meta(path, method="raw_c")
+    with pytest.raises(DataError, match=r"method raw_c.*attentivechrome"):
+        load_model(path)
