@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,29 @@ def test_a_missing_need_skips_elsewhere(monkeypatch: pytest.MonkeyPatch, ci: str
         monkeypatch.setenv("CI", ci)
     with pytest.raises(pytest.skip.Exception, match=r"^no browser$"):
         unavailable("no browser")
+
+
+def test_the_hosted_workflow_has_no_finding_of_high_severity() -> None:
+    """zizmor (offline: no GitHub API) finds no template injection, persisted credentials, unpinned
+    action or other finding of high severity in the workflows of .github/workflows."""
+    import json
+
+    zizmor = shutil.which("zizmor") or str(Path(sys.executable).with_name("zizmor"))
+    if not Path(zizmor).is_file():
+        unavailable("zizmor is not installed (pip install -e '.[dev]' with requirements/constraints.txt)")
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows
+    done = subprocess.run(
+        [zizmor, "--offline", "--format", "json", "--min-severity", "high", *map(str, workflows)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert done.returncode in (0, 14), done.stderr  # 14: findings of high severity, listed below
+    findings = json.loads(done.stdout or "[]")
+    described = [
+        f"{f.get('ident')}: line {f['locations'][0]['concrete']['location']['start_point']['row'] + 1}"
+        for f in findings
+    ]
+    assert not findings, "\n".join(described)
