@@ -114,5 +114,6 @@ def test_with_a_compiler_native_and_auto_use_the_kernel(tmp_path: Path) -> None:
     expected = _expected()
     for value in (None, "native", "torch"):
         torch.testing.assert_close(torch.tensor(cases[value]["y"]), expected, atol=2e-6, rtol=1e-5)
-    (library,) = _built(tmp_path)  # built once, into the cache it was given
+    record, library = _built(tmp_path)  # built once, into the cache it was given, with its record
     assert library.startswith(f"bilstm_h{HIDDEN}_") and library.endswith(".so")
+    assert record == library.removesuffix(".so") + ".json"

@@ -59,3 +59,57 @@ def test_cache_key_covers_source_flags_hidden_and_cpu(
         m.setattr(native, "_cpu_signature", lambda: "another cpu")
         assert native.library_path(32) != base
     assert native.library_path(32) == base
+
+
+PLANTED = r"""
+#include <stdio.h>
+__attribute__((constructor)) static void planted(void) {
+    FILE *f = fopen(MARKER, "w");
+    if (f) { fputs("ran", f); fclose(f); }
+}
+int bilstm_hidden_size(void) { return HIDDEN; }
+"""
+
+
+def _plant(cc: str, target: Path, marker: Path, hidden: int, tmp_path: Path) -> None:
+    """A library at ``target`` whose constructor writes ``marker`` when it is loaded."""
+    source = tmp_path / "planted.c"
+    source.write_text(PLANTED)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    flags = [f'-DMARKER="{marker}"', f"-DHIDDEN={hidden}", "-shared", "-fPIC"]
+    subprocess.run([cc, *flags, str(source), "-o", str(target)], check=True, timeout=120)
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_library_planted_in_the_cache_is_never_loaded(
+    shared: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Only a kernel this installation compiled (its digest recorded beside it) is loaded; a cache
+    that others may write is ignored with a warning."""
+    cc = native.compiler()
+    if cc is None:
+        unavailable("no C compiler found (cc, gcc or clang): the models use the PyTorch recurrence")
+    hidden = 8
+    monkeypatch.setenv("DEEPDIFF_CACHE_DIR", str(tmp_path / "cache"))
+    marker = tmp_path / "constructor-ran"
+    target = native.library_path(hidden)
+    _plant(cc, target, marker, hidden, tmp_path)
+    if shared:
+        target.parent.chmod(0o777)
+    native._build.cache_clear()
+    try:
+        if shared:
+            with pytest.warns(UserWarning, match=r"writable by other users.*ignored"):
+                lib = native.kernel(hidden)
+        else:
+            lib = native.kernel(hidden)
+    finally:
+        native._build.cache_clear()
+    assert not marker.exists(), "the planted library was loaded"
+    assert lib is not None and lib.bilstm_hidden_size() == hidden  # the genuine kernel, built here
+    if not shared:  # rebuilt in place, with its digest: found again without compiling
+        native._build.cache_clear()
+        with monkeypatch.context() as m:
+            m.setattr(native.subprocess, "run", None)  # compiling again would fail
+            assert native.kernel(hidden) is not None
+        native._build.cache_clear()
