@@ -201,6 +201,10 @@ def read_gtf(path: Path, gene_types: frozenset[str] | None) -> Annotation:
         strand = _strand(path, number, fields[6], _GTF_FIX)
         start = _int(path, number, fields[3], "start", _GTF_FIX)
         end = _int(path, number, fields[4], "end", _GTF_FIX)
+        if not 1 <= start <= end:  # GTF: 1-based, both ends included
+            raise DataError(
+                f"{path}, line {number}: start {start} and end {end}; need 1 <= start <= end (1-based). {_GTF_FIX}"
+            )
         record = (number, attributes.get("gene_name", ""), fields[0], start, end, strand)
         if feature == "gene":
             genes.add(number, gid, record[1], fields[0], start - 1 if strand > 0 else end - 1, strand)

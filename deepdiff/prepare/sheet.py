@@ -157,7 +157,12 @@ def read_sample_sheet(path: str | os.PathLike[str]) -> SampleSheet:
         raise DataError(f"sample sheet {sheet} not found") from None
     except (OSError, UnicodeDecodeError) as err:
         raise DataError(f"cannot read the sample sheet {sheet} ({err})") from None
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    kept = [
+        (n, line)
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
+    numbers, lines = [n for n, _ in kept], [line for _, line in kept]  # messages name the file's own lines
     if not lines:
         raise _fail(
             sheet,
@@ -171,13 +176,14 @@ def read_sample_sheet(path: str | os.PathLike[str]) -> SampleSheet:
     if missing:
         raise _fail(
             sheet,
-            1,
+            numbers[0],
             f"the header has columns {columns}, missing {', '.join(missing)}",
             "The sheet is tab-separated with a header line naming the columns cell, mark and path.",
         )
     reader.fieldnames = columns
     samples: dict[tuple[str, str], Sample] = {}
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = numbers[reader.line_num - 1]
         sample = _row(sheet, line, row)
         key = (sample.cell, sample.mark)
         if key in samples:

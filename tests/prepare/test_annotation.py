@@ -106,6 +106,10 @@ def test_gtf_without_gene_records_takes_the_most_upstream_transcript_start(tmp_p
             r"gene id 'RNA_1'.*cannot be written in the REMC format",
         ),
         ("chr1\tgene\t1\t9\n", r"line 1: found 4 tab-separated fields"),
+        (
+            "#!a header\n" + _gtf_line("chr1", "gene", 900, 100, "+", 'gene_id "G1";'),
+            r"line 2: start 900 and end 100; need 1 <= start <= end",
+        ),
         ("##only a comment\n", r"no gene found"),
     ],
 )

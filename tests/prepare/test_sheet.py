@@ -73,3 +73,12 @@ def test_empty_file_and_missing_column(tmp_path: Path) -> None:
         read_sample_sheet(_sheet(tmp_path, _rows(files)))
     with pytest.raises(DataError, match=r"missing path"):
         read_sample_sheet(_sheet(tmp_path, ["A\tH3K4me1"], header="cell\tmark\tfile"))
+
+
+def test_line_numbers_count_comment_and_blank_lines(tmp_path: Path) -> None:
+    rows = _rows(_files(tmp_path))
+    rows[2] = rows[2].replace("H3K", "H9K")  # an unknown mark, on the file's line 7 below
+    path = tmp_path / "samples.tsv"
+    path.write_text("# my cells\ncell\tmark\tpath\n\n# first cell\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataError, match=r"samples.tsv, line 7: unknown mark"):
+        read_sample_sheet(path)

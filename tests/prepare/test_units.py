@@ -71,3 +71,19 @@ def test_expression_table(tmp_path: Path) -> None:
         read_expression_table(csv, ["A"])
     with pytest.raises(DataError, match=r"no column is named after a cell of the sample sheet \(X\)"):
         read_expression_table(csv, ["X"])
+
+
+def test_the_expression_table_names_its_real_lines_and_reads_every_character(tmp_path: Path) -> None:
+    """Comment lines count; '#' inside a cell is not a comment; a misspelt cell column is named."""
+    path = tmp_path / "expr.tsv"
+    path.write_text("# counts\ngene\tA\tB\n# genes\nG1\t1\t2\nG2\t1#2\t3\n")
+    with pytest.raises(DataError, match=r"expr.tsv, line 5, gene G2: expression '1#2' of cell A"):
+        read_expression_table(path, ["A", "B"])
+    path.write_text("gene\tA\tCELLB\nG1\t1\t2\n")
+    with pytest.raises(
+        DataError, match=r"column CELLB is not a cell of the sample sheet.*did you mean CELL_B"
+    ):
+        read_expression_table(path, ["A", "CELL_B"])
+    path.write_text("# counts\ngene\tA\tnotes\nG1\t1\tfine\nG2\t4\t\n")  # other columns: ignored
+    table = read_expression_table(path, ["A", "CELL_B"])
+    assert list(table.values) == ["A"] and table.values["A"].tolist() == [1.0, 4.0]
