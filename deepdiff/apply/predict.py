@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -75,7 +76,20 @@ class Predictions:
         if self.metrics is None:
             return head + "\n  no expression given: the true LFC is unknown, nothing is scored"
         lfc = self.metrics["lfc"]
-        return head + f"\n  LFC: {self.pcc_text()}, Spearman {_fmt(lfc['spearman'])}, n={lfc['n']:,}"
+        text = head + f"\n  LFC: {self.pcc_text()}, Spearman {_fmt(lfc['spearman'])}, n={lfc['n']:,}"
+        unscored = self.unscored()
+        return text + (f"\n  warning: {unscored}" if unscored else "")
+
+    def unscored(self) -> str:
+        """Why the expression was given but the PCC is undefined ("" when it is defined or not asked)."""
+        if self.metrics is None or self.metrics["lfc"]["pearson"] is not None:
+            return ""
+        lfc = self.metrics["lfc"]
+        return (
+            f"the PCC is undefined: {lfc['n']} gene(s) have a known expression in both cells "
+            f"({lfc.get('n_unknown', 0):,} of the cells' genes have none), and a correlation needs at least "
+            "2 genes whose true and predicted LFC vary. Check that the .expr.csv files list the cells' gene ids."
+        )
 
     def pcc_text(self) -> str:
         """``PCC 0.512, 95% CI [0.47, 0.55]`` of the predicted LFC, or ``""`` when nothing is scored."""
@@ -197,12 +211,15 @@ def apply_model(
     table.insert(1, "symbol", cells.symbols)
     maps = attention_maps(parts, cells.genes, (cells.pair.cell_a, cells.pair.cell_b)) if attention else None
     metrics = None if truth is None else prediction_metrics(table, n_boot=n_boot, level=level, seed=seed)
-    return Predictions(
+    result = Predictions(
         table=table,
         attention=maps,
         metrics=metrics,
         provenance=_provenance(model, cells, time.perf_counter() - tic, threads),
     )
+    if result.unscored():
+        warnings.warn(result.unscored(), stacklevel=2)
+    return result
 
 
 def _provenance(

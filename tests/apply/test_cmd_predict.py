@@ -115,3 +115,24 @@ def test_force_replaces_only_what_predict_wrote_in_real_processes(
     again = run_deepdiff(*args, "--out", pred, "--force", "--no-attention")  # its own output: replaced
     assert again.returncode == 0, again.stderr
     assert not (pred / "attention.npz").exists() and (pred / "predictions.csv").is_file()
+
+
+def test_expression_of_one_gene_is_a_warning_not_a_silent_nan(
+    runs: dict[str, RunResult], other_cells: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deepdiff.simulate.export import expression_csv
+
+    for cell in ("K562", "HepG2"):
+        (other_cells / f"{cell}.expr.csv").write_bytes(expression_csv(["ENSG00000000000"], np.array([5.0])))
+    args = [
+        "predict",
+        "--model",
+        str(runs["raw_c"].path),
+        "--pair",
+        "K562-HepG2",
+        "--data-dir",
+        str(other_cells),
+    ]
+    with pytest.warns(UserWarning, match=r"the PCC is undefined: 1 gene\(s\) have a known expression"):
+        assert main([*args, "--out", str(tmp_path / "p"), "--no-progress"]) == 0
+    assert "warning: the PCC is undefined" in capsys.readouterr().out
