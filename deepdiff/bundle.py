@@ -182,14 +182,43 @@ def attention_runs(results_dir: str | os.PathLike[str], pairs: Collection[str] =
     return keep
 
 
-def _run_files(results_dir: Path, attention_pairs: Collection[str]) -> dict[str, Path]:
-    """Bundle path -> file on disk, for every complete run under ``results_dir``."""
+def _grid_rows(results: Any, grid: Mapping[str, Any]) -> Any:
+    """The runs of ``results`` that are jobs of ``grid`` (pair, method and seed of a job, the grid's
+    profile and data source): a grid's bundle holds its runs, not the others of the directory."""
+    from deepdiff.grid import GridConfig, plan_jobs
+
+    config = GridConfig.from_mapping(grid)
+    jobs = {(job.pair, job.method, job.seed) for job in plan_jobs(config)}
+    if results.empty:
+        return results
+    keep = results["profile"] == config.profile
+    keep &= results.index.isin(
+        [
+            index
+            for index, pair, method, seed in zip(
+                results.index, results["pair"], results["method"], results["seed"], strict=True
+            )
+            if (str(pair), str(method), int(seed)) in jobs
+        ]
+    )
+    if config.data != "auto":
+        keep &= results["source"] == config.data
+    return results[keep]
+
+
+def _run_files(
+    results_dir: Path, attention_pairs: Collection[str], grid: Mapping[str, Any] | None = None
+) -> dict[str, Path]:
+    """Bundle path -> file on disk, for every complete run under ``results_dir`` (of ``grid`` only, when given)."""
     from deepdiff.results import collect_results
 
     root = results_dir.resolve()
     with_attention = attention_runs(root, attention_pairs)
     files: dict[str, Path] = {}
-    for path in collect_results(root)["path"]:
+    results = collect_results(root)
+    if grid is not None:
+        results = _grid_rows(results, grid)
+    for path in results["path"]:
         run = Path(path).resolve()
         rel = run.relative_to(root).as_posix()
         if not _RUN_PATH.match(rel):
@@ -282,19 +311,25 @@ def pack(
     label : str, optional
         Free text recorded in the manifest (e.g. where the runs were computed).
     grid : mapping, optional
-        The grid the runs belong to (:meth:`deepdiff.grid.GridConfig.to_mapping`), recorded.
+        The grid the runs belong to (:meth:`deepdiff.grid.GridConfig.to_mapping`), recorded; only
+        its runs are packed (the jobs' pairs, methods and seeds, at its profile and on its data),
+        not the other runs of ``results_dir`` (those of the book's own pages, say).
     attention_pairs : collection of str
         Keep the attention of every variant run on these pairs too (see :func:`attention_runs`).
 
     Raises
     ------
     DataError
-        When ``results_dir`` is not a directory or holds no complete run.
+        When ``results_dir`` is not a directory or holds no complete run (of ``grid``).
     """
     root = Path(results_dir)
     if not root.is_dir():
         raise DataError(f"results directory {root} does not exist; nothing to pack")
-    paths = _run_files(root, attention_pairs)
+    paths = _run_files(root, attention_pairs, grid)
+    if not paths and grid is not None:
+        raise DataError(
+            f"{root} holds no run of the grid (its pairs, methods and seeds, profile and data); nothing to pack"
+        )
     if not paths:
         raise DataError(f"{root} holds no complete run (metrics.json and predictions.csv); nothing to pack")
     manifest = _manifest(paths, label=label, grid=grid)
@@ -731,6 +766,17 @@ def _read_record(file: Path) -> dict[str, Any]:
     if not isinstance(record, dict) or not all(_is_str_list(record.get(k, [])) for k in lists):
         return {}
     return record
+
+
+def unpacked_from(run_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The record of the bundle that added the run ``run_dir`` (``<results>/<pair>/<method>/<run>``)
+    to its results directory, or None when the run was computed there."""
+    run = Path(run_dir).resolve()
+    if len(run.parts) < 5:  # "/" and a results directory above pair / method / run
+        return None
+    root, name = run.parents[2], "/".join(run.parts[-3:])
+    found = [r for r in bundle_records(root) if name in r.get("added", [])]
+    return found[-1] if found else None
 
 
 def _is_str_list(value: object) -> bool:

@@ -60,6 +60,10 @@ class RunOptions:
         Run even when a complete result exists (it is then replaced).
     resume : bool
         Continue an interrupted training run from its last checkpoint.
+    saved_model : bool
+        Reuse a cached run of the training loop only when it keeps its saved model (``model.pt``,
+        ``model.json``); train it again otherwise. For callers that load the weights: a run
+        unpacked from a results bundle has none (bundles carry metrics and predictions only).
     """
 
     results_dir: str | os.PathLike[str] | None = None
@@ -68,6 +72,7 @@ class RunOptions:
     progress: bool = True
     force: bool = False
     resume: bool = True
+    saved_model: bool = False
 
 
 class Fitter(Protocol):

@@ -104,14 +104,17 @@ if synthetic is not None:
 # ## Train on the first pair
 #
 # The prepared folder is read like any of your own cells (`--data local --data-dir`). The run is cached and
-# keeps its selected weights (`model.pt`, `model.json`) in its result directory.
+# keeps its selected weights (`model.pt`, `model.json`) in its result directory; a cached copy without them
+# (unpacked from a results bundle, which carries no weights) is trained again (`saved_model=True`).
 
 # %%
 train_data = inputs.relabel(
     deepdiff.load_pair(params.pair, "local", data_dir=inputs.prepared_dir, progress=False)
 )
 show_html(data_banner(train_data, requested=params.data))
-options = methods.RunOptions(results_dir=params.results_dir, device=params.device, progress=False)
+options = methods.RunOptions(
+    results_dir=params.results_dir, device=params.device, progress=False, saved_model=True
+)
 run = methods.run_method(
     train_data, params.variant, profile=params.profile, seed=params.seed, options=options
 )

@@ -525,3 +525,56 @@ def test_a_results_directory_that_is_a_file_is_a_clear_error(results: Path, tmp_
     (tmp_path / "t" / PAIRS[0]).write_text("x")  # a run's parent that is a file
     with pytest.raises(DataError, match=rf"{PAIRS[0]} is a file"):
         unpack(info.path, tmp_path / "t")
+
+
+# ----------------------------------------------------------------------------- a bundle builds the book anywhere
+
+
+def test_a_bundle_packed_for_a_grid_holds_only_the_grids_runs(tmp_path: Path) -> None:
+    from deepdiff.grid import GridConfig
+
+    root = tmp_path / "results"
+    write_runs(root, pairs=PAPER_PAIRS[:2], seeds=(0,), n=60)  # the grid's runs (profile quick)
+    write_runs(root, pairs=PAPER_PAIRS[2:3], seeds=(0,), n=60)  # another pair: the book's own runs
+    write_runs(root, pairs=PAPER_PAIRS[:1], seeds=(5,), n=60)  # another seed
+    grid = GridConfig(pairs=PAPER_PAIRS[:2], seeds=(0,), data="simulated", profile="quick")
+    info = pack(root, tmp_path / "grid.tar.gz", grid=grid.to_mapping())
+    runs = collect_results(root)
+    wanted = runs[runs["pair"].isin(PAPER_PAIRS[:2]) & (runs["seed"] == 0)]
+    assert len(info.runs) == len(wanted) < len(runs)
+    assert {r.split("/")[0] for r in info.runs} == set(PAPER_PAIRS[:2])
+    assert info.manifest["grid"]["pairs"] == list(PAPER_PAIRS[:2])
+    with pytest.raises(DataError, match="holds no run of the grid"):
+        pack(
+            root,
+            tmp_path / "none.tar.gz",
+            grid=GridConfig(pairs=PAPER_PAIRS[5:6], profile="quick").to_mapping(),
+        )
+
+
+def test_a_merge_of_bundles_of_different_grids_names_them_on_the_status_page(tmp_path: Path) -> None:
+    from deepdiff.grid import GridConfig
+    from deepdiff.report.status import status_preamble
+
+    parts = []
+    for i, pairs in enumerate((PAPER_PAIRS[:1], PAPER_PAIRS[1:2])):
+        write_runs(tmp_path / f"r{i}", pairs=pairs, n=60)
+        grid = GridConfig(pairs=pairs, seeds=(0,), data="simulated", profile="quick")
+        parts.append(pack(tmp_path / f"r{i}", tmp_path / f"p{i}.tar.gz", grid=grid.to_mapping()).path)
+    merged = merge(parts, tmp_path / "all.tar.gz")
+    fresh = tmp_path / "fresh"
+    unpack(merged.path, fresh)
+    text = status_preamble(fresh)
+    assert "merged from 2 bundle(s)" in text
+    assert f"1 pair(s) ({PAPER_PAIRS[0]})" in text and f"1 pair(s) ({PAPER_PAIRS[1]})" in text
+
+
+def test_a_run_knows_the_bundle_it_was_unpacked_from(results: Path, tmp_path: Path) -> None:
+    from deepdiff.bundle import unpacked_from
+
+    info = pack(results, tmp_path / "b.tar.gz", label="cluster X")
+    fresh = tmp_path / "fresh"
+    unpack(info.path, fresh)
+    record = unpacked_from(fresh / info.runs[0])
+    assert record is not None and record["source"] == str(info.path) and record["label"] == "cluster X"
+    assert unpacked_from(results / info.runs[0]) is None  # computed where it is

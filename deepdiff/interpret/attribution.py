@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -100,6 +101,19 @@ def attribution_bins(attr: np.ndarray) -> np.ndarray:
 WEIGHTS_FILE = MODEL_FILE
 
 
+def _why_no_weights(run_dir: Path) -> str:
+    """Why a run's directory holds no saved model, in words for the page that retrains it."""
+    from deepdiff.bundle import unpacked_from
+
+    record = unpacked_from(run_dir)
+    if record is not None:
+        return (
+            f"this copy of the run was unpacked from the results bundle {record.get('source', '?')}, and "
+            "bundles carry metrics and predictions, not weights"
+        )
+    return "the run was written before runs kept their saved model"
+
+
 def trained_model(
     run: RunResult, data: PairData, device: str = "cpu", tolerance: float = 1e-3
 ) -> tuple[nn.Module, str]:
@@ -166,7 +180,7 @@ def trained_model(
         valid = subsample(data.valid, config.max_valid_genes, config.subsample_seed)
         result = fit(model, task, train, valid, config, seed=seed, device=dev, progress=False)
         model.load_state_dict(result.best_state)
-        how = "retrained in memory with the run's configuration and seed (the run kept no saved model)"
+        how = f"retrained in memory with the run's configuration and seed ({_why_no_weights(run.path)})"
     model.to(dev).eval()
     pred = predict(model, task, data.test, device=dev, batch_size=config.eval_batch_size).outputs["diff"]
     stored = run.predictions.set_index("gene").loc[np.asarray(data.test.genes).astype(str), "lfc_pred"]

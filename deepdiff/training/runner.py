@@ -45,7 +45,7 @@ from deepdiff.training.predictions import (
     predictions_table,
     split_truth,
 )
-from deepdiff.training.saved import saved_model_files
+from deepdiff.training.saved import has_saved_model, saved_model_files
 from deepdiff.training.tasks import PairTask, SingleCellTask, Task, target_means
 
 #: How the AttentiveChrome-diff baseline picks its epochs (recorded in its metrics).
@@ -250,7 +250,7 @@ def train(
     full = {"profile": profile, "seed": int(seed), "train": config.to_dict(), **plan_recipe.config}
     plan = plan_run(data, method, profile, seed, full, options.results_dir)
     cached = reuse(plan, options)
-    if cached is not None:
+    if cached is not None and not (options.saved_model and not has_saved_model(cached.path)):
         return cached
     device = resolve_device(options.device)
     with cpu_threads(device, options.threads):

@@ -68,6 +68,11 @@ def _describe(model: nn.Module, task: Task) -> dict[str, Any]:
     raise TypeError(f"cannot save a {type(model).__name__} trained on a {type(task).__name__}")
 
 
+def has_saved_model(run_dir: str | os.PathLike[str]) -> bool:
+    """Whether the result directory ``run_dir`` keeps a saved model (both of :data:`MODEL_FILES`)."""
+    return all((Path(run_dir) / name).is_file() for name in MODEL_FILES)
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

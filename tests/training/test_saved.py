@@ -169,3 +169,33 @@ def test_a_method_that_does_not_match_the_networks_is_refused(
     _edit_meta(path, method="raw_c")
     with pytest.raises(DataError, match=r"method raw_c.*attentivechrome"):
         load_model(path)
+
+
+def test_a_run_unpacked_without_its_weights_is_trained_again_where_they_are_needed(tmp_path: Path) -> None:
+    """A bundle leaves model.pt out: a caller that needs the weights gets the run trained again in a
+    fresh results directory, not a run that cannot be loaded (the book's own-data page)."""
+    from deepdiff.bundle import pack, unpack
+    from deepdiff.methods import RunOptions
+    from deepdiff.training.runner import train
+    from tests.training.standins import FAST_BUDGET, tiny_pair
+
+    data = tiny_pair(60, 30, 30)
+
+    def run(results: Path, **options: object) -> RunResult:
+        opts = RunOptions(device="cpu", results_dir=results, progress=False, **options)
+        return train(data, "raw_c", options=opts, overrides=FAST_BUDGET, model_config=SMALL)
+
+    first = run(tmp_path / "cluster")
+    info = pack(tmp_path / "cluster", tmp_path / "b.tar.gz")
+    fresh = tmp_path / "fresh"
+    unpack(info.path, fresh)
+    restored = run(fresh)
+    assert restored.reused  # metrics and predictions are all most pages need
+    from deepdiff import interpret
+
+    _, check = interpret.trained_model(restored, data)  # Figure 5's page retrains, and says why
+    assert f"unpacked from the results bundle {info.path}" in check
+    again = run(fresh, saved_model=True)
+    assert not again.reused and again.path == fresh / first.path.relative_to(tmp_path / "cluster")
+    assert load_model(again.path).method == "raw_c"
+    assert run(fresh, saved_model=True).reused  # now complete: found again
