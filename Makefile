@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 setup: $(STAMP)
 
 # DEEPDIFF_RESULTS_BUNDLE (a path or an https URL of a results bundle, optionally checked against
-# DEEPDIFF_RESULTS_BUNDLE_SHA256) adds its runs to the results directory before the build.
+# DEEPDIFF_RESULTS_BUNDLE_SHA256, which a plain http URL needs) adds its runs to the results directory
+# before the build.
 book: setup
 	@if [ -n "$$DEEPDIFF_RESULTS_BUNDLE" ]; then \
 	  $(VENV)/bin/deepdiff results unpack "$$DEEPDIFF_RESULTS_BUNDLE" "$${DEEPDIFF_RESULTS_DIR:-results}" \
