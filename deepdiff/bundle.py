@@ -14,8 +14,11 @@ model weights, never does), and ``attention.npz`` only for the runs of :func:`at
 was packed, a free-text ``label``, the grid it holds (when packed for one), the parent bundles of
 a merge, and the SHA-256 and size of every file. :func:`unpack` refuses a bundle in which a file
 fails its checksum or size, is missing, is not listed, or is not a plain file inside a run
-directory (naming the file), and one whose manifest is not well formed; nothing is unpacked
-then. It unpacks into a temporary folder beside the results, checks everything, and only then
+directory (naming the file), one whose manifest is not well formed, one with a run whose
+``metrics.json`` does not describe that run (its fields, and the pair, method, seed and key its
+folder is named by), and one over a size limit (:class:`BundleLimits`); nothing is unpacked
+then. A plain ``http://`` bundle needs its SHA-256, and no download follows a redirect from
+https to http. It unpacks into a temporary folder beside the results, checks everything, and only then
 moves each run into place with one rename, so a reader never sees a half-unpacked run. Each
 unpacked bundle leaves a record in ``<results>/.bundles/`` (read by :func:`bundle_records`) of
 the runs it added, so that the status page can say where its runs came from.
@@ -703,8 +706,8 @@ def unpack(
     """Check a bundle (path or URL) and add its runs to ``results_dir``.
 
     Every file is checked before any run is moved into place; each run then arrives whole, with
-    one rename, and a run already there (same cache key, complete) is kept (see
-    :func:`_move_run`). A record of the bundle is written to ``<results_dir>/.bundles/``: its
+    one rename, and a complete run already there (of the same cache key, or of another one: a
+    bundle never replaces a run computed here) is kept (see :func:`_move_run`). A record of the bundle is written to ``<results_dir>/.bundles/``: its
     manifest (less the file list), source, SHA-256 and time of unpacking, the runs it added
     (``added``: over every unpacking of this bundle) and its runs that were there already
     (``present``), so that runs computed in place are not credited to it.
@@ -712,9 +715,13 @@ def unpack(
     Raises
     ------
     DataError
-        For a bundle that fails a check (the file is named); ``results_dir`` is then unchanged.
+        For a bundle that fails a check (the file is named), or a ``results_dir`` (or a folder of
+        its runs) that is a file; ``results_dir`` is then unchanged.
+    ConfigError
+        For a plain ``http://`` URL without ``sha256``.
     DownloadError
-        When a URL cannot be downloaded, or its SHA-256 is not ``sha256``.
+        When a URL cannot be downloaded, its SHA-256 is not ``sha256``, it redirects from https
+        to http, or it sends more than the limit.
     """
     root = Path(results_dir)
     _check_folder(root, root)
