@@ -28,7 +28,7 @@ from deepdiff import methods
 from deepdiff.constants import DATA_SOURCES, DEVICE_CHOICES, PAPER_PAIRS, PROFILE_NAMES
 from deepdiff.data.pair import Pair
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS, RunOptions
+from deepdiff.methods import ALL_VARIANTS, APPENDIX_VARIANTS, PAPER_BASELINES, PAPER_VARIANTS, RunOptions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,9 +128,9 @@ class GridConfig:
                 Pair.parse(pair)
             except DataError as err:
                 raise ConfigError(f"grid setting pairs: {err}") from None
-        unknown = sorted(set(self.variants) - set(PAPER_VARIANTS))
+        unknown = sorted(set(self.variants) - set(ALL_VARIANTS))
         if unknown:
-            raise ConfigError(f"unknown variants in the grid: {unknown}; choose from {list(PAPER_VARIANTS)}")
+            raise ConfigError(f"unknown variants in the grid: {unknown}; choose from {list(ALL_VARIANTS)}")
         baselines = methods.names(kind="baseline")
         unknown = sorted(set(self.baselines) - set(baselines))
         if unknown:
