@@ -102,7 +102,9 @@ def test_table3_numbers_and_pairs_are_not_in_the_paper_text(paper_text: str) -> 
     """What paper.table3 records: Table 3 is cited once and never printed; Figure 2's six pairs are not named."""
     assert paper_text.count("Table 3") == 1  # the citing sentence, no caption "Table 3." with numbers
     assert "Table 3." not in paper_text
-    caption = " ".join(paper_text.split("Fig. 2. Cell-Specific Auxiliary", 1)[1].split("REMC Id", 1)[0].split())
+    caption = " ".join(
+        paper_text.split("Fig. 2. Cell-Specific Auxiliary", 1)[1].split("REMC Id", 1)[0].split()
+    )
     assert "six cell-type pairs" in caption and not re.search(r"E\d{3}", caption)
     t3 = paper.table3()
     assert len(t3) == 4 and t3["relative_pcc"].isna().all() and set(t3["baseline"]) == {"svr2"}
