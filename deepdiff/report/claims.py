@@ -125,7 +125,10 @@ def wilcoxon_p(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
     diff = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
     out = np.ones(diff.shape[1])
-    for j in range(diff.shape[1]):
+    clean = (np.isfinite(diff) & (diff != 0)).all(axis=0)
+    if clean.any():  # the usual case, all columns at once
+        out[clean] = wilcoxon(diff[:, clean], axis=0, alternative="greater", method="exact").pvalue
+    for j in np.flatnonzero(~clean):  # drop zero or undefined differences column by column
         d = diff[:, j]
         d = d[np.isfinite(d) & (d != 0)]
         if d.size:
@@ -259,7 +262,7 @@ def claims_frame(results: Sequence[ClaimResult]) -> pd.DataFrame:
             {
                 "claim": c.statement,
                 "paper": c.paper_count if c.counted else "stated",
-                "ours": r.ours_text,
+                "ours": f"{r.ours_text} ({r.note})" if r.note else r.ours_text,
                 "verdict": r.verdict,
                 "data": r.evidence.data_text if r.evidence else "—",
                 "budget": r.evidence.budget_text if r.evidence else "—",

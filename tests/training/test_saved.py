@@ -91,7 +91,7 @@ def test_a_config_that_does_not_fit_the_weights_is_refused(
     # offsets of outputs the variant does not have: refused before any weight is read
     _edit_meta(path, networks=[{**meta["networks"][0], "variant": "raw_d"}])
     with pytest.raises(
-        DataError, match="does not describe a model.*offsets for outputs this task does not regress"
+        DataError, match=r"does not describe a model.*offsets for outputs this task does not regress"
     ):
         load_model(path)
 
