@@ -144,6 +144,23 @@ _QUICK = Provenance(
 )
 
 
+_CLS_BENCH = Provenance(
+    source="benchmarks/grid_costs.py",
+    machine="x86_64, 2 CPUs, shared with other work (load average 1.4-5.5 during the runs)",
+    date="2026-12-07",
+    command="python benchmarks/grid_costs.py --methods aux_cls,raw_aux_cls --profile paper --threads 2 --epochs 1",
+    note="one epoch of the paper's budget; the machine was busy, so the wall times are well above those of aux "
+    "and raw_aux (their CPU seconds are close): an upper bound",
+)
+_CLS_QUICK = Provenance(
+    source="benchmarks/grid_costs.py",
+    machine=_CLS_BENCH.machine.replace("1.4-5.5", "4.7-5.0"),
+    date="2026-12-07",
+    command="python benchmarks/grid_costs.py --methods aux_cls,raw_aux_cls --profile quick --threads 2 --epochs 6",
+    note="whole runs of the quick profile on a full-size pair, on a busy machine: an upper bound",
+)
+
+
 def _cost(
     epoch_s: float, fixed_s: float, cpu_s: float, run_s: float, peak_mb: int, provenance: Provenance
 ) -> UnitCost:
@@ -165,6 +182,8 @@ MEASURED: Mapping[str, Mapping[str, UnitCost]] = MappingProxyType(
                 "raw_aux": _cost(107.2, 30.5, 256.7, 137.6, 1175, _BENCH),
                 "aux_siamese": _cost(56.2, 16.5, 130.8, 72.7, 801, _BENCH),
                 "raw_aux_siamese": _cost(108.9, 30.5, 262.4, 139.4, 1192, _BENCH),
+                "aux_cls": _cost(142.1, 35.9, 114.8, 177.9, 800, _CLS_BENCH),
+                "raw_aux_cls": _cost(440.6, 39.7, 278.1, 480.3, 1190, _CLS_BENCH),
                 "attentivechrome_diff": _cost(66.1, 17.3, 145.0, 83.4, 793, _BENCH),
                 "svr1": _cost(0, 15.0 * 60, 15.1 * 60, 15.0 * 60, 2000, _BASELINES_PAGE),
                 "svr2": _cost(0, 18.0 * 60, 26.9 * 60, 18.0 * 60, 2000, _BASELINES_PAGE),
@@ -183,6 +202,8 @@ MEASURED: Mapping[str, Mapping[str, UnitCost]] = MappingProxyType(
                 "raw_aux": _cost(5.9, 25.0, 108.0, 60.4, 1348, _QUICK),
                 "aux_siamese": _cost(2.9, 13.8, 53.3, 31.4, 915, _QUICK),
                 "raw_aux_siamese": _cost(6.0, 24.7, 108.9, 60.6, 1349, _QUICK),
+                "aux_cls": _cost(4.3, 8.9, 32.6, 34.6, 882, _CLS_QUICK),
+                "raw_aux_cls": _cost(14.5, 24.5, 87.2, 111.5, 1394, _CLS_QUICK),
                 "attentivechrome_diff": _cost(3.6, 13.6, 58.0, 34.9, 909, _QUICK),
                 "svr1": _cost(0, 46.1, 76.5, 46.1, 1567, _QUICK),
                 "svr2": _cost(0, 870.3, 1700.2, 870.3, 1765, _QUICK),

@@ -1,4 +1,4 @@
-"""Every method the project can run, by name: the seven DeepDiff variants and every baseline.
+"""Every method the project can run, by name: the DeepDiff variants and every baseline.
 
 One :class:`Method` per method: its name (``--variant``/``--method`` and the result directory's
 name), its label in tables and figures (the paper's name where the paper has one), whether it is
@@ -109,6 +109,9 @@ class Method:
     kind : {"deepdiff", "baseline"}
     paper : bool
         One of the paper's methods. Others are reported beside, never inside, the paper's tables.
+    appendix : bool
+        Run by the paper in its appendix only (Section 1.6: Figure 2, Table 3), so reported in
+        those, never in Table 1 or Figure 4.
     description : str
         One line on what it is.
     fitter : str
@@ -141,6 +144,7 @@ class Method:
     training_loop: bool = False
     neural: bool = False
     seeded: bool = True
+    appendix: bool = False
 
     def profile_config(self, profile: str) -> Any:
         """The configuration of ``profile``; a ConfigError naming the valid profiles otherwise."""
@@ -197,6 +201,8 @@ def _variant(spec: VariantSpec) -> Method:
         algorithm="deepdiff.training.runner:variant_recipe",
         training_loop=True,
         neural=True,
+        # the paper runs the classification auxiliary tasks only in its Appendix Section 1.6
+        appendix=spec.aux_classification,
     )
 
 
@@ -242,8 +248,8 @@ _SVR2 = "200 bin-specific RBF SVRs, then an RBF SVR over their out-of-fold predi
 _RF = "RReliefF selects 50/70/100 of 2,000 features; random forest of 10-200 trees"
 _BINS = "1 or 2 kb bins of A, B and B - A"
 
-#: Every method: DeepDiff's variants (the paper's Table 1 order), the paper's baselines, then
-#: baselines beyond the paper.
+#: Every method: DeepDiff's variants (the paper's Table 1 order, then its Appendix Section 1.6
+#: variants), the paper's baselines, then baselines beyond the paper.
 #:
 #: What the run seed changes, method by method (``seeded``), the same in both profiles: the
 #: variants, AttentiveChrome-diff and the CNN draw their initial weights and batch order from it;
@@ -295,7 +301,11 @@ METHODS: Mapping[str, Method] = MappingProxyType(
 
 
 def names(
-    *, kind: Kind | None = None, paper: bool | None = None, training_loop: bool | None = None
+    *,
+    kind: Kind | None = None,
+    paper: bool | None = None,
+    training_loop: bool | None = None,
+    appendix: bool | None = None,
 ) -> tuple[str, ...]:
     """Names of the methods with the given properties, in :data:`METHODS` order."""
     return tuple(
@@ -304,11 +314,17 @@ def names(
         if (kind is None or m.kind == kind)
         and (paper is None or m.paper == paper)
         and (training_loop is None or m.training_loop == training_loop)
+        and (appendix is None or m.appendix == appendix)
     )
 
 
 #: The seven DeepDiff variants, in the order of the paper's Table 1.
-PAPER_VARIANTS: tuple[str, ...] = names(kind="deepdiff", paper=True)
+PAPER_VARIANTS: tuple[str, ...] = names(kind="deepdiff", paper=True, appendix=False)
+#: The variants of the paper's Appendix Section 1.6 (Figure 2, Table 3): Aux and Raw+Aux with the
+#: auxiliary tasks as classification.
+APPENDIX_VARIANTS: tuple[str, ...] = names(kind="deepdiff", appendix=True)
+#: Every DeepDiff variant: Table 1's, then the appendix's.
+ALL_VARIANTS: tuple[str, ...] = names(kind="deepdiff")
 #: The paper's baselines (Section 4.2), in the paper's order.
 PAPER_BASELINES: tuple[str, ...] = names(kind="baseline", paper=True)
 #: Baselines beyond the paper, reported beside its Table 1.

@@ -144,11 +144,11 @@ def validate_params(
     if profile not in PROFILES:
         raise ConfigError(f"parameter profile={profile!r} is unknown; choose one of {', '.join(PROFILES)}")
     if variant is not None:
-        from deepdiff.methods import PAPER_VARIANTS
+        from deepdiff.methods import ALL_VARIANTS
 
-        if variant not in PAPER_VARIANTS:
+        if variant not in ALL_VARIANTS:
             raise ConfigError(
-                f"parameter variant={variant!r} is unknown; choose one of {', '.join(PAPER_VARIANTS)}"
+                f"parameter variant={variant!r} is unknown; choose one of {', '.join(ALL_VARIANTS)}"
             )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ConfigError(f"parameter seed={seed!r} must be a non-negative integer")
@@ -217,15 +217,18 @@ def notebook_grid(
 ) -> GridConfig:
     """The grid a notebook runs: its pair and ``extra_pairs`` × variants × seeds, plus the baselines.
 
-    ``variants`` and ``baselines`` default (None) to the paper's, and may be empty (baselines
-    beyond the paper's are accepted); every parameter is checked. ``data_dir`` is the folder of ``data='local'``.
+    ``variants`` and ``baselines`` default (None) to the paper's (Table 1's seven variants), and may
+    be empty (the appendix's variants and baselines beyond the paper's are accepted); every
+    parameter is checked. ``data_dir`` is the folder of ``data='local'``.
     """
     from deepdiff.grid import GridConfig
-    from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS, names
+    from deepdiff.methods import ALL_VARIANTS, PAPER_BASELINES, PAPER_VARIANTS, names
 
     return GridConfig(
         pairs=tuple(check_pairs([params.pair, *extra_pairs], params.data)),
-        variants=tuple(validate_methods(variants, PAPER_VARIANTS, "variants")),
+        variants=tuple(
+            PAPER_VARIANTS if variants is None else validate_methods(variants, ALL_VARIANTS, "variants")
+        ),
         baselines=tuple(
             PAPER_BASELINES
             if baselines is None

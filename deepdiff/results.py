@@ -9,7 +9,9 @@ Every DeepDiff run and every baseline run writes one directory
 ``predictions.csv``
     One row per test gene: ``gene``, ``lfc_true``, ``lfc_pred`` and, where the method predicts
     each cell's expression, ``log_expr_a_true``, ``log_expr_a_pred``, ``log_expr_b_true``,
-    ``log_expr_b_pred``.
+    ``log_expr_b_pred``; where it classifies each cell's expression (``aux_cls``, ``raw_aux_cls``),
+    ``above_median_a_true`` (1 above the cell's training median, -1 not), ``above_median_a_prob``
+    (the predicted probability of 1), and the same for cell B.
 ``attention.npz`` (optional)
     Attention of the test genes: ``genes``, ``row_attention`` (n, rows), ``bin_attention``
     (n, bin_rows, 200; stored as float16 to keep result folders small, about three significant
@@ -74,6 +76,10 @@ OPTIONAL_PREDICTION_COLUMNS: tuple[str, ...] = (
     "log_expr_a_pred",
     "log_expr_b_true",
     "log_expr_b_pred",
+    "above_median_a_true",
+    "above_median_a_prob",
+    "above_median_b_true",
+    "above_median_b_prob",
 )
 ATTENTION_KEYS: tuple[str, ...] = ("genes", "row_attention", "bin_attention", "row_names", "bin_row_names")
 #: Columns of :func:`collect_results`, in order.

@@ -233,9 +233,14 @@ def status_expectations() -> dict[str, tuple[str, ...]]:
         f"Table 1 row {label}": (f"Table 1: {label} ",)
         for label in map(methods.label, methods.PAPER_VARIANTS)
     }
+    expected |= {
+        f"Table 3 row {label}": (f"Appendix Table 3: {label} ",)
+        for label in map(methods.label, methods.APPENDIX_VARIANTS)
+    }
     expected["Figure 4"] = ("Figure 4:",)
     expected["Figure 5"] = ("Figure 5:",)
-    for claim in (*paper.FIGURE4_CLAIMS, *paper.FIGURE5_CLAIMS, *paper.APPENDIX_CLAIMS):
+    expected["Appendix Figure 2"] = ("Appendix Figure 2:",)
+    for claim in paper.ALL_CLAIMS:
         expected[f"claim {claim.id}"] = (claim.id, claim.statement)
     return expected
 

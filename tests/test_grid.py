@@ -24,20 +24,22 @@ from deepdiff.grid import (
     plan_jobs,
     shard_jobs,
 )
-from deepdiff.methods import PAPER_BASELINES, PAPER_VARIANTS
+from deepdiff.methods import ALL_VARIANTS, APPENDIX_VARIANTS, PAPER_BASELINES, PAPER_VARIANTS
 from tests.conftest import ROOT
 
-#: The default grid: 10 pairs x 3 seeds x (7 variants + 4 baselines, all seeded) = 330 runs, plus
+#: The default grid: 10 pairs x 3 seeds x (7 + 2 variants + 4 baselines, all seeded) = 390 runs, plus
 #: 10 fetch jobs, aggregate, notebooks, book and all (workflow/README.md states the count).
-DEFAULT_RUNS = 330
-DEFAULT_WORKFLOW_JOBS = 344
+DEFAULT_RUNS = 390
+DEFAULT_WORKFLOW_JOBS = 404
 
 
 def test_default_grid_is_the_papers() -> None:
     jobs = plan_jobs(GridConfig())
-    assert len(jobs) == len(PAPER_PAIRS) * 3 * (len(PAPER_VARIANTS) + len(PAPER_BASELINES)) == DEFAULT_RUNS
+    n_variants = len(PAPER_VARIANTS) + len(APPENDIX_VARIANTS)
+    assert len(jobs) == len(PAPER_PAIRS) * 3 * (n_variants + len(PAPER_BASELINES)) == DEFAULT_RUNS
     assert {j.pair for j in jobs} == set(PAPER_PAIRS)
-    assert {j.method for j in jobs if j.kind == "train"} == {*PAPER_VARIANTS, "attentivechrome_diff"}
+    trained = {*PAPER_VARIANTS, *APPENDIX_VARIANTS, "attentivechrome_diff"}
+    assert {j.method for j in jobs if j.kind == "train"} == trained
     assert {j.method for j in jobs if j.kind == "baseline"} == {"svr1", "svr2", "relief_rf"}
     assert len({j.id for j in jobs}) == len(jobs)
 
@@ -157,7 +159,7 @@ def test_notebook_parameters_are_the_grids() -> None:
     params = notebook_parameters(grid)
     assert params["pair"] == "E003-E004" and params["extra_pairs"] == ["E123-E116"]
     assert params["run_missing"] is False and params["n_genes"] == 18_460
-    assert params["variants"] == list(PAPER_VARIANTS) and params["seeds"] == [0]
+    assert params["variants"] == list(ALL_VARIANTS) and params["seeds"] == [0]
     assert Path(params["results_dir"]).is_absolute()
 
 
@@ -199,7 +201,7 @@ def test_default_dry_run_plans_every_job_without_a_traceback(tmp_path: Path) -> 
     counts = job_counts(out.stdout)
     assert counts == {
         "fetch": 10,
-        "train": 240,
+        "train": 300,
         "baseline": 90,
         "aggregate": 1,
         "notebooks": 1,
@@ -286,3 +288,15 @@ def test_run_grid_in_two_processes_gives_the_runs_of_one(tmp_path: Path) -> None
         assert again["cached"].all()
     assert len(runs[1]) == 3
     assert runs[1] == runs[2]
+
+
+def test_the_quick_grid_keeps_table_1s_seven_variants() -> None:
+    """The book's quick grid costs what it did: the appendix's variants are in the paper's grid only."""
+    merged = {
+        **yaml.safe_load((ROOT / "workflow" / "config.yaml").read_text()),
+        **yaml.safe_load((ROOT / "workflow" / "grids" / "quick.yaml").read_text()),
+    }
+    quick = GridConfig.from_mapping(merged)
+    assert quick.variants == PAPER_VARIANTS
+    assert len(plan_jobs(quick)) == 2 * (len(PAPER_VARIANTS) + len(PAPER_BASELINES))
+    assert set(APPENDIX_VARIANTS) <= set(GridConfig().variants)

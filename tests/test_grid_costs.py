@@ -80,7 +80,7 @@ def test_makespan() -> None:
 
 def test_estimate_of_the_default_grid() -> None:
     result = estimate(GridConfig(), cores=(2, 64), shards=10)
-    assert result["jobs"] == {"train": 240, "baseline": 90}
+    assert result["jobs"] == {"train": 300, "baseline": 90}
     two, many = result["cores"]["2"], result["cores"]["64"]
     assert two["measured"] == pytest.approx(result["job_hours"]["measured"])  # one job at a time
     assert many["measured"] >= result["longest_job_hours"]["measured"]

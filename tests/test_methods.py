@@ -11,11 +11,14 @@ from deepdiff.models import VARIANTS
 
 
 def test_every_variant_and_baseline_is_one_entry() -> None:
-    assert methods.PAPER_VARIANTS == tuple(VARIANTS)
+    assert methods.ALL_VARIANTS == tuple(VARIANTS)
+    assert methods.PAPER_VARIANTS == tuple(VARIANTS)[:7]  # Table 1's, in its order
+    assert methods.APPENDIX_VARIANTS == ("aux_cls", "raw_aux_cls")  # Appendix Section 1.6's
     assert methods.PAPER_BASELINES == ("svr1", "svr2", "relief_rf", "attentivechrome_diff")
     assert set(methods.EXTRA_BASELINES) == {"ridge", "hgb", "cnn"}
     assert list(methods.METHODS) == [
         *methods.PAPER_VARIANTS,
+        *methods.APPENDIX_VARIANTS,
         *methods.PAPER_BASELINES[:3],
         "attentivechrome_diff",
         "ridge",
@@ -32,9 +35,10 @@ def test_labels_are_the_papers_names() -> None:
     assert methods.label("attentivechrome_diff") == "AttentiveChrome"
     assert methods.label("ridge") == "ridge regression"  # a baseline beyond the paper
     assert methods.label("xgboost") == "xgboost"
-    assert {m: methods.label(m) for m in methods.PAPER_VARIANTS} == {
+    assert {m: methods.label(m) for m in methods.ALL_VARIANTS} == {
         n: s.paper_name for n, s in VARIANTS.items()
     }
+    assert methods.label("aux_cls") == "Aux (classification)"
 
 
 @pytest.mark.parametrize("name", list(methods.METHODS))

@@ -32,7 +32,7 @@ from deepdiff.training.predictions import (
     attention_maps,
     predicted,
     predictions_table,
-    split_truth,
+    truth_of,
 )
 from deepdiff.training.saved import TrainedModel, load_model
 
@@ -206,7 +206,7 @@ def apply_model(
     with cpu_threads(model.device, threads):
         outputs = _run_networks(model, cells, attention, batch_size, progress)
     parts = [NetworkOutput(n.task, n.module, out) for n, out in zip(model.networks, outputs, strict=True)]
-    truth = split_truth(cells.as_split()) if cells.has_expression else None
+    truth = truth_of(parts, cells.as_split()) if cells.has_expression else None
     table = predictions_table(cells.genes, predicted(parts), truth)
     table.insert(1, "symbol", cells.symbols)
     maps = attention_maps(parts, cells.genes, (cells.pair.cell_a, cells.pair.cell_b)) if attention else None

@@ -18,9 +18,9 @@ from deepdiff.cli.common import add_data_arguments
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``train`` subcommand."""
-    from deepdiff.methods import PAPER_VARIANTS, names
+    from deepdiff.methods import APPENDIX_VARIANTS, PAPER_VARIANTS, names
 
-    trained_baselines = [m for m in names(training_loop=True) if m not in PAPER_VARIANTS]
+    trained_baselines = names(training_loop=True, kind="baseline")
     p = subparsers.add_parser(
         "train",
         help="train DeepDiff variants on a pair of cells (results are cached)",
@@ -36,8 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--variant",
         default="raw_aux_siamese",
         help=(
-            f"{', '.join(PAPER_VARIANTS)}, {', '.join(trained_baselines)} (the baseline), a "
-            "comma-separated list, or 'all' for the seven variants (default: %(default)s)"
+            f"{', '.join(PAPER_VARIANTS)}, {', '.join(APPENDIX_VARIANTS)} (auxiliary tasks as "
+            f"classification, the paper's Appendix Section 1.6), {', '.join(trained_baselines)} (the "
+            "baseline), a comma-separated list, or 'all' for Table 1's seven variants (default: %(default)s)"
         ),
     )
     add_data_arguments(p)

@@ -171,13 +171,14 @@ def trained_model(
         how = f"weights loaded from {WEIGHTS_FILE}"
     else:
         variant, seed = m["method"], int(m["seed"])
+        train = subsample(data.train, config.max_train_genes, config.subsample_seed)
+        valid = subsample(data.valid, config.max_valid_genes, config.subsample_seed)
         # The runner records the output offsets it used (training-target means) with the selection.
-        task = variant_task(variant, config, (m.get("selected") or {}).get("output_offsets") or {})
+        offsets = (m.get("selected") or {}).get("output_offsets") or {}
+        task = variant_task(variant, config, offsets, train)
         with seeded(seed, dev):
             model = build_model(variant, ModelConfig(**m["config"].get("model", {})))
             init_uniform_(model, config.init_range)
-        train = subsample(data.train, config.max_train_genes, config.subsample_seed)
-        valid = subsample(data.valid, config.max_valid_genes, config.subsample_seed)
         result = fit(model, task, train, valid, config, seed=seed, device=dev, progress=False)
         model.load_state_dict(result.best_state)
         how = f"retrained in memory with the run's configuration and seed ({_why_no_weights(run.path)})"

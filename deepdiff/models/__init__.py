@@ -1,4 +1,4 @@
-"""The seven DeepDiff variants and AttentiveChrome.
+"""The DeepDiff variants (Table 1's seven, Appendix Section 1.6's two) and AttentiveChrome.
 
 >>> from deepdiff.models import build_model, count_parameters
 >>> count_parameters(build_model("raw_d"))

@@ -22,7 +22,11 @@ class ModelOutput:
     bin_attention : Tensor, shape (batch, n_bin_rows, n_bins)
         Level I (bin-level) attention per input row; each row sums to one.
     aux_a, aux_b : Tensor, shape (batch,), optional
-        Predicted ``log2(expr + 1)`` of each cell (variants with auxiliary heads).
+        Predicted ``log2(expr + 1)`` of each cell (variants with regression auxiliary heads).
+    aux_logp_a, aux_logp_b : Tensor, shape (batch, 2), optional
+        Log-probabilities (log-softmax) of each cell's two classes, column 0 label -1 (expression
+        not above the cell's median), column 1 label 1 (above it); variants with classification
+        auxiliary heads (Appendix Section 1.6).
     embed_a, embed_b : Tensor, shape (batch, 5 * 64), optional
         Each cell's Level I embeddings, flattened, for the contrastive loss (Siamese variants).
     """
@@ -32,6 +36,8 @@ class ModelOutput:
     bin_attention: Tensor
     aux_a: Tensor | None = None
     aux_b: Tensor | None = None
+    aux_logp_a: Tensor | None = None
+    aux_logp_b: Tensor | None = None
     embed_a: Tensor | None = None
     embed_b: Tensor | None = None
 

@@ -85,8 +85,9 @@ class ReferenceDeepDiff(nn.Module):
             self.cell_encoders_a = bins()
             self.cell_encoders_b = self.cell_encoders_a if spec.siamese else bins()
             self.level_two_a, self.level_two_b = rows(), rows()
-            self.aux_head_a = nn.Linear(config.row_embedding, 1)
-            self.aux_head_b = nn.Linear(config.row_embedding, 1)
+            width = 2 if spec.aux_classification else 1  # two classes, or one value
+            self.aux_head_a = nn.Linear(config.row_embedding, width)
+            self.aux_head_b = nn.Linear(config.row_embedding, width)
         if spec.raw_inputs:
             self.level_two = rows()
             self.diff_head: nn.Module = nn.Linear(config.row_embedding, 1)
@@ -110,8 +111,12 @@ class ReferenceDeepDiff(nn.Module):
             embed_b, alpha_b = _encode_rows(self.cell_encoders_b, [x_b[:, m] for m in range(n)])
             rep_a, beta_a = _level_two(self.level_two_a, embed_a)
             rep_b, beta_b = _level_two(self.level_two_b, embed_b)
-            out["aux_a"] = self.aux_head_a(rep_a).squeeze(-1)
-            out["aux_b"] = self.aux_head_b(rep_b).squeeze(-1)
+            if spec.aux_classification:
+                out["aux_logp_a"] = torch.log_softmax(self.aux_head_a(rep_a), dim=-1)
+                out["aux_logp_b"] = torch.log_softmax(self.aux_head_b(rep_b), dim=-1)
+            else:
+                out["aux_a"] = self.aux_head_a(rep_a).squeeze(-1)
+                out["aux_b"] = self.aux_head_b(rep_b).squeeze(-1)
             if spec.siamese:
                 out["embed_a"] = embed_a.flatten(1)
                 out["embed_b"] = embed_b.flatten(1)

@@ -1,4 +1,4 @@
-"""The seven DeepDiff variants as compositions of the same blocks.
+"""The DeepDiff variants as compositions of the same blocks.
 
 Every variant is one :class:`DeepDiff` module configured by a
 :class:`~deepdiff.models.spec.VariantSpec`:
@@ -7,7 +7,9 @@ Every variant is one :class:`DeepDiff` module configured by a
   ``A-B``), each with its own Level I encoder;
 * an optional **auxiliary branch** (``has_aux``): each cell's five rows with Level I encoders
   (one set per cell, or one set shared by both cells when ``siamese``), a Level II per cell and
-  a linear head predicting that cell's ``log2(expr + 1)``;
+  a linear head per cell: one output, that cell's ``log2(expr + 1)`` (``aux_task``
+  ``regression``), or two followed by a log-softmax, the probabilities of its expression being
+  above its median or not (``classification``, Appendix Section 1.6);
 * the **difference head**: with a raw branch, one Level II over all rows (the raw rows, then
   A's and B's auxiliary rows) and a linear head; without, an MLP (64 -> 32, ReLU, -> 1) on the
   two cells' Level II embeddings.
@@ -19,6 +21,7 @@ All Level I encoders of a model form one :class:`~deepdiff.models.encoders.Atten
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from deepdiff.constants import MARKS
@@ -68,7 +71,8 @@ class DeepDiff(nn.Module):
         self.register_buffer("level_one_rows", rows, persistent=False)
         if spec.has_aux:
             self.cell_level_two = level_two(2, config)
-            self.aux_heads = nn.ModuleList([nn.Linear(config.row_embedding, 1) for _ in range(2)])
+            width = 2 if spec.aux_classification else 1  # two classes, or one value
+            self.aux_heads = nn.ModuleList([nn.Linear(config.row_embedding, width) for _ in range(2)])
         if spec.raw_inputs:
             self.joint_level_two = level_two(1, config)
             self.diff_head: nn.Module = nn.Linear(config.row_embedding, 1)
@@ -112,8 +116,11 @@ class DeepDiff(nn.Module):
         if spec.has_aux:
             cells = embed[n_raw:].view(2, n, batch, -1).transpose(1, 2)  # (2, batch, n, 64)
             cell_rep, cell_attention = self.cell_level_two(cells)
-            out["aux_a"] = self.aux_heads[0](cell_rep[0]).squeeze(-1)
-            out["aux_b"] = self.aux_heads[1](cell_rep[1]).squeeze(-1)
+            heads = [head(rep) for head, rep in zip(self.aux_heads, cell_rep, strict=True)]
+            if spec.aux_classification:
+                out["aux_logp_a"], out["aux_logp_b"] = (F.log_softmax(h, dim=-1) for h in heads)
+            else:
+                out["aux_a"], out["aux_b"] = (h.squeeze(-1) for h in heads)
             if spec.siamese:
                 out["embed_a"] = embed[n_raw : n_raw + n].transpose(0, 1).reshape(batch, -1)
                 out["embed_b"] = embed[n_raw + n :].transpose(0, 1).reshape(batch, -1)
@@ -131,7 +138,7 @@ class DeepDiff(nn.Module):
 
 def build_model(variant: str, config: ModelConfig = DEFAULT_CONFIG) -> nn.Module:
     """A DeepDiff variant by name (``raw_d``, ``raw_c``, ``raw``, ``aux``, ``raw_aux``,
-    ``aux_siamese``, ``raw_aux_siamese``); ConfigError on an unknown name.
+    ``aux_siamese``, ``raw_aux_siamese``, ``aux_cls``, ``raw_aux_cls``); ConfigError on an unknown name.
 
     Parameters are initialised as PyTorch does by default; call
     :func:`~deepdiff.models.init_uniform_` for the authors' U(-0.1, 0.1).

@@ -1,6 +1,8 @@
-"""The paper's claims about Figure 4, decided on our results with bootstrap support.
+"""The paper's claims about test PCCs (Section 4.3 on Figure 4, the abstract, Section 4.4's pair),
+decided on our results with bootstrap support.
 
-A claim's verdict is ``holds``, ``does not hold`` or ``not yet run``; its ``support`` is the
+A claim's verdict is ``holds``, ``does not hold``, ``undecided`` (a test that cannot refute the
+claim on the pairs run, see the ``wilcoxon`` claims) or ``not yet run``; its ``support`` is the
 share of bootstrap replicates in which it holds. The claims themselves, with the paper's words and
 the rule that decides each, are in :mod:`deepdiff.report.paper`.
 """
@@ -14,13 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from deepdiff.constants import PAPER_PAIRS
 from deepdiff.evaluation import percentile_ci
 from deepdiff.report import paper
 from deepdiff.report.bootstrap import PairBootstrap, evidence_of
 from deepdiff.report.context import Context, Evidence
 
 #: Verdicts of one claim on one context.
-VERDICTS: tuple[str, ...] = ("holds", "does not hold", "not yet run")
+VERDICTS: tuple[str, ...] = ("holds", "does not hold", "undecided", "not yet run")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class ClaimResult:
     verdict : str
         One of :data:`VERDICTS`.
     count, count_of : int
-        How many pairs (or variants, for ``relative_above``) satisfy the claim, out of how many.
+        How many pairs (or variants: ``unit``) satisfy the claim, out of how many.
     count_low, count_high : float
         Bootstrap interval of ``count``.
     estimate, estimate_low, estimate_high : float
@@ -44,6 +47,8 @@ class ClaimResult:
     missing : tuple of str
         What is missing to evaluate it (fully), e.g. ``"E003-E004: svr1"``.
     note : str
+    unit : str
+        What ``count`` counts: ``pairs`` or ``variants``.
     """
 
     claim_id: str
@@ -60,6 +65,7 @@ class ClaimResult:
     evidence: Evidence | None = None
     missing: tuple[str, ...] = ()
     note: str = ""
+    unit: str = "pairs"
 
     @property
     def ours_text(self) -> str:
@@ -68,9 +74,8 @@ class ClaimResult:
             return "not yet run"
         parts = []
         if self.count_of:
-            unit = "variants" if self.estimate_name.startswith("lowest mean relative") else "pairs"
             parts.append(
-                f"{self.count}/{self.count_of} {unit} (95% CI {self.count_low:.0f}-{self.count_high:.0f})"
+                f"{self.count}/{self.count_of} {self.unit} (95% CI {self.count_low:.0f}-{self.count_high:.0f})"
             )
         if self.estimate_name and math.isfinite(self.estimate):
             signed = any(w in self.estimate_name for w in ("difference", "−", "margin"))
@@ -106,27 +111,68 @@ def _missing(boots: Mapping[str, PairBootstrap], methods: Sequence[str]) -> tupl
     return tuple(out)
 
 
+def _per_pair(usable: Mapping[str, PairBootstrap], group: Sequence[str], how: str) -> np.ndarray:
+    """Each pair's summary (``how``) of the PCCs of ``group``, shape (n_pairs, n_boot + 1), pairs sorted."""
+    return np.vstack([_aggregate(np.vstack([usable[p].get(m) for m in group]), how) for p in sorted(usable)])
+
+
+def wilcoxon_p(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One-sided (a > b) exact paired Wilcoxon signed-rank p-values over axis 0 (the pairs), per column.
+
+    Columns whose differences are all zero get p = 1 (no evidence either way).
+    """
+    from scipy.stats import wilcoxon
+
+    diff = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
+    out = np.ones(diff.shape[1])
+    clean = (np.isfinite(diff) & (diff != 0)).all(axis=0)
+    if clean.any():  # the usual case, all columns at once
+        out[clean] = wilcoxon(diff[:, clean], axis=0, alternative="greater", method="exact").pvalue
+    for j in np.flatnonzero(~clean):  # drop zero or undefined differences column by column
+        d = diff[:, j]
+        d = d[np.isfinite(d) & (d != 0)]
+        if d.size:
+            out[j] = float(wilcoxon(d, alternative="greater", method="exact").pvalue)
+    return out
+
+
+def _best_pair(claim: paper.Claim, usable: Mapping[str, PairBootstrap]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Rank (1 = best) of the claim's pair by the best PCC of ``a``, whether it is in the top share, and the top."""
+    pairs = sorted(usable)
+    best = _per_pair(usable, claim.a, "max")  # (n_pairs, n_boot + 1)
+    target = pairs.index(claim.detail)
+    rank = 1 + (best > best[target]).sum(axis=0)
+    top = max(1, math.ceil(claim.min_fraction * len(pairs) - 1e-9))
+    return rank, rank <= top, top
+
+
 def evaluate_claim(
     claim: paper.Claim,
     boots: Mapping[str, PairBootstrap],
     context: Context,
     level: float = 0.95,
 ) -> ClaimResult:
-    """Evaluate a Figure 4 claim (kinds ``beats``, ``worst``, ``best``, ``relative_above``).
+    """Evaluate a claim about test PCCs (kinds ``beats``, ``worst``, ``best``, ``relative_above``,
+    ``best_pair``, ``wilcoxon``).
 
     Only pairs that have every method the claim needs are used; the others are listed in
-    :attr:`ClaimResult.missing`. With no usable pair the verdict is ``not yet run``.
+    :attr:`ClaimResult.missing`. With no usable pair (for ``best_pair``: without its pair) the
+    verdict is ``not yet run``.
     """
     if claim.kind == "attention" or not claim.a:
         raise ValueError(f"claim {claim.id} is not evaluated from PCCs (see evaluate_figure5)")
     needed = tuple(dict.fromkeys((*claim.a, *claim.b)))
     usable = {p: b for p, b in boots.items() if b.has(needed)}
     missing = _missing(boots, needed) if boots else (f"no runs in {context}",)
+    if claim.kind == "best_pair" and claim.detail not in usable:
+        missing = (*missing, f"{claim.detail}: not run with {', '.join(needed)}")
+        return ClaimResult(claim.id, "not yet run", missing=missing)
     if not usable:
         return ClaimResult(claim.id, "not yet run", missing=missing)
     evidence = evidence_of(context, usable, needed)
     n = len(usable)
     pairs = sorted(usable)
+    unit, note, verdict = "pairs", "", None
 
     if claim.kind == "beats":
         diffs = np.vstack(
@@ -162,7 +208,27 @@ def evaluate_claim(
         count = (rel > 100.0).sum(axis=0)
         holds = count == len(claim.a)
         est, est_name = rel.min(axis=0), "lowest mean relative PCC (%)"
-        n = len(claim.a)
+        n, unit = len(claim.a), "variants"
+    elif claim.kind == "best_pair":
+        rank, holds, top = _best_pair(claim, usable)
+        est, est_name = (
+            rank.astype(float),
+            f"rank of {claim.detail} of {n} pairs (1 = best; holds in the top {top})",
+        )
+        count, n = holds.astype(int), 0  # no count of pairs: the rank says it
+    elif claim.kind == "wilcoxon":
+        base = _per_pair(usable, claim.b, claim.b_stat)
+        p_values = np.vstack([wilcoxon_p(_per_pair(usable, (m,), "max"), base) for m in claim.a])
+        significant = p_values < paper.WILCOXON_ALPHA
+        count = significant.sum(axis=0)
+        holds = count == len(claim.a)
+        est, est_name = p_values.max(axis=0), "largest one-sided Wilcoxon p of the variants"
+        n, unit = len(claim.a), "variants"
+        floor = 0.5 ** len(pairs)
+        note = f"over {len(pairs)} pair(s); the smallest p a one-sided test over them can give is {floor:.3g}"
+        if not holds[0] and len(pairs) < len(PAPER_PAIRS):
+            verdict = "undecided"
+            note += f": not significant on fewer than the paper's {len(PAPER_PAIRS)} pairs, which does not refute it"
     else:
         raise ValueError(f"unknown claim kind {claim.kind!r}")
 
@@ -170,7 +236,7 @@ def evaluate_claim(
     est_low, est_high = percentile_ci(est[1:], level)
     return ClaimResult(
         claim_id=claim.id,
-        verdict="holds" if bool(holds[0]) else "does not hold",
+        verdict=verdict or ("holds" if bool(holds[0]) else "does not hold"),
         count=int(count[0]),
         count_of=n,
         count_low=count_low,
@@ -182,6 +248,8 @@ def evaluate_claim(
         support=float(np.mean(holds[1:])) if holds.size > 1 else math.nan,
         evidence=evidence,
         missing=missing,
+        note=note,
+        unit=unit,
     )
 
 
@@ -194,7 +262,7 @@ def claims_frame(results: Sequence[ClaimResult]) -> pd.DataFrame:
             {
                 "claim": c.statement,
                 "paper": c.paper_count if c.counted else "stated",
-                "ours": r.ours_text,
+                "ours": f"{r.ours_text} ({r.note})" if r.note else r.ours_text,
                 "verdict": r.verdict,
                 "data": r.evidence.data_text if r.evidence else "—",
                 "budget": r.evidence.budget_text if r.evidence else "—",
@@ -211,3 +279,10 @@ def evaluate_figure4_claims(
 ) -> list[ClaimResult]:
     """Every Figure 4 claim of :data:`deepdiff.report.paper.FIGURE4_CLAIMS` in one context."""
     return [evaluate_claim(c, boots, context, level) for c in paper.FIGURE4_CLAIMS]
+
+
+def evaluate_other_claims(
+    boots: Mapping[str, PairBootstrap], context: Context, level: float = 0.95
+) -> list[ClaimResult]:
+    """The abstract's and Section 4.4's claims (:data:`deepdiff.report.paper.OTHER_CLAIMS`) in one context."""
+    return [evaluate_claim(c, boots, context, level) for c in paper.OTHER_CLAIMS]

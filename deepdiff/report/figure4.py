@@ -64,3 +64,24 @@ def figure4_data(
             "profile",
         ]
     ]
+
+
+#: Appendix Figure 2's methods as we show them: the classification variants beside their regression
+#: counterparts and Table 3's baseline (the figure's own list is only in its plot).
+FIGURE2_METHODS: tuple[str, ...] = (*methods.APPENDIX_VARIANTS, "aux", "raw_aux", "svr2")
+
+
+def figure2_data(
+    results: pd.DataFrame,
+    context: Context,
+    boots: Mapping[str, PairBootstrap] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """The data of Appendix Figure 2 in one context: :func:`figure4_data` of :data:`FIGURE2_METHODS`,
+    with ``best`` marking each pair's best DeepDiff variant among them (the figure's text label)."""
+    data = figure4_data(results, context, boots, level)
+    data = data[data["method"].isin(FIGURE2_METHODS)].reset_index(drop=True)
+    deep = data[data["kind"] == "deepdiff"]
+    best = deep.loc[deep.groupby("pair")["pcc"].idxmax()] if not deep.empty else deep
+    data["best"] = data.index.isin(best.index)
+    return data

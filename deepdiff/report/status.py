@@ -10,7 +10,7 @@ note). One small function per kind of result builds its rows.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -22,11 +22,12 @@ from deepdiff.report.bootstrap import PairBootstrap, bootstrap_context, evidence
 from deepdiff.report.claims import ClaimResult, evaluate_claim
 from deepdiff.report.context import Context, Evidence, contexts
 from deepdiff.report.figure5 import evaluate_figure5, figure5_inputs, select_figure5_run
-from deepdiff.report.table1 import TABLE1_TOLERANCE_PP, table1_ours
+from deepdiff.report.table1 import TABLE1_TOLERANCE_PP, table1_ours, table3_ours
 from deepdiff.results import collect_results
 
-#: Statuses of the status page.
-STATUSES: tuple[str, ...] = ("reproduced", "partly", "not", "not yet run")
+#: Statuses of the status page. ``no paper value``: run on the real data, but the paper's text gives
+#: no number to compare with (Appendix Table 3).
+STATUSES: tuple[str, ...] = ("reproduced", "partly", "not", "not yet run", "no paper value")
 #: Columns of :func:`status_table`.
 STATUS_COLUMNS: tuple[str, ...] = ("result", "paper", "ours", "status", "data", "budget", "note")
 _SIMULATED_NOTE = "simulated data only: a check of the pipeline, not evidence about the paper"
@@ -72,41 +73,133 @@ def _reduced_note(evidence: Evidence, required_pairs: Sequence[str]) -> str:
     return "reduced evidence: " + "; ".join(reasons) if reasons else ""
 
 
-def table1_rows(ctxs: Sequence[Context], boots: Boots, level: float) -> Iterator[dict[str, str]]:
-    """Table 1: one row per variant, all four numbers (mean and median against both baselines)."""
-    ours_by_ctx = {c: table1_ours(boots[c], c, level) for c in ctxs}
-    theirs = paper.table1()
-    for variant in methods.PAPER_VARIANTS:
-        result = f"Table 1: {methods.label(variant)} relative PCC vs two-layer SVR and AttentiveChrome (mean, median)"
-        paper_value = " / ".join(f"{v:.2f}" for v in theirs.loc[theirs["variant"] == variant, "relative_pcc"])
+def _ours_values(t: pd.DataFrame) -> str:
+    """The numbers of a relative-PCC row, ``undefined`` or ``not run`` where there is none."""
+    texts = []
+    for r in t.itertuples():
+        if pd.notna(r.ours):
+            texts.append(f"{r.ours:.1f}")
+        else:
+            texts.append("undefined" if str(r.note).startswith("undefined") else "not run")
+    return " / ".join(texts) + " %"
+
+
+def _table_notes(t: pd.DataFrame) -> str:
+    """Each column's note (why a value is missing, undefined or over fewer pairs), once."""
+    notes = [f"{methods.label(r.baseline)} {r.statistic}: {r.note}" for r in t.itertuples() if r.note]
+    return "; ".join(notes)
+
+
+def relative_rows(
+    ctxs: Sequence[Context],
+    boots: Boots,
+    level: float,
+    *,
+    table: str,
+    variants: Sequence[str],
+    baselines: Sequence[str],
+    compute: Callable[[Mapping[str, PairBootstrap], Context, float], pd.DataFrame],
+    theirs: pd.DataFrame,
+) -> Iterator[dict[str, str]]:
+    """One row per variant of a relative-PCC table (Table 1, Table 3): all its numbers, in the best
+    context that has any; what is missing, undefined or over fewer pairs in the note."""
+    ours_by_ctx = {c: compute(boots[c], c, level) for c in ctxs}
+    against = " and ".join(methods.label(b) for b in baselines)
+    for variant in variants:
+        result = f"{table}: {methods.label(variant)} relative PCC vs {against} (mean, median)"
+        values = theirs.loc[theirs["variant"] == variant, "relative_pcc"]
+        known = bool(values.notna().all())
+        paper_value = " / ".join(f"{v:.2f}" for v in values) + " %" if known else "not in the paper's text"
         mine = {c: t[t["variant"] == variant] for c, t in ours_by_ctx.items()}
-        ctx = next((c for c in ctxs if mine[c]["n_pairs"].min() > 0), None)
+        ctx = next((c for c in ctxs if mine[c]["ours"].notna().any()), None)
         if ctx is None:
-            yield _row(result, paper_value + " %")
+            # what the best context lacks (or why its values are undefined)
+            yield _row(result, paper_value, note=_table_notes(mine[ctxs[0]]) if ctxs else "no runs")
             continue
         t = mine[ctx]
-        ev = evidence_of(ctx, boots[ctx], (variant, *paper.TABLE1_BASELINES))
-        within, ahead = bool(t["within_tolerance"].all()), bool((t["ours"] > 100).all())
+        ev = evidence_of(ctx, boots[ctx], (variant, *baselines))
+        complete = bool(t["ours"].notna().all())
+        within = complete and bool(t["within_tolerance"].all())
+        ahead = bool((t["ours"].dropna() > 100).all())
         if not ctx.is_real:
             status = "not yet run"
+        elif not known:
+            status = "no paper value"
         elif within and ev.covers(PAPER_PAIRS):
             status = "reproduced"
         else:
             status = "partly" if within or ahead else "not"
-        off = ctx.is_real and ahead and not within
+        off = ctx.is_real and known and ahead and not within and complete
         note = _join(
             _reduced_note(ev, PAPER_PAIRS),
+            _table_notes(t),
             f"DeepDiff ahead as in the paper, but > {TABLE1_TOLERANCE_PP:.0f} pp off" if off else "",
+            paper.TABLE3_PAPER_NOTE if not known else "",
         )
-        ours = " / ".join(f"{v:.1f}" for v in t["ours"]) + " %"
-        yield _row(result, paper_value + " %", ev, ours=ours, status=status, note=note)
+        yield _row(result, paper_value, ev, ours=_ours_values(t), status=status, note=note)
+
+
+def table1_rows(ctxs: Sequence[Context], boots: Boots, level: float) -> Iterator[dict[str, str]]:
+    """Table 1: one row per variant, all four numbers (mean and median against both baselines)."""
+    return relative_rows(
+        ctxs,
+        boots,
+        level,
+        table="Table 1",
+        variants=methods.PAPER_VARIANTS,
+        baselines=paper.TABLE1_BASELINES,
+        compute=table1_ours,
+        theirs=paper.table1(),
+    )
+
+
+def table3_rows(ctxs: Sequence[Context], boots: Boots, level: float) -> Iterator[dict[str, str]]:
+    """Appendix Table 3: one row per classification variant, mean and median against the two-layer SVR."""
+    return relative_rows(
+        ctxs,
+        boots,
+        level,
+        table="Appendix Table 3",
+        variants=methods.APPENDIX_VARIANTS,
+        baselines=paper.TABLE3_BASELINES,
+        compute=table3_ours,
+        theirs=paper.table3(),
+    )
 
 
 def figure4_row(ctxs: Sequence[Context], boots: Boots) -> dict[str, str]:
     """Figure 4 as a whole: how many of its pair × method cells were run, in the best context."""
-    result = "Figure 4: test PCC of every variant and baseline, ten pairs"
-    paper_value = "absolute PCCs only in the plot (0-0.8 axis)"
-    wanted = (*methods.PAPER_VARIANTS, *methods.PAPER_BASELINES)
+    return _figure_row(
+        ctxs,
+        boots,
+        "Figure 4: test PCC of every variant and baseline, ten pairs",
+        "absolute PCCs only in the plot (0-0.8 axis)",
+        (*methods.PAPER_VARIANTS, *methods.PAPER_BASELINES),
+    )
+
+
+def figure2_row(ctxs: Sequence[Context], boots: Boots) -> dict[str, str]:
+    """Appendix Figure 2: how many pair × method cells of the classification variants were run.
+
+    The paper's six pairs are not named, so the ten are counted; and the figure's values are only in
+    the plot, so a complete run is at best ``no paper value``.
+    """
+    row = _figure_row(
+        ctxs,
+        boots,
+        "Appendix Figure 2: test PCC of Aux and Raw+Aux with classification auxiliary tasks, six pairs",
+        "PCCs only in the plot; the six pairs are not named in the text",
+        methods.APPENDIX_VARIANTS,
+    )
+    if row["status"] in ("reproduced", "partly"):
+        row["status"] = "no paper value"
+    return row | {"note": _join(row["note"], *paper.APPENDIX_NOTES)}
+
+
+def _figure_row(
+    ctxs: Sequence[Context], boots: Boots, result: str, paper_value: str, wanted: Sequence[str]
+) -> dict[str, str]:
+    """A figure of test PCCs per pair and method: how many of its cells were run, in the best context."""
     ctx = next((c for c in ctxs if any(set(b.methods) & set(wanted) for b in boots[c].values())), None)
     if ctx is None:
         return _row(result, paper_value)
@@ -129,27 +222,37 @@ def claim_row(claim: paper.Claim, res: ClaimResult | None, required_pairs: Seque
     result = f"{claim.figure}: {claim.statement}"
     paper_value = claim.paper_count if claim.counted else "stated"
     if res is None or res.evidence is None:
-        return _row(result, paper_value)
+        return _row(result, paper_value, note="; ".join(res.missing[:4]) if res is not None else "")
     ev = res.evidence
     note = _reduced_note(ev, required_pairs)
     if not ev.context.is_real:
         note = f"{note} (there: {res.verdict})"
+    status = _status(res.verdict == "holds", ev, required_pairs)
+    if res.verdict == "undecided":  # computed, but on too few pairs to refute the claim
+        status = "not yet run"
     return _row(
         result,
         paper_value,
         ev,
         ours=f"{res.verdict}: {res.ours_text}",
-        status=_status(res.verdict == "holds", ev, required_pairs),
+        status=status,
         note=_join(res.note, note),
     )
 
 
+def pcc_claim_rows(
+    ctxs: Sequence[Context], boots: Boots, level: float, claims: Sequence[paper.Claim]
+) -> Iterator[dict[str, str]]:
+    """Each claim about test PCCs, decided in the best context that has its methods."""
+    for claim in claims:
+        verdicts = [evaluate_claim(claim, boots[c], c, level) for c in ctxs]
+        res = next((r for r in verdicts if r.verdict != "not yet run"), verdicts[0] if verdicts else None)
+        yield claim_row(claim, res, PAPER_PAIRS)
+
+
 def figure4_claim_rows(ctxs: Sequence[Context], boots: Boots, level: float) -> Iterator[dict[str, str]]:
     """Each claim of Section 4.3, decided in the best context that has its methods."""
-    for claim in paper.FIGURE4_CLAIMS:
-        verdicts = (evaluate_claim(claim, boots[c], c, level) for c in ctxs)
-        res = next((r for r in verdicts if r.verdict != "not yet run"), None)
-        yield claim_row(claim, res, PAPER_PAIRS)
+    return pcc_claim_rows(ctxs, boots, level, paper.FIGURE4_CLAIMS)
 
 
 def figure5_rows(
@@ -172,19 +275,14 @@ def figure5_rows(
         yield claim_row(claim, found[i] if found else None, (paper.FIGURE5_PAIR,))
 
 
-def appendix_rows() -> Iterator[dict[str, str]]:
-    """The appendix experiments this project does not evaluate, with the reason."""
-    for claim in paper.APPENDIX_CLAIMS:
-        yield _row(f"{claim.figure}: {claim.statement}", "numbers in a figure only", note=claim.evaluation)
-
-
 def status_table(
     results_dir: str | os.PathLike[str], n_boot: int = 500, seed: int = 0, level: float = 0.95
 ) -> pd.DataFrame:
     """Every result of the paper with its status on the results found in ``results_dir``.
 
-    Rows: Table 1 (one per variant), Figure 4, each Figure 4 claim, each Figure 5 claim, and the
-    Appendix auxiliary-classification experiment.
+    Rows: Table 1 (one per variant), Figure 4, each Figure 4 claim, the abstract's and Section 4.4's
+    claims about test PCCs, each Figure 5 claim, and Appendix Section 1.6's Table 3 (one per
+    classification variant) and Figure 2.
 
     Returns
     -------
@@ -199,14 +297,22 @@ def status_table(
         *table1_rows(ctxs, boots, level),
         figure4_row(ctxs, boots),
         *figure4_claim_rows(ctxs, boots, level),
+        *pcc_claim_rows(ctxs, boots, level, paper.OTHER_CLAIMS),
         *figure5_rows(results, ctxs, n_boot, seed, level),
-        *appendix_rows(),
+        *table3_rows(ctxs, boots, level),
+        figure2_row(ctxs, boots),
     ]
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
 
 
 #: Background of each status in :func:`status_styler`.
-STATUS_COLOURS = {"reproduced": "#c6f6d5", "partly": "#fefcbf", "not": "#fed7d7", "not yet run": "#edf2f7"}
+STATUS_COLOURS = {
+    "reproduced": "#c6f6d5",
+    "partly": "#fefcbf",
+    "not": "#fed7d7",
+    "not yet run": "#edf2f7",
+    "no paper value": "#e9d8fd",
+}
 
 
 def status_styler(table: pd.DataFrame) -> pd.io.formats.style.Styler:

@@ -14,6 +14,10 @@ numbers:
 * The auxiliary term is the sum of the two cells' MSEs, each averaged over the batch, as in both.
 * S = 1 ("dissimilar", pushed at least ``m`` apart) when ``|LFC| >= 2``; S = 0 ("similar",
   pulled together) otherwise. Paper and code agree.
+* Classification auxiliary tasks (Appendix Section 1.6, not in the authors' released code): each
+  cell's head gives log-probabilities of labels -1 / 1, and its term is the negative
+  log-likelihood of the cell's label, averaged over the batch; the two cells' terms are summed
+  and weighted like the regression terms they replace.
 """
 
 from __future__ import annotations
@@ -55,6 +59,22 @@ def contrastive_loss(embed_a: Tensor, embed_b: Tensor, label: Tensor, margin: fl
     return torch.mean((1.0 - label) * d.pow(2) + label * torch.clamp(margin - d, min=0.0).pow(2))
 
 
+def aux_classification_loss(log_prob: Tensor, label: Tensor) -> Tensor:
+    """Negative log-likelihood of ±1 labels, averaged over the batch.
+
+    Parameters
+    ----------
+    log_prob : Tensor, shape (batch, 2)
+        Log-probabilities: column 0 of label -1, column 1 of label 1.
+    label : Tensor, shape (batch,)
+        1 (expression above the cell's median) or -1 (not above).
+    """
+    label = label.reshape(-1)
+    if not bool(((label == 1) | (label == -1)).all()):
+        raise ValueError("auxiliary classification labels must be 1 or -1")
+    return F.nll_loss(log_prob, (label > 0).long())
+
+
 @dataclass(frozen=True)
 class LossWeights:
     """How the terms of the DeepDiff objective are combined (defaults: the authors' code)."""
@@ -74,12 +94,20 @@ def deepdiff_loss(
     has_aux: bool,
     siamese: bool,
     weights: LossWeights = LossWeights(),
+    aux_labels: tuple[Tensor, Tensor] | None = None,
 ) -> tuple[Tensor, dict[str, float]]:
     """The training objective of a DeepDiff variant for one batch.
 
     ``MSE(diff, lfc)``; plus, with auxiliary heads, ``aux * (MSE(aux_a, log_expr_a) +
-    MSE(aux_b, log_expr_b))``; plus, for Siamese variants, ``contrastive * contrastive_loss``
-    on the Level I embeddings with ``S = |lfc| >= de_threshold``.
+    MSE(aux_b, log_expr_b))``, or with ``aux_labels`` (classification heads) ``aux * (NLL(aux_logp_a,
+    label_a) + NLL(aux_logp_b, label_b))`` (:func:`aux_classification_loss`); plus, for Siamese
+    variants, ``contrastive * contrastive_loss`` on the Level I embeddings with
+    ``S = |lfc| >= de_threshold``.
+
+    Parameters
+    ----------
+    aux_labels : (Tensor, Tensor), optional
+        Each cell's ±1 label: the auxiliary tasks are classification. None: regression.
 
     Returns
     -------
@@ -91,11 +119,19 @@ def deepdiff_loss(
     """
     total = F.mse_loss(output.diff.reshape(-1), lfc.reshape(-1))
     parts = {"diff": float(total.detach())}
-    if has_aux:
+    if has_aux and aux_labels is not None:
+        if output.aux_logp_a is None or output.aux_logp_b is None:
+            raise RuntimeError(
+                "auxiliary classification labels given but the model returned no aux_logp_a/aux_logp_b"
+            )
+        aux_a = aux_classification_loss(output.aux_logp_a, aux_labels[0])
+        aux_b = aux_classification_loss(output.aux_logp_b, aux_labels[1])
+    elif has_aux:
         if output.aux_a is None or output.aux_b is None:
             raise RuntimeError("variant has auxiliary heads but the model returned no aux_a/aux_b")
         aux_a = F.mse_loss(output.aux_a.reshape(-1), log_expr_a.reshape(-1))
         aux_b = F.mse_loss(output.aux_b.reshape(-1), log_expr_b.reshape(-1))
+    if has_aux:
         total = total + weights.aux * (aux_a + aux_b)
         parts["aux_a"] = float(aux_a.detach())
         parts["aux_b"] = float(aux_b.detach())

@@ -18,10 +18,14 @@ import pandas as pd
 from torch import nn
 
 from deepdiff.data.containers import SplitData
-from deepdiff.training.tasks import PAIR_OUTPUT_TARGETS, PairTask, SingleCellTask, Task
+from deepdiff.training.tasks import PAIR_CLASS_TARGETS, PAIR_OUTPUT_TARGETS, PairTask, SingleCellTask, Task
 
 #: The targets a table may hold, in column order; each gives ``<target>_true`` and ``<target>_pred``.
 TARGETS: tuple[str, ...] = ("lfc", "log_expr_a", "log_expr_b")
+#: The ±1 labels a table may hold (classification auxiliary tasks), after the targets; each gives
+#: ``<label>_true`` (1: expression above the cell's training median, -1: not) and ``<label>_prob``
+#: (the predicted probability of label 1).
+LABELS: tuple[str, ...] = tuple(PAIR_CLASS_TARGETS.values())
 _CELLS = ("a", "b")
 
 
@@ -52,10 +56,12 @@ def _cell_outputs(parts: Sequence[NetworkOutput]) -> dict[str, NetworkOutput]:
 
 
 def predicted(parts: Sequence[NetworkOutput]) -> dict[str, np.ndarray]:
-    """Predicted targets by name (``lfc`` and, where a method predicts them, ``log_expr_a/b``)."""
+    """Predicted targets by name (``lfc`` and, where a method predicts them, ``log_expr_a/b``), and
+    predicted probabilities of label 1 by label name (``above_median_a/b``, classification heads)."""
     if len(parts) == 1 and isinstance(parts[0].task, PairTask):
         out = parts[0].outputs
-        return {target: out[name] for name, target in PAIR_OUTPUT_TARGETS.items() if name in out}
+        names = {**PAIR_OUTPUT_TARGETS, **PAIR_CLASS_TARGETS}
+        return {target: out[name] for name, target in names.items() if name in out}
     cells = _cell_outputs(parts)
     a, b = cells["a"].outputs["expr"], cells["b"].outputs["expr"]
     return {"lfc": b - a, "log_expr_a": a, "log_expr_b": b}
@@ -66,10 +72,20 @@ def split_truth(split: SplitData) -> dict[str, np.ndarray]:
     return {"lfc": split.lfc, "log_expr_a": split.log_expr_a, "log_expr_b": split.log_expr_b}
 
 
+def truth_of(parts: Sequence[NetworkOutput], split: SplitData) -> dict[str, np.ndarray]:
+    """:func:`split_truth`, and the ±1 labels of a network with classification heads (its thresholds)."""
+    truth = split_truth(split)
+    for part in parts:
+        if isinstance(part.task, PairTask) and part.task.classifies:
+            truth |= part.task.aux_labels(split)
+    return truth
+
+
 def predictions_table(
     genes: np.ndarray, predictions: Mapping[str, np.ndarray], truth: Mapping[str, np.ndarray] | None
 ) -> pd.DataFrame:
-    """``gene``, then ``<target>_true`` (when ``truth`` is given) and ``<target>_pred`` per predicted target.
+    """``gene``, then ``<target>_true`` (when ``truth`` is given) and ``<target>_pred`` per predicted
+    target, then ``<label>_true`` (when known) and ``<label>_prob`` per predicted label (:data:`LABELS`).
 
     The layout of a run's ``predictions.csv`` (:mod:`deepdiff.results`).
     """
@@ -79,6 +95,11 @@ def predictions_table(
             if truth is not None:
                 columns[f"{target}_true"] = np.asarray(truth[target])
             columns[f"{target}_pred"] = np.asarray(predictions[target])
+    for label in LABELS:
+        if label in predictions:
+            if truth is not None and label in truth:
+                columns[f"{label}_true"] = np.asarray(truth[label])
+            columns[f"{label}_prob"] = np.asarray(predictions[label])
     return pd.DataFrame(columns)
 
 

@@ -43,10 +43,10 @@ from deepdiff.training.predictions import (
     attention_maps,
     predicted,
     predictions_table,
-    split_truth,
+    truth_of,
 )
 from deepdiff.training.saved import has_saved_model, saved_model_files
-from deepdiff.training.tasks import PairTask, SingleCellTask, Task, target_means
+from deepdiff.training.tasks import PairTask, SingleCellTask, Task, aux_medians, target_means
 
 #: How the AttentiveChrome-diff baseline picks its epochs (recorded in its metrics).
 ATTENTIVECHROME_SELECTION = "per cell: best validation PCC of that cell's log2(expr + 1)"
@@ -70,10 +70,26 @@ def loss_weights(config: TrainConfig) -> LossWeights:
     )
 
 
-def variant_task(variant: str, config: TrainConfig, offsets: Mapping[str, float]) -> PairTask:
-    """The task a DeepDiff variant learns: its losses, weights and output offsets."""
+def variant_task(
+    variant: str, config: TrainConfig, offsets: Mapping[str, float], train: SplitData | None = None
+) -> PairTask:
+    """The task a DeepDiff variant learns: its losses, weights and output offsets.
+
+    Only the offsets of the outputs it regresses are kept (a classification head has none). A
+    variant with classification auxiliary tasks takes its label thresholds from ``train``, the
+    training genes (:func:`~deepdiff.training.tasks.aux_medians`).
+    """
     spec = get_variant(variant)
-    return PairTask(has_aux=spec.has_aux, siamese=spec.siamese, weights=loss_weights(config), offsets=offsets)
+    thresholds: dict[str, float] = {}
+    if spec.aux_classification:
+        if train is None:
+            raise ValueError(f"{variant} needs the training genes for its classification thresholds")
+        thresholds = aux_medians(train)
+    task = PairTask(
+        has_aux=spec.has_aux, siamese=spec.siamese, aux_task=spec.aux_task, aux_thresholds=thresholds
+    )
+    kept = {k: v for k, v in offsets.items() if k in task.regressed_outputs}
+    return dataclasses.replace(task, weights=loss_weights(config), offsets=kept)
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,8 +230,9 @@ def train(
     data : PairData
         The pair (:func:`deepdiff.loading.load_pair`); its checksum is part of the cache key.
     method : str or Method
-        A variant of :data:`deepdiff.methods.PAPER_VARIANTS` (``raw_d``, ``raw_c``, ``raw``,
-        ``aux``, ``raw_aux``, ``aux_siamese``, ``raw_aux_siamese``) or ``attentivechrome_diff``.
+        A DeepDiff variant (:data:`deepdiff.models.spec.VARIANTS`: Table 1's ``raw_d``, ``raw_c``,
+        ``raw``, ``aux``, ``raw_aux``, ``aux_siamese``, ``raw_aux_siamese``; Appendix Section 1.6's
+        ``aux_cls``, ``raw_aux_cls``) or ``attentivechrome_diff``.
     profile : str
         A key of :data:`deepdiff.training.config.PROFILES` (``quick`` or ``paper``).
     seed : int
@@ -302,7 +319,7 @@ def _predictions(data: PairData, trained: Sequence[_Trained]) -> dict[str, Any]:
     test = [NetworkOutput(t.network.task, t.model, t.test.outputs) for t in trained]
     return {
         "valid_pred": predicted(valid)["lfc"],
-        "predictions": predictions_table(data.test.genes, predicted(test), split_truth(data.test)),
+        "predictions": predictions_table(data.test.genes, predicted(test), truth_of(test, data.test)),
         "attention": attention_maps(test, data.test.genes, (data.pair.cell_a, data.pair.cell_b)),
     }
 
@@ -315,18 +332,17 @@ def variant_recipe(method: Method, model_config: ModelConfig) -> Recipe:
 
     def networks(config: TrainConfig, train: SplitData, pair: str) -> list[_Network]:
         offsets = target_means(train) if config.output_offsets else {}
-        task = variant_task(variant, config, offsets)
+        task = variant_task(variant, config, offsets, train)
         return [_Network("", lambda: build_model(variant, model_config), task, f"{variant} {pair}")]
 
     def outputs(data: PairData, valid: SplitData, trained: Sequence[_Trained]) -> _Outputs:
         (net,) = trained
-        offsets = net.network.task.offsets  # type: ignore[attr-defined]
-        return _Outputs(
-            **_predictions(data, trained),
-            history=net.fit.history,
-            selected={**_selected(net.fit), "output_offsets": dict(offsets)},
-            extra={},
-        )
+        task = net.network.task
+        assert isinstance(task, PairTask)
+        selected = {**_selected(net.fit), "output_offsets": dict(task.offsets)}
+        if task.classifies:
+            selected["aux_thresholds"] = dict(task.aux_thresholds)
+        return _Outputs(**_predictions(data, trained), history=net.fit.history, selected=selected, extra={})
 
     return Recipe({"variant": variant, "model": dataclasses.asdict(model_config)}, networks, outputs)
 

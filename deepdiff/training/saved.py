@@ -1,6 +1,6 @@
 """Saved models: a run's selected weights, and what is needed to rebuild them.
 
-Every run trained by the training loop (the seven DeepDiff variants and AttentiveChrome-diff)
+Every run trained by the training loop (the DeepDiff variants and AttentiveChrome-diff)
 keeps, in its result directory, written with the rest of it in one atomic step:
 
 ``model.pt``
@@ -10,7 +10,8 @@ keeps, in its result directory, written with the rest of it in one atomic step:
     variant; two for AttentiveChrome-diff (cell A's, then cell B's).
 ``model.json``
     What rebuilds them: the format version, the method, the model sizes, each network's
-    architecture and output offsets, the pair, profile and seed it was trained with, the data
+    architecture and output offsets (and, with classification auxiliary heads, the thresholds of
+    their labels), the pair, profile and seed it was trained with, the data
     (source, label, checksum), the package, code and torch versions, and the size and SHA-256 of
     ``model.pt``.
 
@@ -58,11 +59,14 @@ _ARCHITECTURES = ("deepdiff", "attentivechrome")
 def _describe(model: nn.Module, task: Task) -> dict[str, Any]:
     """How to rebuild one trained network: its architecture and what its task adds to the outputs."""
     if isinstance(model, DeepDiff) and isinstance(task, PairTask):
-        return {
+        out: dict[str, Any] = {
             "architecture": "deepdiff",
             "variant": model.spec.name,
             "offsets": {k: float(v) for k, v in task.offsets.items()},
         }
+        if task.classifies:  # the thresholds that define its labels, for truths on new cells
+            out["aux_thresholds"] = {k: float(v) for k, v in task.aux_thresholds.items()}
+        return out
     if isinstance(model, AttentiveChrome) and isinstance(task, SingleCellTask):
         return {"architecture": "attentivechrome", "cell": task.cell, "offset": float(task.offset)}
     raise TypeError(f"cannot save a {type(model).__name__} trained on a {type(task).__name__}")
@@ -313,10 +317,15 @@ def _rebuild(description: Mapping[str, Any], config: ModelConfig) -> SavedNetwor
     if architecture == "deepdiff":
         spec = get_variant(str(description["variant"]))
         offsets = {str(k): float(v) for k, v in description.get("offsets", {}).items()}
-        return SavedNetwork(
-            build_model(spec.name, config),
-            PairTask(has_aux=spec.has_aux, siamese=spec.siamese, offsets=offsets),
+        thresholds = {str(k): float(v) for k, v in description.get("aux_thresholds", {}).items()}
+        task = PairTask(
+            has_aux=spec.has_aux,
+            siamese=spec.siamese,
+            offsets=offsets,
+            aux_task=spec.aux_task,
+            aux_thresholds=thresholds,
         )
+        return SavedNetwork(build_model(spec.name, config), task)
     if architecture == "attentivechrome":
         return SavedNetwork(
             AttentiveChrome(config), SingleCellTask(str(description["cell"]), float(description["offset"]))

@@ -19,7 +19,10 @@ from torch import Tensor
 
 from deepdiff.data.containers import SplitData
 from deepdiff.models.outputs import ModelOutput, SingleCellOutput
+from deepdiff.models.spec import AUX_TASKS
 from deepdiff.training.losses import LossWeights, deepdiff_loss, single_cell_loss
+
+_CELLS = ("a", "b")
 
 
 class Task(Protocol):
@@ -63,14 +66,55 @@ class PairTask:
     offsets : mapping, optional
         Constants added to the model's outputs (``diff``, ``aux_a``, ``aux_b``) in the loss and
         in the predictions; see :func:`target_means`. Empty: outputs used as they are.
+    aux_task : {"regression", "classification"}
+        How the auxiliary heads learn (:attr:`deepdiff.models.spec.VariantSpec.aux_task`).
+    aux_thresholds : mapping, optional
+        Classification only: each cell's threshold (``a``, ``b``) on the expression count, the
+        median over the training genes (:func:`aux_medians`); a gene is labelled 1 when its
+        count is above it, -1 otherwise (:func:`above_median_label`).
     """
 
     has_aux: bool
     siamese: bool
     weights: LossWeights = field(default_factory=LossWeights)
     offsets: Mapping[str, float] = field(default_factory=dict)
+    aux_task: str = "regression"
+    aux_thresholds: Mapping[str, float] = field(default_factory=dict)
     score_key: str = "diff"
     score_target: str = "lfc"
+
+    def __post_init__(self) -> None:
+        if self.aux_task not in AUX_TASKS:
+            raise ValueError(f"aux_task must be one of {AUX_TASKS}, got {self.aux_task!r}")
+        if self.classifies and sorted(self.aux_thresholds) != list(_CELLS):
+            raise ValueError(
+                "classification auxiliary tasks need each cell's threshold (aux_thresholds with keys a, b); "
+                f"got {dict(self.aux_thresholds)}"
+            )
+        unknown = sorted(set(self.offsets) - set(self.regressed_outputs))
+        if unknown:
+            raise ValueError(f"offsets for outputs this task does not regress: {unknown}")
+
+    @property
+    def classifies(self) -> bool:
+        """The auxiliary heads are classifiers."""
+        return self.has_aux and self.aux_task == "classification"
+
+    @property
+    def regressed_outputs(self) -> tuple[str, ...]:
+        """The outputs trained by MSE (which an offset may shift)."""
+        return ("diff",) if not self.has_aux or self.classifies else tuple(PAIR_OUTPUT_TARGETS)
+
+    def aux_labels(self, split: SplitData) -> dict[str, np.ndarray]:
+        """Each cell's ±1 label (``above_median_a``, ``above_median_b``); classification only."""
+        if not self.classifies:
+            raise ValueError("only a task with classification auxiliary tasks has labels")
+        return {
+            f"above_median_{cell}": above_median_label(
+                getattr(split, f"expr_{cell}"), self.aux_thresholds[cell]
+            )
+            for cell in _CELLS
+        }
 
     def _shifted(self, output: ModelOutput) -> ModelOutput:
         if not self.offsets:
@@ -83,12 +127,14 @@ class PairTask:
         return dataclasses.replace(output, **changes)
 
     def targets(self, split: SplitData) -> dict[str, np.ndarray]:
-        return {"lfc": split.lfc, "log_expr_a": split.log_expr_a, "log_expr_b": split.log_expr_b}
+        out = {"lfc": split.lfc, "log_expr_a": split.log_expr_a, "log_expr_b": split.log_expr_b}
+        return out | self.aux_labels(split) if self.classifies else out
 
     def inputs(self, split: SplitData, index: np.ndarray) -> tuple[np.ndarray, ...]:
         return split.x_a[index], split.x_b[index]
 
     def loss(self, output: ModelOutput, targets: dict[str, Tensor]) -> tuple[Tensor, dict[str, float]]:
+        labels = (targets["above_median_a"], targets["above_median_b"]) if self.classifies else None
         return deepdiff_loss(
             self._shifted(output),
             targets["lfc"],
@@ -97,6 +143,7 @@ class PairTask:
             has_aux=self.has_aux,
             siamese=self.siamese,
             weights=self.weights,
+            aux_labels=labels,
         )
 
     def collect(self, output: ModelOutput, attention: bool) -> dict[str, Tensor]:
@@ -105,6 +152,10 @@ class PairTask:
         if self.has_aux and output.aux_a is not None and output.aux_b is not None:
             out["aux_a"] = output.aux_a.reshape(-1)
             out["aux_b"] = output.aux_b.reshape(-1)
+        if self.classifies and output.aux_logp_a is not None and output.aux_logp_b is not None:
+            # the probability of label 1 (above the median) of each cell
+            out["p_above_a"] = output.aux_logp_a[:, 1].exp()
+            out["p_above_b"] = output.aux_logp_b[:, 1].exp()
         if attention:
             out["row_attention"] = output.row_attention
             out["bin_attention"] = output.bin_attention
@@ -152,6 +203,27 @@ class SingleCellTask:
 
 #: Which target each output of a pair model predicts.
 PAIR_OUTPUT_TARGETS: Mapping[str, str] = {"diff": "lfc", "aux_a": "log_expr_a", "aux_b": "log_expr_b"}
+#: Which ±1 label each probability of a classification pair model predicts (the probability of label 1).
+PAIR_CLASS_TARGETS: Mapping[str, str] = {"p_above_a": "above_median_a", "p_above_b": "above_median_b"}
+
+
+def aux_medians(split: SplitData) -> dict[str, float]:
+    """Each cell's median expression count over a split's genes (``a``, ``b``): the classification threshold.
+
+    The paper (Appendix Section 1.6) thresholds each cell at "the cell type specific median of the rpkm
+    gene expression", following AttentiveChrome, without saying over which genes. We take the median
+    over the run's training genes (no validation or test gene decides a label), of the expression
+    counts this project's targets come from (the authors' released data hold counts, not RPKM);
+    ``log2(expr + 1)`` is monotone, so its median gives the same labels.
+    """
+    if len(split) == 0:
+        raise ValueError("no training genes to take the median expression of")
+    return {cell: float(np.median(getattr(split, f"expr_{cell}"))) for cell in _CELLS}
+
+
+def above_median_label(expr: np.ndarray, threshold: float) -> np.ndarray:
+    """1.0 where the expression count is above ``threshold``, else -1.0 (float32)."""
+    return np.where(np.asarray(expr) > threshold, 1.0, -1.0).astype(np.float32)
 
 
 def target_means(split: SplitData) -> dict[str, float]:

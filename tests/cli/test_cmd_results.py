@@ -108,7 +108,7 @@ def test_grid_plan_and_estimate(capsys: pytest.CaptureFixture[str]) -> None:
     assert [(j["method"], j["seed"]) for j in jobs] == [("raw", 0), ("ridge", 0), ("raw", 1)]
     assert main(["grid", "estimate", "--shards", "3", "--json"]) == 0
     estimate = json.loads(capsys.readouterr().out)
-    assert estimate["jobs"] == {"train": 240, "baseline": 90}
+    assert estimate["jobs"] == {"train": 300, "baseline": 90}
     assert set(estimate["cores"]) == {"2", "16", "64", "256"} and len(estimate["shards"]["hours"]) == 3
     assert main(["grid", "estimate", "--cores", "2", "--shards", "2", "--max-shard-hours", "0.01"]) == 1
     captured = capsys.readouterr()

@@ -36,16 +36,28 @@ def _compare(variant: str, config: ModelConfig, backend: str, batch: int) -> Non
     assert len({id(q) for *_, q in pairs}) == len(list(ref.parameters()))
     x_a, x_b = _inputs(batch, config)
     out, out_ref = fast(x_a, x_b), ref(x_a, x_b)
-    for field in ("diff", "row_attention", "bin_attention", "aux_a", "aux_b", "embed_a", "embed_b"):
+    fields = ("diff", "row_attention", "bin_attention", "aux_a", "aux_b", "aux_logp_a", "aux_logp_b")
+    for field in (*fields, "embed_a", "embed_b"):
         a, b = getattr(out, field), getattr(out_ref, field)
         assert (a is None) == (b is None), field
         if a is not None:
             torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4, msg=f"{variant}.{field}")
     spec = VARIANTS[variant]
     lfc = torch.linspace(-4, 4, batch)
+    labels = (
+        (torch.where(lfc > 0, 1.0, -1.0), torch.where(lfc > 1, 1.0, -1.0))
+        if spec.aux_classification
+        else None
+    )
     for model, output in ((fast, out), (ref, out_ref)):
         loss, _ = deepdiff_loss(
-            output, lfc, lfc.abs(), lfc.abs() + lfc, has_aux=spec.has_aux, siamese=spec.siamese
+            output,
+            lfc,
+            lfc.abs(),
+            lfc.abs() + lfc,
+            has_aux=spec.has_aux,
+            siamese=spec.siamese,
+            aux_labels=labels,
         )
         model.zero_grad()
         loss.backward()

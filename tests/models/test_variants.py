@@ -1,12 +1,15 @@
-"""The seven variants: shapes, attention, parameter counts, training signal, determinism."""
+"""The variants (Table 1's seven, the appendix's two): shapes, attention, parameter counts, training signal, determinism."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 import torch
 
 from deepdiff.errors import ConfigError, DataError
 from deepdiff.models import VARIANTS, ModelConfig, build_model, count_parameters, init_uniform_
+from deepdiff.models.spec import aux_classification
 from deepdiff.training.losses import deepdiff_loss
 from tests.models.conftest import SMALL
 
@@ -20,6 +23,12 @@ AUTHORS_PARAMETERS = {
     "aux_siamese": 68_355,
     "raw_aux_siamese": 212_163,
 }
+#: Appendix Section 1.6's variants: their regression counterpart's count plus one more output unit
+#: (32 weights and a bias) in each of the two auxiliary heads, which are softmax layers over two classes.
+CLASSIFICATION_PARAMETERS = {
+    "aux_cls": AUTHORS_PARAMETERS["aux"] + 2 * 33,
+    "raw_aux_cls": AUTHORS_PARAMETERS["raw_aux"] + 2 * 33,
+}
 ROWS = {
     "raw_d": 5,
     "raw_c": 10,
@@ -28,6 +37,8 @@ ROWS = {
     "raw_aux": 25,
     "aux_siamese": 10,
     "raw_aux_siamese": 25,
+    "aux_cls": 10,
+    "raw_aux_cls": 25,
 }
 BIN_ROWS = {
     "raw_d": 5,
@@ -37,6 +48,8 @@ BIN_ROWS = {
     "raw_aux": 15,
     "aux_siamese": 10,
     "raw_aux_siamese": 15,
+    "aux_cls": 10,
+    "raw_aux_cls": 15,
 }
 
 
@@ -46,11 +59,17 @@ def _inputs(batch: int, config: ModelConfig, seed: int = 0) -> tuple[torch.Tenso
     return torch.poisson(torch.full(shape, 3.0), gen), torch.poisson(torch.full(shape, 3.0), gen)
 
 
-def test_registry_is_the_papers_seven() -> None:
-    assert list(VARIANTS) == list(AUTHORS_PARAMETERS)
+def test_registry_is_the_papers_seven_then_the_appendix_two() -> None:
+    assert list(VARIANTS) == [*AUTHORS_PARAMETERS, *CLASSIFICATION_PARAMETERS]
     assert [v.paper_name for v in VARIANTS.values()] == [
         "Raw:d", "Raw:c", "Raw", "Aux", "Raw+Aux", "Aux+Siamese", "Raw+Aux+Siamese",
+        "Aux (classification)", "Raw+Aux (classification)",
     ]  # fmt: skip
+    assert [v.name for v in VARIANTS.values() if v.aux_classification] == list(CLASSIFICATION_PARAMETERS)
+    # composed from their regression counterparts: only the name, label, description and aux task differ
+    for name, base in (("aux_cls", "aux"), ("raw_aux_cls", "raw_aux")):
+        assert dataclasses.replace(VARIANTS[name], name=base, paper_name=VARIANTS[base].paper_name,
+                                   description=VARIANTS[base].description, aux_task="regression") == VARIANTS[base]  # fmt: skip
     assert [v.name for v in VARIANTS.values() if v.siamese] == ["aux_siamese", "raw_aux_siamese"]
     assert all(v.has_aux for v in VARIANTS.values() if "aux" in v.name)
 
@@ -58,6 +77,20 @@ def test_registry_is_the_papers_seven() -> None:
 @pytest.mark.parametrize("variant", list(AUTHORS_PARAMETERS))
 def test_parameter_counts_match_the_authors(variant: str) -> None:
     assert count_parameters(build_model(variant)) == AUTHORS_PARAMETERS[variant]
+
+
+@pytest.mark.parametrize("variant", list(CLASSIFICATION_PARAMETERS))
+def test_parameter_counts_of_the_classification_variants(variant: str) -> None:
+    model = build_model(variant)
+    assert count_parameters(model) == CLASSIFICATION_PARAMETERS[variant]
+    assert [tuple(head.weight.shape) for head in model.aux_heads] == [(2, 32), (2, 32)]
+
+
+def test_spec_refuses_classification_without_auxiliary_heads() -> None:
+    with pytest.raises(ConfigError, match="no auxiliary tasks"):
+        aux_classification(VARIANTS["raw"])
+    with pytest.raises(ConfigError, match="unknown auxiliary task"):
+        dataclasses.replace(VARIANTS["aux"], aux_task="ranking")
 
 
 def test_unknown_variant_lists_the_valid_ones() -> None:
@@ -83,9 +116,14 @@ def test_output_shapes_and_attention(variant: str) -> None:
         3, -1 if spec.raw_inputs else 2, ROWS[variant] // (1 if spec.raw_inputs else 2)
     )
     torch.testing.assert_close(per_level_two.sum(-1), torch.ones(per_level_two.shape[:2]))
-    assert (out.aux_a is not None) == spec.has_aux == (out.aux_b is not None)
-    if spec.has_aux:
+    regressed, classified = spec.has_aux and not spec.aux_classification, spec.aux_classification
+    assert (out.aux_a is not None) == regressed == (out.aux_b is not None)
+    assert (out.aux_logp_a is not None) == classified == (out.aux_logp_b is not None)
+    if regressed:
         assert out.aux_a.shape == out.aux_b.shape == (3,)
+    if classified:  # log-probabilities of two classes
+        assert out.aux_logp_a.shape == out.aux_logp_b.shape == (3, 2)
+        torch.testing.assert_close(out.aux_logp_a.exp().sum(-1), torch.ones(3))
     if spec.siamese:
         assert out.embed_a.shape == out.embed_b.shape == (3, SMALL.n_marks * SMALL.bin_embedding)
     else:
@@ -121,13 +159,28 @@ def test_siamese_level_one_is_shared() -> None:
     torch.testing.assert_close(out.embed_b, swapped.embed_a)
 
 
+def _labels(
+    variant: str, log_expr_a: torch.Tensor, lfc: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """±1 labels (above the batch's median) for a classification variant, None for the others."""
+    if not VARIANTS[variant].aux_classification:
+        return None
+    return tuple(torch.where(e > e.median(), 1.0, -1.0) for e in (log_expr_a, log_expr_a + lfc))  # type: ignore[return-value]
+
+
 def _loss(variant: str, model: torch.nn.Module, x_a: torch.Tensor, x_b: torch.Tensor) -> torch.Tensor:
     spec = VARIANTS[variant]
     gen = torch.Generator().manual_seed(5)
     lfc = torch.randn(x_a.shape[0], generator=gen) * 3
     expr_a = torch.rand(x_a.shape[0], generator=gen) * 8
     return deepdiff_loss(
-        model(x_a, x_b), lfc, expr_a, expr_a + lfc, has_aux=spec.has_aux, siamese=spec.siamese
+        model(x_a, x_b),
+        lfc,
+        expr_a,
+        expr_a + lfc,
+        has_aux=spec.has_aux,
+        siamese=spec.siamese,
+        aux_labels=_labels(variant, expr_a, lfc),
     )[0]
 
 
@@ -154,7 +207,13 @@ def test_overfits_a_tiny_batch(variant: str) -> None:
     def loss() -> torch.Tensor:
         out = model(x_a, x_b)
         return deepdiff_loss(
-            out, lfc, log_expr_a, log_expr_a + lfc, has_aux=spec.has_aux, siamese=spec.siamese
+            out,
+            lfc,
+            log_expr_a,
+            log_expr_a + lfc,
+            has_aux=spec.has_aux,
+            siamese=spec.siamese,
+            aux_labels=_labels(variant, log_expr_a, lfc),
         )[0]
 
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)

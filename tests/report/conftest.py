@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from deepdiff.constants import MARKS, PAPER_PAIRS
-from deepdiff.methods import PAPER_VARIANTS
+from deepdiff.methods import ALL_VARIANTS
 from deepdiff.report.context import Context, contexts
 from deepdiff.results import cache_key, result_path, split_metrics, write_result
 
@@ -41,16 +41,18 @@ def write_runs(
     n: int = 400,
     seed: int = 0,
     attention: bool = False,
+    only: bool = False,
 ) -> None:
-    """Results whose test PCC is close to ``strengths`` (predictions = r * truth + noise)."""
+    """Results whose test PCC is close to ``strengths`` (predictions = r * truth + noise); with
+    ``only``, the methods of ``strengths`` alone, else those of :data:`DEFAULT_R` too."""
     rng = np.random.default_rng(seed)
-    r_of = {**DEFAULT_R, **(strengths or {})}
+    r_of = dict(strengths or {}) if only else {**DEFAULT_R, **(strengths or {})}
     for pair in pairs:
         genes = np.array([f"ENSG{i:06d}" for i in range(n)])
         y = rng.normal(0.0, 3.0, n)
         z = (y - y.mean()) / y.std()
         for method, r in r_of.items():
-            kind = "deepdiff" if method in PAPER_VARIANTS else "baseline"
+            kind = "deepdiff" if method in ALL_VARIANTS else "baseline"
             for s in seeds:
                 pred = r * z + np.sqrt(1 - r**2) * rng.normal(size=n)
                 key = cache_key(kind, method, {"seed": s, "profile": profile}, f"{label}/{pair}")

@@ -91,9 +91,22 @@ def _normalise(text: str) -> str:
 def test_quotes_are_verbatim_in_the_paper_text(paper_text: str) -> None:
     """Every quote occurs in the paper (ignoring whitespace, punctuation and PDF hyphenation)."""
     text = _normalise(paper_text)
-    quotes = [c.citation.quote for c in (*paper.FIGURE4_CLAIMS, *paper.FIGURE5_CLAIMS)]
-    for quote in [*quotes, paper.TABLE1_CITATION.quote]:
+    quotes = [c.citation.quote for c in paper.ALL_CLAIMS]
+    for quote in [*quotes, paper.TABLE1_CITATION.quote, paper.FIGURE2_CITATION.quote]:
         assert _normalise(quote) in text, quote
     # The appendix's two-column text is interleaved line by line in the PDF extraction.
-    for c in paper.APPENDIX_CLAIMS:
-        assert _normalise(c.citation.quote)[:40] in text, c.citation.quote
+    assert _normalise(paper.TABLE3_CITATION.quote)[:40] in text, paper.TABLE3_CITATION.quote
+
+
+def test_table3_numbers_and_pairs_are_not_in_the_paper_text(paper_text: str) -> None:
+    """What paper.table3 records: Table 3 is cited once and never printed; Figure 2's six pairs are not named."""
+    assert paper_text.count("Table 3") == 1  # the citing sentence, no caption "Table 3." with numbers
+    assert "Table 3." not in paper_text
+    caption = " ".join(
+        paper_text.split("Fig. 2. Cell-Specific Auxiliary", 1)[1].split("REMC Id", 1)[0].split()
+    )
+    assert "six cell-type pairs" in caption and not re.search(r"E\d{3}", caption)
+    t3 = paper.table3()
+    assert len(t3) == 4 and t3["relative_pcc"].isna().all() and set(t3["baseline"]) == {"svr2"}
+    assert list(dict.fromkeys(t3["variant"])) == list(methods.APPENDIX_VARIANTS)
+    assert paper.APPENDIX_AUX_CLASSIFICATION_N_PAIRS == 6

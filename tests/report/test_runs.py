@@ -6,17 +6,25 @@ from pathlib import Path
 
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.grid import GridConfig
+from deepdiff.methods import APPENDIX_VARIANTS, PAPER_VARIANTS
 from deepdiff.report.runs import missing_runs
 from deepdiff.results import collect_results
 
 
 def test_missing_runs_lists_commands(sim_results: Path) -> None:
     results = collect_results(sim_results)
-    grid = GridConfig(pairs=PAPER_PAIRS[:4], seeds=(0,), data="simulated", profile="quick")
+    grid = GridConfig(
+        pairs=PAPER_PAIRS[:4], variants=PAPER_VARIANTS, seeds=(0,), data="simulated", profile="quick"
+    )
     missing = missing_runs(results, grid)
     assert set(missing["pair"]) == {PAPER_PAIRS[3]}
     assert len(missing) == 11
     assert missing["command"].str.startswith("deepdiff ").all()
+    # the paper's grid also runs the appendix's two variants, which these results lack on every pair
+    full = missing_runs(
+        results, GridConfig(pairs=PAPER_PAIRS[:4], seeds=(0,), data="simulated", profile="quick")
+    )
+    assert len(full) == 11 + 2 * 4 and set(full["method"]) >= set(APPENDIX_VARIANTS)
 
 
 def test_a_grid_table_holds_exactly_the_grids_runs(tmp_path: Path) -> None:

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from deepdiff import methods
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.report import paper
 from deepdiff.report.status import STATUSES, status_table
 from tests.report.conftest import write_runs
+
+#: Table 1 rows (7), Figure 4, its 9 claims, the abstract's and Section 4.4's claims, 3 Figure 5 claims,
+#: Table 3's rows (2) and Appendix Figure 2.
+N_ROWS = (
+    len(methods.PAPER_VARIANTS)
+    + 1
+    + len(paper.FIGURE4_CLAIMS)
+    + len(paper.OTHER_CLAIMS)
+    + len(paper.FIGURE5_CLAIMS)
+    + len(methods.APPENDIX_VARIANTS)
+    + 1
+)
 
 
 def test_status_table_simulated_is_never_reproduced(sim_results: Path) -> None:
@@ -15,8 +28,7 @@ def test_status_table_simulated_is_never_reproduced(sim_results: Path) -> None:
     assert list(status.columns) == ["result", "paper", "ours", "status", "data", "budget", "note"]
     assert set(status["status"]) <= set(STATUSES)
     assert (status["status"] == "not yet run").all()
-    # Table 1 rows (7), Figure 4, 9 Figure 4 claims, 3 Figure 5 claims, the appendix.
-    assert len(status) == 7 + 1 + len(paper.FIGURE4_CLAIMS) + len(paper.FIGURE5_CLAIMS) + 1
+    assert len(status) == N_ROWS == 7 + 1 + 9 + 2 + 3 + 2 + 1
     claim_rows = status[status["result"].str.startswith("Figure 4: Raw:c")]
     assert "simulated data only" in claim_rows["note"].item()
 
@@ -43,12 +55,38 @@ def test_status_table_full_real_grid_reproduces_and_refutes(tmp_path: Path) -> N
     assert "10 pairs" in fig4["data"] and "profile paper" in fig4["budget"]
     raw_row = [r for r in status.index if r.startswith("Table 1: Raw relative")]
     assert status.loc[raw_row[0], "status"] == "not"
+    # Raw (0.20) is below the best baseline on every pair: DeepDiff does not significantly outperform them
+    significance = status.loc["Abstract: DeepDiff significantly outperforms the state-of-the-art baselines."]
+    assert significance["status"] == "not" and significance["ours"].startswith("does not hold: ")
+    # no appendix runs in this grid: Table 3 and Figure 2 are not yet run, and say what they need
+    table3 = status[status.index.str.startswith("Appendix Table 3:")]
+    assert (table3["status"] == "not yet run").all() and table3["note"].str.contains(
+        "aux_cls|raw_aux_cls"
+    ).all()
+    assert status.filter(like="Appendix Figure 2:", axis=0)["status"].item() == "not yet run"
+
+
+def test_table3_and_figure2_once_run_on_real_data_have_no_paper_value(tmp_path: Path) -> None:
+    strengths = {"aux_cls": 0.6, "raw_aux_cls": 0.62}
+    write_runs(tmp_path, pairs=PAPER_PAIRS[:6], source="remc", label="real full REMC", profile="paper",
+               strengths=strengths, n=300)  # fmt: skip
+    status = status_table(tmp_path, n_boot=50).set_index("result")
+    table3 = status[status.index.str.startswith("Appendix Table 3:")]
+    assert (table3["status"] == "no paper value").all()
+    assert table3["ours"].str.fullmatch(r"\d+\.\d / \d+\.\d %").all()
+    assert table3["note"].str.contains("not in its text").all()
+    fig2 = status.filter(like="Appendix Figure 2:", axis=0).iloc[0]
+    assert (
+        fig2["status"] == "no paper value" and "12 of 20" in fig2["ours"] and "training genes" in fig2["note"]
+    )
 
 
 def test_status_table_on_an_empty_directory(tmp_path: Path) -> None:
     status = status_table(tmp_path)
     assert (status["status"] == "not yet run").all()
-    assert len(status) == 7 + 1 + len(paper.FIGURE4_CLAIMS) + len(paper.FIGURE5_CLAIMS) + 1
+    assert len(status) == N_ROWS
+    table3 = status[status["result"].str.startswith("Appendix Table 3:")]
+    assert len(table3) == 2 and (table3["paper"] == "not in the paper's text").all()
 
 
 def test_without_full_data_the_page_says_so_first(sim_results: Path) -> None:

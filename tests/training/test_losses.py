@@ -9,6 +9,7 @@ import torch
 from deepdiff.models.outputs import ModelOutput
 from deepdiff.training.losses import (
     LossWeights,
+    aux_classification_loss,
     contrastive_loss,
     deepdiff_loss,
     differential_label,
@@ -127,3 +128,62 @@ def test_losses_backpropagate() -> None:
     for name in ("diff", "aux_a", "aux_b", "embed_a", "embed_b"):
         grad = getattr(out, name).grad
         assert grad is not None and torch.isfinite(grad).all() and grad.abs().sum() > 0, name
+
+
+def test_aux_classification_loss_is_the_nll_of_the_labels_by_hand() -> None:
+    rng = np.random.default_rng(4)
+    logits = rng.normal(size=(6, 2))
+    log_prob = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    label = np.array([1.0, -1.0, -1.0, 1.0, 1.0, -1.0], dtype=np.float32)
+    # label 1 is column 1, label -1 column 0
+    expected = -np.mean(log_prob[np.arange(6), (label > 0).astype(int)])
+    got = aux_classification_loss(torch.from_numpy(log_prob), torch.from_numpy(label))
+    assert float(got) == pytest.approx(expected, rel=1e-6)
+    with pytest.raises(ValueError, match="1 or -1"):
+        aux_classification_loss(torch.from_numpy(log_prob), torch.zeros(6))
+
+
+def test_deepdiff_loss_with_classification_heads_by_hand() -> None:
+    rng = np.random.default_rng(5)
+    n = 8
+    logits = torch.from_numpy(rng.normal(size=(2, n, 2)))
+    out = ModelOutput(
+        diff=torch.from_numpy(rng.normal(size=n)),
+        row_attention=torch.zeros(n, 10),
+        bin_attention=torch.zeros(n, 10, 200),
+        aux_logp_a=torch.log_softmax(logits[0], -1),
+        aux_logp_b=torch.log_softmax(logits[1], -1),
+    )
+    lfc = torch.from_numpy(rng.normal(size=n))
+    label_a = torch.tensor([1.0, -1, 1, 1, -1, -1, 1, -1], dtype=torch.float64)
+    label_b = -label_a
+    total, parts = deepdiff_loss(
+        out, lfc, lfc, lfc, has_aux=True, siamese=False, aux_labels=(label_a, label_b)
+    )
+    idx_a, idx_b = (label_a > 0).long().numpy(), (label_b > 0).long().numpy()
+    nll_a = -np.mean(out.aux_logp_a.numpy()[np.arange(n), idx_a])
+    nll_b = -np.mean(out.aux_logp_b.numpy()[np.arange(n), idx_b])
+    mse = np.mean((out.diff.numpy() - lfc.numpy()) ** 2)
+    assert parts == {"diff": pytest.approx(mse), "aux_a": pytest.approx(nll_a), "aux_b": pytest.approx(nll_b)}
+    assert float(total) == pytest.approx(mse + nll_a + nll_b)
+    # the regression targets (log expression) are not used: the same loss whatever they are
+    same, _ = deepdiff_loss(
+        out, lfc, lfc * 0 + 9, lfc * 0 - 9, has_aux=True, siamese=False, aux_labels=(label_a, label_b)
+    )
+    assert float(same) == pytest.approx(float(total))
+    weighted, _ = deepdiff_loss(
+        out,
+        lfc,
+        lfc,
+        lfc,
+        has_aux=True,
+        siamese=False,
+        aux_labels=(label_a, label_b),
+        weights=LossWeights(aux=0.5),
+    )
+    assert float(weighted) == pytest.approx(mse + 0.5 * (nll_a + nll_b))
+    regression_output = _output(n, rng, aux=True, siamese=False)
+    with pytest.raises(RuntimeError, match="aux_logp_a"):
+        deepdiff_loss(
+            regression_output, lfc, lfc, lfc, has_aux=True, siamese=False, aux_labels=(label_a, label_b)
+        )

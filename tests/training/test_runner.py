@@ -174,8 +174,9 @@ def test_every_variant_trains_with_the_loop(tmp_path: Path) -> None:
     for variant in VARIANTS:
         res = _train(tmp_path, variant, overrides={**FAST, "max_epochs": 1})
         assert np.isfinite(res.predictions["lfc_pred"]).all(), variant
-        has_aux = VARIANTS[variant].has_aux
-        assert ("log_expr_a_pred" in res.predictions.columns) == has_aux, variant
+        has_aux, classifies = VARIANTS[variant].has_aux, VARIANTS[variant].aux_classification
+        assert ("log_expr_a_pred" in res.predictions.columns) == (has_aux and not classifies), variant
+        assert ("above_median_a_prob" in res.predictions.columns) == classifies, variant
         parts = {k for k in res.metrics["history"][0] if k.startswith("train_")}
         expected = {"train_loss", "train_diff"}
         expected |= {"train_aux_a", "train_aux_b"} if has_aux else set()

@@ -83,9 +83,16 @@ def test_a_config_that_does_not_fit_the_weights_is_refused(
     with pytest.raises(DataError, match=rf"{path / MODEL_FILE} does not fit the model.*bin_hidden 8"):
         load_model(path)
     # The right sizes but another variant: its layers do not match either.
-    networks = [{**meta["networks"][0], "variant": "raw_d"}]
+    offsets = {"diff": meta["networks"][0]["offsets"]["diff"]}  # raw_d regresses no cell
+    networks = [{**meta["networks"][0], "variant": "raw_d", "offsets": offsets}]
     _edit_meta(path, model_config=meta["model_config"], networks=networks, method="raw_d")
     with pytest.raises(DataError, match="does not fit the model"):
+        load_model(path)
+    # offsets of outputs the variant does not have: refused before any weight is read
+    _edit_meta(path, networks=[{**meta["networks"][0], "variant": "raw_d"}])
+    with pytest.raises(
+        DataError, match=r"does not describe a model.*offsets for outputs this task does not regress"
+    ):
         load_model(path)
 
 

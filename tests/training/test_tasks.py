@@ -80,3 +80,73 @@ def test_offsets_shift_outputs_in_loss_and_predictions() -> None:
     loss, _ = single.loss(cell_out, {"log_expr": targets["log_expr_b"]})
     assert float(loss) == pytest.approx(float(torch.mean((out.aux_b + 9.0 - targets["log_expr_b"]) ** 2)))
     torch.testing.assert_close(single.collect(cell_out, attention=False)["expr"], out.aux_b + 9.0)
+
+
+def test_classification_labels_come_from_the_training_median() -> None:
+    """aux_cls's labels: 1 above each cell's median over the training genes, -1 otherwise, on every split."""
+    from deepdiff.training.config import training_config
+    from deepdiff.training.runner import variant_task
+    from deepdiff.training.tasks import above_median_label, aux_medians
+
+    train, test = tiny_split(41, 1), tiny_split(30, 2)
+    medians = aux_medians(train)
+    assert medians == {"a": float(np.median(train.expr_a)), "b": float(np.median(train.expr_b))}
+    config = training_config("quick")
+    task = variant_task("aux_cls", config, target_means(train), train)
+    assert task.classifies and dict(task.aux_thresholds) == medians
+    assert set(task.offsets) == {"diff"}  # a classifier's output is not shifted
+    for split in (train, test):
+        t = task.targets(split)
+        for cell in ("a", "b"):
+            expr = getattr(split, f"expr_{cell}")
+            expected = np.where(expr > medians[cell], 1.0, -1.0)
+            np.testing.assert_array_equal(t[f"above_median_{cell}"], expected)
+            np.testing.assert_array_equal(above_median_label(expr, medians[cell]), expected)
+    # about half of the training genes on each side (ties at the median are labelled -1)
+    labels = task.targets(train)["above_median_a"]
+    assert set(np.unique(labels)) == {-1.0, 1.0} and abs(labels.mean()) <= 0.5
+    # a regression variant keeps every offset and has no labels
+    plain = variant_task("aux", config, target_means(train), train)
+    assert set(plain.offsets) == {"diff", "aux_a", "aux_b"} and "above_median_a" not in plain.targets(train)
+    with pytest.raises(ValueError, match="labels"):
+        plain.aux_labels(train)
+
+
+def test_classification_task_loss_is_the_nll_of_the_labels_and_collects_probabilities() -> None:
+    n = 4
+    g = torch.Generator().manual_seed(3)
+    logp_a = torch.log_softmax(torch.randn(n, 2, generator=g), -1)
+    logp_b = torch.log_softmax(torch.randn(n, 2, generator=g), -1)
+    out = ModelOutput(
+        diff=torch.zeros(n),
+        row_attention=torch.full((n, 10), 0.1),
+        bin_attention=torch.full((n, 10, 200), 1 / 200),
+        aux_logp_a=logp_a,
+        aux_logp_b=logp_b,
+    )
+    task = PairTask(
+        has_aux=True, siamese=False, aux_task="classification", aux_thresholds={"a": 5.0, "b": 1.0}
+    )
+    label_a, label_b = torch.tensor([1.0, -1.0, -1.0, 1.0]), torch.tensor([-1.0, -1.0, 1.0, 1.0])
+    targets = {
+        "lfc": torch.zeros(n),
+        "log_expr_a": torch.zeros(n),
+        "log_expr_b": torch.zeros(n),
+        "above_median_a": label_a,
+        "above_median_b": label_b,
+    }
+    total, parts = task.loss(out, targets)
+    nll_a = -logp_a[torch.arange(n), (label_a > 0).long()].mean()
+    nll_b = -logp_b[torch.arange(n), (label_b > 0).long()].mean()
+    assert parts["aux_a"] == pytest.approx(float(nll_a)) and parts["aux_b"] == pytest.approx(float(nll_b))
+    assert float(total) == pytest.approx(float(nll_a + nll_b))
+    got = task.collect(out, attention=False)
+    assert set(got) == {"diff", "p_above_a", "p_above_b"}
+    torch.testing.assert_close(got["p_above_a"], logp_a[:, 1].exp())
+    with pytest.raises(ValueError, match="thresholds"):
+        PairTask(has_aux=True, siamese=False, aux_task="classification")
+    with pytest.raises(ValueError, match="offsets for outputs"):
+        PairTask(
+            has_aux=True, siamese=False, aux_task="classification", aux_thresholds={"a": 1.0, "b": 1.0},
+            offsets={"aux_a": 3.0},
+        )  # fmt: skip
