@@ -29,6 +29,7 @@ PACKAGE_DATA = (
     "deepdiff/py.typed",
     "deepdiff/data/remc_manifest.tsv",
     "deepdiff/simulate/calibration.json",
+    "deepdiff/simulate/learnability.json",
     "deepdiff/models/kernels/bilstm.c",
 )
 

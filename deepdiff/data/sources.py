@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from deepdiff.constants import DATA_SOURCES, REMC_COMMIT, SAMPLE_CELLS, SPLITS, SUBSET_MARK
+from deepdiff.constants import DATA_SOURCES, REMC_COMMIT, SAMPLE_CELLS, SAMPLE_PAIR, SPLITS, SUBSET_MARK
 from deepdiff.data.cache import default_cache_dir, load_expression, load_split
 from deepdiff.data.containers import PairData
 from deepdiff.data.download import (
@@ -308,6 +308,48 @@ def subset_genes(data: PairData, n_genes: int, seed: int = 0) -> PairData:
         label=f"{data.label}, {SUBSET_MARK} {kept} genes (seed {seed})",
         checksum=hashlib.sha256(f"{data.checksum} subset n={n_genes} seed={seed}".encode()).hexdigest(),
         meta={**data.meta, "subset": {"n_genes": n_genes, "seed": seed, "kept": kept}},
+    )
+
+
+def load_sample_folder(
+    directory: str | os.PathLike[str],
+    pair: str | Pair = SAMPLE_PAIR,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+) -> PairData:
+    """The authors' sample from a folder in its own layout (``Cell1.*`` = E123, ``Cell2.*`` = E003).
+
+    For a copy of the sample made on another machine (the files of ``data/`` in the authors'
+    repository). The same bytes give the same data checksum as the downloaded sample, so runs of
+    the two are the same runs.
+
+    Raises
+    ------
+    DataError
+        When the folder or one of its eight files is missing, or a file is malformed.
+    """
+    pair = check_sample_pair(Pair.parse(pair))
+    folder = Path(directory).expanduser()
+    files = []
+    for cell in (pair.cell_a, pair.cell_b):
+        paths = {role: folder / f"{SAMPLE_CELLS[cell]}.{role}.csv" for role in FILE_ROLES}
+        missing = [p.name for p in paths.values() if not p.is_file()]
+        if missing:
+            raise DataError(
+                f"{folder} is not a copy of the authors' sample: missing {', '.join(missing)} (expected "
+                "Cell1.* = E123 and Cell2.* = E003, each .train/.valid/.test/.expr.csv; see deepdiff data fetch --help)"
+            )
+        files.append(CellFiles(cell=cell, paths=paths))
+    return assemble_pair(
+        pair,
+        files[0],
+        files[1],
+        source="sample",
+        label=LABELS["sample"],
+        cache_dir=cache_dir,
+        progress=progress,
+        meta={"commit": REMC_COMMIT, "data_dir": str(folder.resolve())},
     )
 
 

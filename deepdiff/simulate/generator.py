@@ -25,9 +25,11 @@ regulation: their marks show the gene's mean level in both cells) and the count 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,8 +60,12 @@ MIN_SPLIT_GENES = 3
 GENE_ID_FORMAT = "ENSGSIM{:08d}"
 
 
-def split_sizes(n_genes: int | None) -> dict[str, int]:
+def split_sizes(n_genes: int | Mapping[str, int] | None) -> dict[str, int]:
     """Genes per split: the paper's 10,000 / 2,360 / 6,100 for ``None``, else the same proportions.
+
+    A mapping ``{"train": ..., "valid": ..., "test": ...}`` gives the sizes themselves (a
+    simulated twin of a real data set with its own split sizes, e.g. the authors' 200 / 200 / 200
+    sample).
 
     Raises
     ------
@@ -68,6 +74,16 @@ def split_sizes(n_genes: int | None) -> dict[str, int]:
     """
     if n_genes is None:
         return dict(FULL_SPLIT_SIZES)
+    if isinstance(n_genes, Mapping):
+        sizes = {s: n_genes.get(s) for s in SPLITS}
+        if set(n_genes) != set(SPLITS) or any(
+            isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < MIN_SPLIT_GENES
+            for v in sizes.values()
+        ):
+            raise ConfigError(
+                f"split sizes must give {', '.join(SPLITS)} each a whole number >= {MIN_SPLIT_GENES}; got {dict(n_genes)!r}"
+            )
+        return {s: int(v) for s, v in sizes.items()}
     if (
         isinstance(n_genes, bool)
         or not isinstance(n_genes, (int, np.integer))
@@ -132,6 +148,14 @@ def draw_latents(rng: np.random.Generator, n: int, change: PairChange, config: S
         oracle_b=(level + mark_change / 2) / sd,
         explained=explained,
     )
+
+
+def linked_mark_model(model: MarkModel, config: SimulationConfig) -> MarkModel:
+    """A cell's fitted mark model with its activating marks' spread of peak heights scaled by ``config``."""
+    if config.kernel_sd_scale == 1.0:
+        return model
+    scale = np.where(model.sign > 0, config.kernel_sd_scale, 1.0)
+    return dataclasses.replace(model, kernel_sd=model.kernel_sd * scale)
 
 
 def _seed_sequence(seed: int, pair: Pair) -> np.random.SeedSequence:
@@ -210,7 +234,7 @@ def _truth(
 def simulate_pair(
     pair: str | Pair = "E003-E004",
     *,
-    n_genes: int | None = None,
+    n_genes: int | Mapping[str, int] | None = None,
     seed: int = 0,
     config: SimulationConfig | None = None,
     progress: bool = False,
@@ -226,7 +250,8 @@ def simulate_pair(
         model). The target is ``log2((expr_B + 1) / (expr_A + 1))``.
     n_genes : int, optional
         Genes in all; ``None`` gives the paper's 18,460 (10,000 / 2,360 / 6,100), otherwise the
-        same proportions with at least 3 genes per split.
+        same proportions with at least 3 genes per split; a mapping of split to genes gives the
+        split sizes themselves.
     seed : int
         Same seed, same arrays (byte for byte).
     config : SimulationConfig, optional
@@ -246,7 +271,14 @@ def simulate_pair(
     n = sum(sizes.values())
     calibration = default_calibration()
     change = calibration.change(pair)
-    models = (calibration.mark_model(pair.cell_a), calibration.mark_model(pair.cell_b))
+    models = (
+        linked_mark_model(calibration.mark_model(pair.cell_a), config),
+        linked_mark_model(calibration.mark_model(pair.cell_b), config),
+    )
+    effects = dataclasses.replace(
+        calibration.gene_effects,
+        mark_loading=calibration.gene_effects.mark_loading * config.mark_loading_scale,
+    )
     (quant_a, key_a), (quant_b, key_b) = (
         calibration.expression_quantiles(c) for c in (pair.cell_a, pair.cell_b)
     )
@@ -272,7 +304,7 @@ def simulate_pair(
     ):
         stop = min(start + CHUNK_GENES, n)
         rng = np.random.default_rng(stream)
-        draws_a, draws_b = draw_pair(rng, stop - start, calibration.gene_effects, models)
+        draws_a, draws_b = draw_pair(rng, stop - start, effects, models)
         for out, model, activity, draws in (
             (x_a, models[0], latents.activity_a, draws_a),
             (x_b, models[1], latents.activity_b, draws_b),
