@@ -34,7 +34,7 @@
 # %% tags=["parameters"]
 pair = "E003-E004"  # cell A - cell B; LFC > 0 means up in B
 data = "auto"  # auto, remc, sample, simulated, local
-profile = "quick"  # quick or paper (the baselines' grids and samples)
+profile = "book"  # book (this book's offline budget), quick or paper (the baselines' grids and samples)
 seed = 0
 device = "auto"  # for the neural baselines (AttentiveChrome, CNN)
 results_dir = None  # None: deepdiff.paths.default_results_dir()

@@ -35,7 +35,7 @@
 pair = "E123-E116"  # Figure 5's pair (K562 - GM12878); LFC > 0 means up in GM12878 (E116)
 variant = "aux_siamese"  # the paper does not say which variant produced Figure 5
 data = "auto"  # auto, remc, sample, simulated, local
-profile = "quick"  # quick or paper
+profile = "book"  # book (this book's offline budget), quick or paper (the authors')
 seed = 0
 device = "auto"
 results_dir = None  # None: deepdiff.paths.default_results_dir()

@@ -23,7 +23,7 @@
 # 1. **prepare**: bin the five histone marks of each cell around every gene's TSS, from BAM or bigWig files
 #    and an annotation, into the REMC format (200 bins of 100 bp, ±10 kb; the rules are on the page
 #    [Your own cells](../own_data.md));
-# 2. **train** a DeepDiff variant on one pair of cells (here with the `quick` profile, a different method
+# 2. **train** a DeepDiff variant on one pair of cells (here with the `book` profile, a different method
 #    from the paper's, for speed);
 # 3. **predict** another pair of cells with the saved model, with no split and, if need be, no expression;
 # 4. read the **attention** of one gene.
@@ -37,7 +37,7 @@ pair = "E123-E003"  # the pair to train on (cells of the sample sheet; LFC > 0 m
 predict_pair = "E116-E005"  # the pair to predict with the trained model
 variant = "raw_c"  # a DeepDiff variant
 data = "simulated"  # simulated: synthetic BAM/bigWig files of simulated cells, made here; local: your files
-profile = "quick"  # quick or paper
+profile = "book"  # book (this book's offline budget), quick or paper (the authors')
 seed = 0
 device = "auto"
 results_dir = None  # None: deepdiff.paths.default_results_dir()

@@ -14,8 +14,9 @@ wires this to the shared result format.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import numpy as np
@@ -28,6 +29,15 @@ R = TypeVar("R")
 
 #: Maps a split to predicted LFC, one float per gene.
 Predictor = Callable[[SplitData], np.ndarray]
+
+
+def budgets(*, paper: T, quick: T, book: T | None = None) -> Mapping[str, T]:
+    """A baseline's configuration per profile (:data:`deepdiff.constants.PROFILE_NAMES`).
+
+    ``book`` differs from ``quick`` only where a method trains by epochs (the book's profile gives
+    its runs the steps to reach a plateau); a baseline fitted to completion keeps quick's.
+    """
+    return MappingProxyType({"paper": paper, "quick": quick, "book": quick if book is None else book})
 
 
 @dataclass(frozen=True)

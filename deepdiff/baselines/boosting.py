@@ -13,13 +13,12 @@ import itertools
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 
-from deepdiff.baselines.base import FittedBaseline, RunContext, best_index, finite_or_none, score
+from deepdiff.baselines.base import FittedBaseline, RunContext, best_index, budgets, finite_or_none, score
 from deepdiff.baselines.features import FeatureSpec, flat_features
 from deepdiff.baselines.linear import BLOCKS
 from deepdiff.data.containers import SplitData
@@ -51,11 +50,9 @@ class BoostingConfig:
         return {**asdict(self), "blocks": list(BLOCKS), "features": "log2(1 + pooled count)"}
 
 
-PROFILES: Mapping[str, BoostingConfig] = MappingProxyType(
-    {
-        "paper": BoostingConfig(),
-        "quick": BoostingConfig(pools=(20,), learning_rates=(0.1,), max_leaf_nodes=(15,), max_iter=200),
-    }
+PROFILES: Mapping[str, BoostingConfig] = budgets(
+    paper=BoostingConfig(),
+    quick=BoostingConfig(pools=(20,), learning_rates=(0.1,), max_leaf_nodes=(15,), max_iter=200),
 )
 
 

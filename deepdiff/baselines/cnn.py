@@ -19,7 +19,6 @@ import itertools
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -27,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from deepdiff.baselines.base import FittedBaseline, RunContext, finite_or_none, subsample
+from deepdiff.baselines.base import FittedBaseline, RunContext, budgets, finite_or_none, subsample
 from deepdiff.baselines.features import FeatureSpec, channels
 from deepdiff.constants import N_BINS
 from deepdiff.data.containers import SplitData
@@ -78,14 +77,17 @@ class CNNConfig:
 #: The loop settings the CNN uses (the rest of TrainConfig concerns DeepDiff's losses).
 _TRAIN_FIELDS = ("lr", "batch_size", "max_epochs", "clip_norm", "patience", "eval_batch_size")
 
-PROFILES: Mapping[str, CNNConfig] = MappingProxyType(
-    {
-        "paper": CNNConfig(),
-        "quick": CNNConfig(
-            max_train_genes=2000,
-            train=TrainConfig(lr=1e-3, batch_size=50, max_epochs=8, patience=3, eval_batch_size=500),
-        ),
-    }
+PROFILES: Mapping[str, CNNConfig] = budgets(
+    paper=CNNConfig(),
+    quick=CNNConfig(
+        max_train_genes=2000,
+        train=TrainConfig(lr=1e-3, batch_size=50, max_epochs=8, patience=3, eval_batch_size=500),
+    ),
+    # quick's few steps stop before a plateau on the book's 800 training genes
+    book=CNNConfig(
+        max_train_genes=2000,
+        train=TrainConfig(lr=1e-3, batch_size=50, max_epochs=40, patience=8, eval_batch_size=500),
+    ),
 )
 
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from sklearn.linear_model import Ridge
 
-from deepdiff.baselines.base import FittedBaseline, RunContext, best_index, finite_or_none, score
+from deepdiff.baselines.base import FittedBaseline, RunContext, best_index, budgets, finite_or_none, score
 from deepdiff.baselines.features import FeatureSpec, Standardizer, flat_features
 from deepdiff.data.containers import SplitData
 
@@ -46,11 +45,8 @@ class RidgeConfig:
         return {**asdict(self), "blocks": list(BLOCKS), "features": "log2(1 + pooled count), standardised"}
 
 
-PROFILES: Mapping[str, RidgeConfig] = MappingProxyType(
-    {
-        "paper": RidgeConfig(),
-        "quick": RidgeConfig(alphas=tuple(float(a) for a in np.logspace(-1, 4, 6))),
-    }
+PROFILES: Mapping[str, RidgeConfig] = budgets(
+    paper=RidgeConfig(), quick=RidgeConfig(alphas=tuple(float(a) for a in np.logspace(-1, 4, 6)))
 )
 
 

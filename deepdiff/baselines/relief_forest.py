@@ -20,13 +20,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from sklearn.ensemble import RandomForestRegressor
 
-from deepdiff.baselines.base import FittedBaseline, RunContext, finite_or_none, score
+from deepdiff.baselines.base import FittedBaseline, RunContext, budgets, finite_or_none, score
 from deepdiff.baselines.features import FeatureSpec, Standardizer, flat_features
 from deepdiff.baselines.relief import rrelieff
 from deepdiff.data.containers import SplitData
@@ -63,11 +62,9 @@ class ReliefForestConfig:
         return {**asdict(self), "features": FEATURES.describe(), "forest": "sklearn defaults"}
 
 
-PROFILES: Mapping[str, ReliefForestConfig] = MappingProxyType(
-    {
-        "paper": ReliefForestConfig(),
-        "quick": ReliefForestConfig(n_features_grid=(50, 100), n_trees_grid=(10, 50), relief_instances=1000),
-    }
+PROFILES: Mapping[str, ReliefForestConfig] = budgets(
+    paper=ReliefForestConfig(),
+    quick=ReliefForestConfig(n_features_grid=(50, 100), n_trees_grid=(10, 50), relief_instances=1000),
 )
 
 

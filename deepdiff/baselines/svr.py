@@ -37,7 +37,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import partial
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -49,6 +48,7 @@ from deepdiff.baselines.base import (
     FittedBaseline,
     RunContext,
     best_index,
+    budgets,
     finite_or_none,
     parallel_map,
     score,
@@ -121,19 +121,14 @@ class TwoLayerSVRConfig:
         return {**asdict(self), "features": FEATURES.describe()}
 
 
-SINGLE_PROFILES: Mapping[str, SingleSVRConfig] = MappingProxyType(
-    {
-        "paper": SingleSVRConfig(),
-        "quick": SingleSVRConfig(c_grid=(0.1, 1.0, 10.0), screen_genes=500, refit_bins=2),
-    }
+SINGLE_PROFILES: Mapping[str, SingleSVRConfig] = budgets(
+    paper=SingleSVRConfig(), quick=SingleSVRConfig(c_grid=(0.1, 1.0, 10.0), screen_genes=500, refit_bins=2)
 )
-TWO_LAYER_PROFILES: Mapping[str, TwoLayerSVRConfig] = MappingProxyType(
-    {
-        "paper": TwoLayerSVRConfig(),
-        "quick": TwoLayerSVRConfig(
-            c_grid=(0.1, 1.0, 10.0), c_grid_second=(0.1, 1.0, 10.0), screen_genes=500, folds=2
-        ),
-    }
+TWO_LAYER_PROFILES: Mapping[str, TwoLayerSVRConfig] = budgets(
+    paper=TwoLayerSVRConfig(),
+    quick=TwoLayerSVRConfig(
+        c_grid=(0.1, 1.0, 10.0), c_grid_second=(0.1, 1.0, 10.0), screen_genes=500, folds=2
+    ),
 )
 
 

@@ -195,6 +195,25 @@ def plot_learning_curves(history: Sequence[Mapping[str, float]], prov: str, titl
     return _finish(fig, title, prov)
 
 
+def plot_scores_by_genes(scores: pd.DataFrame, prov: str, title: str) -> Figure:
+    """Test PCC against the number of training genes, one line per method
+    (:func:`deepdiff.report.learnability.scores_by_training_genes`)."""
+    fig = Figure(figsize=(7, 4.2))
+    ax = fig.subplots()
+    for method, rows in scores.groupby("method", sort=False):
+        rows = rows.sort_values("training genes")
+        ax.plot(rows["training genes"], rows["test PCC"], marker="o", label=method)
+    ax.set_xscale("log")
+    ticks = sorted(scores["training genes"].unique())
+    ax.set_xticks(ticks, [f"{t:,}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("training genes (log scale)")
+    ax.set_ylabel("test PCC (LFC)")
+    ax.axhline(0, color="grey", lw=0.6)
+    ax.legend(fontsize=9)
+    return _finish(fig, title, prov)
+
+
 def plot_pred_vs_true(predictions: pd.DataFrame, prov: str, title: str, pcc_text: str = "") -> Figure:
     """Predicted vs true LFC of the test genes (hexbin for many genes, scatter for few)."""
     y, p = predictions["lfc_true"].to_numpy(), predictions["lfc_pred"].to_numpy()
