@@ -24,7 +24,7 @@ from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
 from deepdiff.data.sources import check_sample_pair
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.paths import resolve_results_dir
+from deepdiff.paths import display_path, resolve_results_dir
 
 if TYPE_CHECKING:
     from deepdiff.apply.cells import CellsToPredict
@@ -69,7 +69,7 @@ class NotebookParams:
         parts = [f"pair {self.pair}", f"data {self.data!r}", f"profile {self.profile}", f"seed {self.seed}"]
         if self.variant is not None:
             parts.insert(1, f"variant {self.variant}")
-        return ", ".join(parts) + f", device {self.device}, results in {self.results_dir}"
+        return ", ".join(parts) + f", device {self.device}, results in {display_path(self.results_dir)}"
 
 
 def check_pair(pair: str, data: str = "auto") -> Pair:
@@ -375,7 +375,7 @@ class OwnData:
             )
         else:
             source = f"your files: {self.samples}, {self.annotation}, expression {self.expression}"
-        return f"train on {self.pairs[0]}, predict {self.pairs[1]}; {source}; files in {self.folder}"
+        return f"train on {self.pairs[0]}, predict {self.pairs[1]}; {source}; files in {display_path(self.folder)}"
 
     def signal_files(self) -> tuple[Path, Path, Path | None, SyntheticFiles | None]:
         """Sample sheet, annotation and expression table (synthetic ones are written first), and the synthetic files."""

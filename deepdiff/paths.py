@@ -84,3 +84,28 @@ def default_expression_dir() -> Path | None:
         return None
     path = shared / "remc-expression"
     return path if path.is_dir() else None
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as a page or a log may show it, without the folders of the machine that ran it.
+
+    A published page printed where the build machine kept its files means nothing to a reader (and
+    tells them about that machine), so a path is shown relative to the project root when it lies
+    inside it (``results``), relative to ``$DEEPDIFF_RESULTS_DIR`` when it lies inside that
+    (``$DEEPDIFF_RESULTS_DIR/runs/...``), and else by its last folder's name alone.
+    """
+    resolved = Path(path).expanduser().resolve()
+    bases: list[tuple[Path, str]] = []
+    env = os.environ.get(RESULTS_ENV, "").strip()
+    if env:
+        bases.append((Path(env).expanduser().resolve(), f"${RESULTS_ENV}"))
+    root = source_root()
+    if root is not None:
+        bases.append((root, ""))
+    for base, name in bases:
+        if resolved == base or base in resolved.parents:
+            relative = resolved.relative_to(base).as_posix()
+            if not name:
+                return relative
+            return name if relative == "." else f"{name}/{relative}"
+    return resolved.name or resolved.as_posix()

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,mystnb,-all
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
@@ -65,6 +65,7 @@ from deepdiff.report.lfc import lfc_spread, real_pair_lfcs
 from deepdiff.simulate.learnability import LEARNABILITY_PROFILE, TOLERANCE, default_learnability
 
 pd.set_option("display.precision", 3)
+pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap
 plots.show_inline()
 
 # %% [markdown]
@@ -94,7 +95,7 @@ display(split_table(pair_data))
 #
 # The gene of the training split with the largest absolute LFC: its five marks around the TSS in the two cells.
 
-# %%
+# %% mystnb={"figure": {"caption": "The five histone marks of one gene around its TSS in the two cells: read counts per 100 bp bin, \u00b110 kb, for the training gene with the largest |LFC|. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-data-gene"}, "image": {"alt": "Five stacked line plots, one per histone mark, each with the read counts of cell A and cell B along the 200 bins around the TSS"}}
 train = pair_data.train
 lfc_train = train.lfc
 g = int(np.argmax(np.abs(lfc_train)))
@@ -110,7 +111,7 @@ plots.plot_gene(
 # %% [markdown]
 # On average over genes, the marks of the genes that go up, go down or stay (cell B):
 
-# %%
+# %% mystnb={"figure": {"caption": "Mean read counts of each mark in cell B around the TSS, for genes whose expression goes up, goes down or stays between the two cells (training genes). The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-data-mark-profiles"}, "image": {"alt": "Five small line plots, one per histone mark, each with three curves: the mean mark profile of up-regulated, down-regulated and unchanged genes"}}
 groups = {
     f"up (LFC ≥ {DE_THRESHOLD:g})": np.flatnonzero(lfc_train >= DE_THRESHOLD),
     f"down (LFC ≤ −{DE_THRESHOLD:g})": np.flatnonzero(lfc_train <= -DE_THRESHOLD),
@@ -126,7 +127,7 @@ plots.plot_mark_profiles(
 # From the real expression files of the nine cells (all 19,795 genes each). A gene counts as *differentially
 # expressed* when |LFC| ≥ 2 (the threshold of the paper's Siamese loss); Figure 5 uses |LFC| > 8.
 
-# %%
+# %% mystnb={"figure": {"caption": "Distribution of the log fold change of expression in each of the paper's ten pairs (violins with quartiles), from the real expression files of the nine REMC cells (all genes); the dashed lines mark |LFC| = 2, the threshold of differential expression.", "name": "fig-data-lfc"}, "image": {"alt": "Ten violin plots side by side, one per cell pair, of the log2 fold change of expression, with dashed lines at plus and minus 2"}}
 real = real_pair_lfcs(expression_dir, PAPER_PAIRS)
 display(Markdown(f"**Source:** {real.label}"))
 display(real.summary)
@@ -146,7 +147,7 @@ if real.lfc:
 # Only when this run uses simulated data. The simulator draws marks from a known rule — which marks follow a
 # gene's activity, in which bins and in which direction — and expression changes calibrated to the real pair.
 
-# %%
+# %% mystnb={"figure": {"caption": "The mechanism planted in the simulated pair: for each mark, the weight with which the simulator links its counts in each bin around the TSS to expression. Shown only for simulated data. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-data-planted"}, "image": {"alt": "Line plot of the planted weight of each of the five marks along the positions around the TSS"}}
 truth = pair_data.truth
 if truth is None:
     display(Markdown("This run uses real data; nothing was planted."))
@@ -160,7 +161,7 @@ else:
 # Calibration: the simulated LFC of this pair beside the real LFC of the same pair (quantiles), and the simulated
 # marks beside the real sample's (per-mark summaries stored with the simulator).
 
-# %%
+# %% mystnb={"figure": {"caption": "Quantiles of the simulated log fold change against those of the real pair it is calibrated to (real expression files); points on the diagonal mean the same distribution. Shown only for simulated data.", "name": "fig-data-lfc-quantiles"}, "image": {"alt": "Quantile-quantile plot of the simulated against the real log fold change of the pair, with the diagonal"}}
 if truth is not None:
     sim_lfc = np.concatenate([pair_data.split(s).lfc for s in SPLITS])
     if params.pair in real.lfc:

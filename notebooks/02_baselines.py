@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,mystnb,-all
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
@@ -62,6 +62,7 @@ from deepdiff.report import plots
 from deepdiff.report.runs import comparison_table, run_summary
 
 pd.set_option("display.precision", 3)
+pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap
 plots.show_inline()
 
 # %%
@@ -90,7 +91,7 @@ display(
     ].set_index("label")
 )
 
-# %%
+# %% mystnb={"figure": {"caption": "Test Pearson correlation (PCC) of each baseline on the chapter's pair, with its 95% bootstrap interval; colours separate the paper's baselines from those beyond the paper. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-baselines-pcc"}, "image": {"alt": "Horizontal bar chart of the test PCC of each baseline method with interval whiskers"}}
 prov = plots.provenance(pair_data.label, params.profile, f"1 (seed {params.seed})", f"pair {params.pair}")
 plots.plot_method_comparison(table.rename(columns={"test PCC": "pcc"}), prov, f"Baselines on {params.pair}")
 

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,mystnb,-all
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
@@ -58,11 +58,13 @@ from IPython.display import display
 from deepdiff import methods
 from deepdiff.evaluation import bootstrap_pearson_ci, pearson
 from deepdiff.notebook import DATA_SEED, data_banner, load_data, show_html
+from deepdiff.paths import display_path
 from deepdiff.report import plots
 from deepdiff.report.learnability import scores_by_training_genes
 from deepdiff.report.runs import runs_beside
 
 pd.set_option("display.precision", 3)
+pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap
 plots.show_inline()
 
 # %% [markdown]
@@ -105,10 +107,12 @@ print(VARIANTS[params.variant])
 options = methods.RunOptions(results_dir=params.results_dir, device=params.device, progress=False)
 run = methods.run_method(pair_data, params.variant, profile=params.profile, seed=params.seed, options=options)
 print(run.summary())
-print(f"result directory: {run.path} ({'read from the cache' if run.reused else 'trained now'})")
+print(
+    f"result directory: {display_path(run.path)} ({'read from the cache' if run.reused else 'trained now'})"
+)
 prov = plots.provenance(pair_data.label, params.profile, f"1 (seed {params.seed})", f"pair {params.pair}")
 
-# %%
+# %% mystnb={"figure": {"caption": "Learning curves of the trained variant: training loss and validation PCC per epoch; the dotted line marks the epoch kept (best validation PCC). The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-train-curves"}, "image": {"alt": "Two line plots side by side: training loss per epoch, and validation PCC per epoch with a dotted line at the selected epoch"}}
 plots.plot_learning_curves(
     run.metrics.get("history", []), prov, f"Learning curves: {methods.label(params.variant)} on {params.pair}"
 )
@@ -124,7 +128,7 @@ plots.plot_learning_curves(
 #
 # The confidence interval resamples the test genes with replacement (1,000 bootstrap resamples).
 
-# %%
+# %% mystnb={"figure": {"caption": "Predicted against true log fold change of the test genes for the trained variant, with the test PCC and its interval. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-train-pred"}, "image": {"alt": "Scatter plot of predicted against true log fold change of the test genes, with the diagonal"}}
 pred = run.predictions
 low, high = bootstrap_pearson_ci(pred["lfc_true"], pred["lfc_pred"], n_boot=1000, seed=params.seed)
 pcc_text = f"test PCC {run.test_pearson:.3f}\n95% CI [{low:.3f}, {high:.3f}]\n{len(pred):,} genes"
@@ -179,7 +183,7 @@ else:
     ]
     display(beside[columns])
 
-# %%
+# %% mystnb={"figure": {"caption": "Test PCC of this variant beside the other methods run on the same pair and data, with 95% bootstrap intervals. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-train-beside"}, "image": {"alt": "Horizontal bar chart of the test PCC of each method run on the pair, with interval whiskers"}}
 if not beside.empty:
     fig = plots.plot_method_comparison(
         beside.rename(columns={"test PCC": "pcc"}),
@@ -199,7 +203,7 @@ if not beside.empty:
 # table). Below, the same variant and ridge regression on simulated pairs of this pair with more and more genes
 # (same profile, same seeds; simulated data only).
 
-# %%
+# %% mystnb={"figure": {"caption": "Test PCC as a function of the number of training genes, on simulated pairs of several sizes (simulated data only: a check of how much data the methods need).", "name": "fig-train-genes"}, "image": {"alt": "Line plot of test PCC against the number of training genes, one line per method"}}
 if pair_data.truth is None:
     print("This section uses simulated pairs; this run uses real data, so it is skipped.")
 else:

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,mystnb,-all
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
@@ -65,7 +65,7 @@ from deepdiff.report import claims, paper, plots
 from deepdiff.report.figure5 import evaluate_figure5
 
 pd.set_option("display.precision", 3)
-pd.set_option("display.max_colwidth", 120)
+pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap
 plots.show_inline()
 
 # %%
@@ -95,7 +95,7 @@ prov = plots.provenance(
 # Each mark's attention is the sum over its rows (e.g. the mark in cell A and in cell B), normalised so that
 # the five marks sum to one per gene: the uniform level is 1/5.
 
-# %%
+# %% mystnb={"figure": {"caption": "Our Figure 5: mean mark-level (Level II) attention of the up- and down-regulated genes, per mark; the dashed line is uniform attention (1/5). The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-attention-marks"}, "image": {"alt": "Grouped bar chart of the mean attention given to each of the five marks, one bar per group of genes, with a dashed line at one fifth"}}
 selection = interpret.select_regulated(lfc.to_numpy(), up=up, down=down, min_genes=min_genes)
 print("genes:", selection.rule)
 summary = interpret.group_mark_attention(mark_att, selection, n_boot=1000, seed=params.seed)
@@ -126,7 +126,7 @@ display(Markdown("\n".join(f"* {note}" for note in paper.FIGURE5_NOTES)))
 # Mean Level I attention per mark (rows of the same mark averaged), for the up- and down-regulated genes and all
 # test genes. A flat line at 1/200 would mean that the model looks at every bin alike.
 
-# %%
+# %% mystnb={"figure": {"caption": "Mean bin-level (Level I) attention of each mark around the TSS, one panel per group of genes (up, down, unchanged), smoothed over 5 bins; the dotted line is uniform attention (1/200). The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-attention-bins"}, "image": {"alt": "Three stacked line plots, one per group of genes, each with one attention curve per mark along the positions around the TSS"}}
 groups = {"up": selection.up, "down": selection.down, "all": np.arange(len(mark_att))}
 profiles = interpret.bin_profiles(att["bin_attention"], att["bin_row_names"], groups=groups)
 plots.plot_bin_profiles(profiles, prov, f"Bin-level attention around the TSS, {params.pair}")
@@ -153,7 +153,7 @@ if pair_data.truth is None:
         )
     )
 
-# %%
+# %% mystnb={"figure": {"caption": "How well attention and gradient attribution recover the mechanism planted in the simulated pair (simulated data only, where the truth is known). The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-attention-recovery"}, "image": {"alt": "Grouped bar chart of recovery scores, one group per metric, one bar per explanation method"}}
 if pair_data.truth is not None:
     print(pair_data.truth.describe())
     recovery = interpret.attention_recovery(

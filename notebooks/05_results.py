@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,mystnb,-all
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
@@ -76,14 +76,15 @@ from IPython.display import Markdown, display
 from deepdiff import methods
 from deepdiff.grid import GridConfig, plan_jobs, run_grid
 from deepdiff.notebook import data_banner, load_pairs, show_html
+from deepdiff.paths import display_path
 from deepdiff.report import claims, figure4, figure5, paper, plots, status, table1
 from deepdiff.report.bootstrap import bootstrap_context, evidence_of
-from deepdiff.report.context import choose_context, contexts
-from deepdiff.report.runs import coverage_table, missing_runs
+from deepdiff.report.context import choose_context
+from deepdiff.report.runs import RUN_COUNT_MEANING, coverage_table, missing_runs, runs_by_context
 from deepdiff.results import collect_results
 
 pd.set_option("display.precision", 3)
-pd.set_option("display.max_colwidth", 120)
+pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap
 plots.show_inline()
 display(
     Markdown(
@@ -116,9 +117,8 @@ if run_missing:
 
 # %%
 results = collect_results(params.results_dir)
-print(f"results directory: {params.results_dir}: {len(results)} runs")
-for c in contexts(results):
-    print(f"  context: {c}")
+print(f"results directory: {display_path(params.results_dir)}; {RUN_COUNT_MEANING}:")
+display(runs_by_context(results))
 display(coverage_table(results))
 
 context = choose_context(results, pair_data[grid.pairs[0]], params.profile)
@@ -138,7 +138,7 @@ display(
 # Each cell: ours [95% bootstrap interval over genes and seeds] (the paper's value, Sekhon et al. 2018,
 # Table 1). The paper averages over its ten pairs; ours over the pairs of this context.
 
-# %%
+# %% mystnb={"figure": {"caption": "Table 1 as a figure: the relative PCC (%) of each DeepDiff variant against the two-layer SVR and AttentiveChrome, ours with 95% intervals beside the paper's values (grey); the dashed line is 100 %, the baseline's own PCC. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-results-table1"}, "image": {"alt": "Two panels of horizontal bars, one per baseline, with the relative PCC of each variant, ours and the paper's"}}
 t1 = table1.table1_ours(boots, context)
 needs = table1.requirements_text(boots, methods.PAPER_VARIANTS, paper.TABLE1_BASELINES)
 if needs:
@@ -151,7 +151,7 @@ plots.plot_table1(t1, prov)
 #
 # The paper gives Figure 4's values only as a plot (a 0–0.8 axis); we show ours, with 95% intervals.
 
-# %%
+# %% mystnb={"figure": {"caption": "Our Figure 4: test PCC of each of the paper's variants (circles) and baselines (squares) on each pair of this context, mean over seeds with 95% intervals. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-results-figure4"}, "image": {"alt": "Points with interval bars of test PCC per pair, one marker per method"}}
 fig4 = figure4.figure4_data(results, context, boots)
 display(fig4.pivot_table(index="label", columns="pair", values="pcc", sort=False).round(3))
 plots.plot_figure4(fig4, prov)
@@ -236,7 +236,8 @@ display(status.status_table(params.results_dir, n_boot=n_boot, seed=params.seed)
 # commands that fill them (or run them all with Snakemake: `snakemake -s workflow/Snakefile --cores 2`):
 
 # %%
-full_grid = GridConfig(results_dir=str(params.results_dir))
+# Commands name the results directory as this project sees it (relative, or $DEEPDIFF_RESULTS_DIR).
+full_grid = GridConfig(results_dir=display_path(params.results_dir))
 print(f"the paper's grid: {full_grid.describe()}")
 missing = missing_runs(results, full_grid)
 print(

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: tags,-all
+#     cell_metadata_filter: tags,mystnb,-all
 #     notebook_metadata_filter: kernelspec,jupytext
 #     text_representation:
 #       extension: .py
@@ -66,10 +66,12 @@ from deepdiff import methods
 from deepdiff.apply.output import write_predictions
 from deepdiff.apply.predict import apply_model
 from deepdiff.notebook import data_banner, show_html
+from deepdiff.paths import display_path
 from deepdiff.prepare.build import prepare
 from deepdiff.report import plots
 
 pd.set_option("display.precision", 3)
+pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap
 plots.show_inline()
 
 # %% [markdown]
@@ -119,7 +121,9 @@ run = methods.run_method(
     train_data, params.variant, profile=params.profile, seed=params.seed, options=options
 )
 print(run.summary())
-print(f"saved model: {', '.join(p.name for p in sorted(run.path.glob('model.*')))} in {run.path}")
+print(
+    f"saved model: {', '.join(p.name for p in sorted(run.path.glob('model.*')))} in {display_path(run.path)}"
+)
 
 # %% [markdown]
 # ## Predict the second pair
@@ -138,7 +142,7 @@ print(result.summary())
 print(f"written to {inputs.predictions_dir}")
 display(result.table.head())
 
-# %%
+# %% mystnb={"figure": {"caption": "Predicted against measured log fold change of the genes of the predicted pair, with the model trained on the other pair. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-own-pred"}, "image": {"alt": "Scatter plot of predicted against measured log fold change, with the diagonal"}}
 prov = plots.provenance(
     cells.label,
     params.profile,
@@ -160,7 +164,7 @@ else:
 # upstream of the TSS on either strand) and the Level II attention over the rows. Attention is a property of the
 # model; notebook 4 measures, on simulated data, how far it recovers a planted mechanism.
 
-# %%
+# %% mystnb={"figure": {"caption": "Attention of the trained model for one gene: where along each row (Level I, bins) and which rows (Level II, marks) it looked. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-own-attention"}, "image": {"alt": "Two panels: a heat map of bin attention per row and a bar chart of attention per row"}}
 table = result.table.set_index("gene")
 shown = gene if gene is not None else str(table["lfc_pred"].abs().idxmax())
 print(f"gene {shown} ({table.loc[shown, 'symbol']}): predicted LFC {table.loc[shown, 'lfc_pred']:+.2f}")

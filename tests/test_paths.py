@@ -42,3 +42,15 @@ def test_shared_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv(paths.SHARED_DATA_ENV, str(tmp_path / "missing"))
     monkeypatch.setattr(paths, "source_root", lambda: None)
     assert paths.shared_data_dir() is None and paths.default_expression_dir() is None
+
+
+def test_display_path_shows_no_folder_of_the_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(paths.RESULTS_ENV, raising=False)
+    assert paths.display_path(ROOT / "results") == "results"
+    assert paths.display_path(ROOT / "results" / "E003-E004") == "results/E003-E004"
+    assert paths.display_path(tmp_path / "elsewhere") == "elsewhere"
+    monkeypatch.setenv(paths.RESULTS_ENV, str(tmp_path / "res"))
+    assert paths.display_path(tmp_path / "res") == "$DEEPDIFF_RESULTS_DIR"
+    assert paths.display_path(tmp_path / "res" / "E003-E004" / "raw") == "$DEEPDIFF_RESULTS_DIR/E003-E004/raw"
+    for shown in (paths.display_path(tmp_path / "res"), paths.display_path(tmp_path / "x")):
+        assert str(tmp_path) not in shown

@@ -1,9 +1,10 @@
-"""Sphinx extension: pages that summarise the results directory are re-read on every build.
+"""Sphinx extension: pages that summarise the results directory are re-read on every build, last.
 
-Sphinx re-reads a page only when its source changed; the reproduction status page must also
-follow the results that appeared since the last build, so it is marked outdated every time
-(with ``mystnb: execution_mode: force`` in its front matter it is then executed again).
-The pages are named by the config value ``live_pages`` (document names, e.g. ``["status"]``).
+Sphinx re-reads a page only when its source changed; the reproduction status page and the verdict
+of the landing page must also follow the results that appeared since the last build, so they are
+marked outdated every time (with ``mystnb: execution_mode: force`` in their front matter they are
+then executed again), and read after every other page, so that they see the runs the chapters
+just made. The pages are named by the config value ``live_pages`` (document names, e.g. ``["status"]``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,15 @@ def _always_outdated(
     ]
 
 
+def _read_last(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Move the live pages to the end of the reading order (in place, as Sphinx asks)."""
+    live = [doc for doc in app.config.live_pages if doc in docnames]
+    docnames[:] = [doc for doc in docnames if doc not in live] + live
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register ``live_pages`` and the hook."""
+    """Register ``live_pages`` and the hooks."""
     app.add_config_value("live_pages", [], "env", types=[list])
     app.connect("env-get-outdated", _always_outdated)
+    app.connect("env-before-read-docs", _read_last)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

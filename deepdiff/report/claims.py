@@ -268,7 +268,7 @@ def claims_frame(results: Sequence[ClaimResult]) -> pd.DataFrame:
                 "budget": r.evidence.budget_text if r.evidence else "—",
                 "source in paper": c.citation.where,
                 "how evaluated": c.evaluation,
-                "missing": "; ".join(r.missing[:4]) + (" …" if len(r.missing) > 4 else ""),
+                "missing": "; ".join(r.missing),
             }
         )
     return pd.DataFrame(rows)

@@ -165,4 +165,3 @@ def scores_by_training_genes(
                 }
             )
     return pd.DataFrame(rows)
-

@@ -16,7 +16,7 @@ import pandas as pd
 from deepdiff import methods
 from deepdiff.data.containers import PairData
 from deepdiff.evaluation import bootstrap_pearson_ci, paired_bootstrap
-from deepdiff.report.context import data_families
+from deepdiff.report.context import contexts, data_families, in_context
 from deepdiff.results import PREDICTIONS_FILE, RunResult, collect_results
 
 if TYPE_CHECKING:
@@ -195,6 +195,43 @@ def coverage_table(results: pd.DataFrame) -> pd.DataFrame:
     counts = counts[order]
     counts.columns = [methods.label(m) for m in counts.columns]
     return counts
+
+
+#: What :func:`runs_by_context` counts, in words (the pages that show a count say it).
+RUN_COUNT_MEANING = (
+    "complete runs (a run: one method on one pair with one seed, its metrics written), counted per "
+    "context: one data source and one training profile, the unit in which results are compared"
+)
+
+
+def runs_by_context(results: pd.DataFrame) -> pd.DataFrame:
+    """How many complete runs each context holds, best evidence first.
+
+    The status page and the results chapter count runs this way, so the count of a context is the
+    same on both, whatever other contexts (a chapter's own data, the simulated twins of the data
+    chapter) the results directory also holds.
+
+    Returns
+    -------
+    DataFrame
+        One row per context (:func:`deepdiff.report.context.contexts`): ``context``, ``runs``,
+        ``pairs``, ``methods``, ``models`` (runs of DeepDiff variants) and ``baselines`` (runs of baselines).
+    """
+    columns = ["context", "runs", "pairs", "methods", "models", "baselines"]
+    rows = []
+    for context in contexts(results):
+        runs = in_context(results, context)
+        rows.append(
+            {
+                "context": str(context),
+                "runs": len(runs),
+                "pairs": runs["pair"].nunique(),
+                "methods": runs["method"].nunique(),
+                "models": int((runs["kind"] == "deepdiff").sum()),
+                "baselines": int((runs["kind"] == "baseline").sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
 
 
 def match_jobs(

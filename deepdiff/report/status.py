@@ -17,6 +17,7 @@ import pandas as pd
 
 from deepdiff import methods
 from deepdiff.constants import PAPER_PAIRS
+from deepdiff.paths import display_path
 from deepdiff.report import markdown, paper
 from deepdiff.report.bootstrap import PairBootstrap, bootstrap_context, evidence_of
 from deepdiff.report.claims import ClaimResult, evaluate_claim
@@ -28,8 +29,10 @@ from deepdiff.results import collect_results
 #: Statuses of the status page. ``no paper value``: run on the real data, but the paper's text gives
 #: no number to compare with (Appendix Table 3).
 STATUSES: tuple[str, ...] = ("reproduced", "partly", "not", "not yet run", "no paper value")
-#: Columns of :func:`status_table`.
-STATUS_COLUMNS: tuple[str, ...] = ("result", "paper", "ours", "status", "data", "budget", "note")
+#: Columns of :func:`status_table`; ``full data``: ``yes`` when the row's evidence is the real full data.
+STATUS_COLUMNS: tuple[str, ...] = ("result", "paper", "ours", "status", "data", "budget", "note", "full data")
+#: Statuses that are a verdict (all but ``not yet run``).
+VERDICTS: tuple[str, ...] = tuple(s for s in STATUSES if s != "not yet run")
 _SIMULATED_NOTE = "simulated data only: a check of the pipeline, not evidence about the paper"
 
 Boots = Mapping[Context, Mapping[str, PairBootstrap]]
@@ -38,9 +41,10 @@ Boots = Mapping[Context, Mapping[str, PairBootstrap]]
 def _row(result: str, paper_value: str, evidence: Evidence | None = None, **fields: str) -> dict[str, str]:
     """One row of the status table; without evidence, the result is not yet run."""
     row = {"result": result, "paper": paper_value, "ours": "—", "status": "not yet run"}
-    row |= {"data": "—", "budget": "—", "note": ""}
+    row |= {"data": "—", "budget": "—", "note": "", "full data": "no"}
     if evidence is not None:
         row |= {"data": evidence.data_text, "budget": evidence.budget_text}
+        row["full data"] = "yes" if evidence.context.is_full_data else "no"
     return row | fields
 
 
@@ -222,7 +226,7 @@ def claim_row(claim: paper.Claim, res: ClaimResult | None, required_pairs: Seque
     result = f"{claim.figure}: {claim.statement}"
     paper_value = claim.paper_count if claim.counted else "stated"
     if res is None or res.evidence is None:
-        return _row(result, paper_value, note="; ".join(res.missing[:4]) if res is not None else "")
+        return _row(result, paper_value, note="; ".join(res.missing) if res is not None else "")
     ev = res.evidence
     note = _reduced_note(ev, required_pairs)
     if not ev.context.is_real:
@@ -288,7 +292,7 @@ def status_table(
     -------
     DataFrame
         Columns :data:`STATUS_COLUMNS`: ``result``, ``paper``, ``ours``, ``status`` (one of
-        :data:`STATUSES`), ``data``, ``budget``, ``note``.
+        :data:`STATUSES`), ``data``, ``budget``, ``note``, ``full data`` (``yes`` or ``no``).
     """
     results = collect_results(results_dir)
     ctxs = contexts(results)
@@ -361,7 +365,7 @@ def runs_provenance(results_dir: str | os.PathLike[str], results: pd.DataFrame |
     root = Path(results_dir).resolve()
     results = collect_results(root) if results is None else results
     present = {Path(p).resolve().relative_to(root).as_posix() for p in results["path"]}
-    lines = [f"{len(present)} complete run(s) in {markdown.code(root)}."]
+    lines = [f"{len(present)} complete run(s) in {markdown.code(display_path(root))}."]
     from_bundles: set[str] = set()
     for record in bundle_records(root):
         # only the runs it added: a run already here when it was unpacked was computed here
@@ -374,7 +378,7 @@ def runs_provenance(results_dir: str | os.PathLike[str], results: pd.DataFrame |
     summary = read_grid_summary(root)
     if summary is not None:
         lines.append(
-            f"- The workflow's grid table ({markdown.code(summary['table'])}, written "
+            f"- The workflow's grid table ({markdown.code(display_path(summary['table']))}, written "
             f"{markdown.text(summary['written'])}): {markdown.text(summary['found'])} of "
             f"{markdown.text(summary['jobs'])} jobs have a run; grid: {markdown.text(_grid_text(summary['grid']))}."
         )
@@ -392,7 +396,7 @@ def _bundle_text(record: Mapping[str, object]) -> str:
         grids = sorted({_grid_text(p.get("grid")) for p in parents if isinstance(p, dict)} - {""})
         what = "; ".join(f"{g} (a parent's)" for g in grids)
     return (
-        f"{markdown.code(record.get('source', '?'))} (SHA-256 {markdown.text(str(record.get('sha256', ''))[:16])}…, "
+        f"{markdown.code(_source_text(record.get('source', '?')))} (SHA-256 {markdown.text(record.get('sha256', ''))}, "
         f"{origin} {markdown.text(record.get('created', '?'))} by code {markdown.text(record.get('code_version', '?'))}"
         + (f"; {markdown.text(record['label'])}" if record.get("label") else "")
         + (f"; grid: {markdown.text(what)}" if what else "")
@@ -400,12 +404,61 @@ def _bundle_text(record: Mapping[str, object]) -> str:
     )
 
 
-def status_preamble(results_dir: str | os.PathLike[str]) -> str:
-    """The first lines of the status page (Markdown): whether any run is on the real full data, and
-    where the runs came from.
+def _source_text(source: object) -> str:
+    """Where a bundle came from: a URL as given, a local file by its name or its path in the project."""
+    text = str(source)
+    return text if "://" in text else display_path(text)
 
-    Without a run on the real full data it says so first, with the commands and the bundle that
-    would fill it, before any verdict on simulated data is shown.
+
+def verdict_summary(table: pd.DataFrame) -> str:
+    """The verdict in one Markdown paragraph: how many of the paper's results have a verdict from runs
+    on the real full data, and how many each status.
+
+    ``table`` is a :func:`status_table`; the count is computed from it, never written by hand.
+    """
+    full = table[(table["full data"] == "yes") & table["status"].isin(VERDICTS)]
+    counts = full["status"].value_counts()
+    parts = ", ".join(f"{counts[s]} {s}" for s in VERDICTS if s in counts)
+    head = (
+        f"**{len(full)} of the paper's {len(table)} results have a verdict from runs on the real, full data**"
+        + (f" ({parts})" if parts else "")
+        + "."
+    )
+    if len(full) < len(table):
+        rest = table.drop(index=full.index)["status"].value_counts()
+        head += (
+            " The other "
+            + str(len(table) - len(full))
+            + ": "
+            + ", ".join(f"{n} {s}" for s, n in rest.items())
+            + " (on reduced or simulated evidence, or no run)."
+        )
+    return head
+
+
+def book_runs_summary(results: pd.DataFrame, profile: str = "book") -> str:
+    """Which data the runs made at the book's budget (``profile``) used, in one Markdown sentence."""
+    own = [c for c in contexts(results) if c.profile == profile]
+    if not own:
+        return f"No run at the book's budget (profile `{profile}`) is in the results directory."
+    real = [c for c in own if c.is_real]
+    kinds = (
+        "simulated data"
+        if not real
+        else ("real data" if len(real) == len(own) else "real and simulated data")
+    )
+    listed = "; ".join(markdown.text(c.data_label) for c in own)
+    return (
+        f"The chapters' own runs in this build are on **{kinds}** with the **`{profile}` budget** "
+        f"(profile `{profile}`, far below the paper's): {listed}."
+        + ("" if real else " Simulated data check the code; they say nothing about the paper's numbers.")
+    )
+
+
+def status_preamble(results_dir: str | os.PathLike[str]) -> str:
+    """The status page's paragraph after the verdict (Markdown): which runs on the real full data
+    exist, or, without any, that nothing on the page confirms or refutes the paper and the commands
+    and the bundle that would fill it. Where the runs came from is :func:`provenance_text`.
     """
     results = collect_results(results_dir)
     root = Path(results_dir).resolve()
@@ -419,7 +472,12 @@ def status_preamble(results_dir: str | os.PathLike[str]) -> str:
             "confirms or refutes a result of the paper.** Every verdict below comes from "
             f"{'simulated data or the real sample (a check of the code, not of the paper)' if len(results) else 'no run at all'}"
             f" (runs found: {others}). To fill it, "
-            + FILL_COMMANDS.format(results=str(root).replace("`", "'"))
+            + FILL_COMMANDS.format(results=display_path(root).replace("`", "'"))
             + "."
         )
-    return "\n".join([head, "", "Where the runs came from:", "", *runs_provenance(root, results)])
+    return head
+
+
+def provenance_text(results_dir: str | os.PathLike[str]) -> str:
+    """Where the runs of ``results_dir`` came from (:func:`runs_provenance`), as Markdown lines."""
+    return "\n".join(runs_provenance(results_dir))

@@ -86,21 +86,24 @@ def test_toc_lists_every_page_and_the_notebooks_which_exist() -> None:
     assert not missing, f"pages listed in _toc.yml but absent from book/: {missing}"
 
 
-def test_status_page_is_read_after_the_notebooks_it_summarises() -> None:
-    # Sphinx reads pages in sorted order; the status page must see the runs the notebooks made.
-    docs = toc_documents(ROOT / "_toc.yml")
-    notebooks = [d for d in docs if d.startswith("notebooks/")]
-    assert sorted([*notebooks, "status"])[-1] == "status"
+def test_live_pages_are_read_after_the_notebooks_they_summarise() -> None:
+    # The status page and the landing page's verdict must see the runs the notebooks made.
+    assert _config()["sphinx"]["config"]["live_pages"] == ["intro", "status"]
+    module = _extension("live_pages")
+    app = SimpleNamespace(config=SimpleNamespace(live_pages=["intro", "status"]))
+    docnames = ["api", "intro", "notebooks/01_data", "status", "notebooks/05_results"]
+    module._read_last(app, None, docnames)
+    assert docnames == ["api", "notebooks/01_data", "notebooks/05_results", "intro", "status"]
 
 
 def test_status_page_builds_its_table_by_calling_the_library() -> None:
     text = (BOOK / "status.md").read_text(encoding="utf-8")
     front = yaml.safe_load(text.split("---")[1])
     assert front["mystnb"]["execution_mode"] == "force", "the table must follow the results present"
-    assert "live_pages: [status]" in (ROOT / "_config.yml").read_text(encoding="utf-8")
+    assert "status" in _config()["sphinx"]["config"]["live_pages"]
     cells = re.findall(r"```\{code-cell\}.*?\n(.*?)```", text, flags=re.S)
     code = "\n".join(cells)
-    assert "from deepdiff.report.status import status_table" in code
+    assert re.search(r"from deepdiff.report.status import [\w, ]*\bstatus_table\b", code)
     assert "status_table(results_dir)" in code
     assert not re.search(r"\b(reproduced|not yet run)\b\s*\|", text), "no hand-written status table"
 
@@ -113,7 +116,10 @@ def test_status_page_says_first_whether_real_full_data_exist_and_where_runs_came
     text = (BOOK / "status.md").read_text(encoding="utf-8").split("---", 2)[2]
     cells = re.findall(r"```\{code-cell\}.*?\n(.*?)```", text, flags=re.S)
     assert "status_preamble(results_dir)" in cells[0], "the preamble must come before any table"
-    assert text.index("status_preamble(") < text.index("status_table(")
+    assert "verdict_summary(status)" in cells[0], "the verdict first"
+    assert (
+        text.index("verdict_summary(status)") < text.index("status_preamble(") < text.index("status_styler(")
+    )
     assert text.lstrip().startswith("# Reproduction status\n\n```{code-cell}"), "right below the title"
 
 
@@ -186,3 +192,37 @@ def test_api_pages_of_removed_modules_are_found(tmp_path: Path) -> None:
     stale = [p.name for p in module.stale_stubs(tmp_path)]
     assert stale == ["deepdiff.gone.pair.rst", "deepdiff.no_such_module.rst"]
     assert module.stale_stubs(tmp_path / "missing") == []
+
+
+def test_landing_page_shows_the_verdict_computed_from_the_results() -> None:
+    text = (BOOK / "intro.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---")[1])
+    assert front["mystnb"]["execution_mode"] == "force"
+    body = text.split("---", 2)[2]
+    assert body.lstrip().startswith("# DeepDiff, reproduced\n\n```{code-cell}"), (
+        "the verdict right below the title"
+    )
+    first = re.findall(r"```\{code-cell\}.*?\n(.*?)```", body, flags=re.S)[0]
+    assert "verdict_summary(status_table(results_dir))" in first and "book_runs_summary(" in first
+    assert "{{ book_links }}" in body
+
+
+def test_repository_and_launch_buttons_come_from_one_place() -> None:
+    config = _config()
+    assert config["repository"]["url"].startswith("https://github.com/")
+    assert config["html"]["use_repository_button"] is True
+    assert config["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert "book_links" in config["sphinx"]["local_extensions"]
+    module = _extension("book_links")
+    line = module.book_links("https://github.com/o/r/", "https://o.github.io/r")
+    assert "[the repository](https://github.com/o/r)" in line
+    assert "[the published book](https://o.github.io/r/)" in line
+    assert "(https://o.github.io/r/deepdiff-book.pdf)" in line
+    assert "https://github.com/o/r/actions/workflows/book.yml" in line
+    assert module.book_links("", "") == ""
+
+
+def test_mathjax_is_served_with_the_book() -> None:
+    sphinx = _config()["sphinx"]
+    assert "sphinx-mathjax-offline" in sphinx["extra_extensions"]
+    assert not sphinx["config"]["mathjax_path"].startswith(("http:", "https:", "//"))

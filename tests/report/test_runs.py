@@ -55,3 +55,20 @@ def test_a_grid_table_holds_exactly_the_grids_runs(tmp_path: Path) -> None:
     # without checksums, the run on other data of the first pair is a second candidate
     loose = match_jobs(results, grid)
     assert loose.loc[(loose["pair"] == PAPER_PAIRS[0]) & (loose["seed"] == 0), "candidates"].eq(2).all()
+
+
+def test_runs_are_counted_per_context_as_every_page_counts_them(tmp_path: Path) -> None:
+    from deepdiff.report.runs import runs_by_context
+    from tests.report.conftest import write_runs
+
+    write_runs(tmp_path, pairs=PAPER_PAIRS[:2], profile="book")
+    write_runs(tmp_path, pairs=PAPER_PAIRS[:1], label="simulated (own cells)", profile="book", seed=1)
+    counts = runs_by_context(collect_results(tmp_path))
+    assert list(counts["context"]) == [
+        "simulated (unit test), profile book",
+        "simulated (own cells), profile book",
+    ]
+    n_methods = counts["methods"].iloc[0]
+    assert list(counts["runs"]) == [2 * n_methods, n_methods]
+    assert (counts["models"] + counts["baselines"] == counts["runs"]).all()
+    assert runs_by_context(collect_results(tmp_path / "empty")).empty

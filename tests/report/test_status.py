@@ -25,7 +25,17 @@ N_ROWS = (
 
 def test_status_table_simulated_is_never_reproduced(sim_results: Path) -> None:
     status = status_table(sim_results, n_boot=50)
-    assert list(status.columns) == ["result", "paper", "ours", "status", "data", "budget", "note"]
+    assert list(status.columns) == [
+        "result",
+        "paper",
+        "ours",
+        "status",
+        "data",
+        "budget",
+        "note",
+        "full data",
+    ]
+    assert (status["full data"] == "no").all()
     assert set(status["status"]) <= set(STATUSES)
     assert (status["status"] == "not yet run").all()
     assert len(status) == N_ROWS == 7 + 1 + 9 + 2 + 3 + 2 + 1
@@ -90,20 +100,23 @@ def test_status_table_on_an_empty_directory(tmp_path: Path) -> None:
 
 
 def test_without_full_data_the_page_says_so_first(sim_results: Path) -> None:
-    from deepdiff.report.status import status_preamble
+    from deepdiff.report.status import provenance_text, status_preamble
 
     text = status_preamble(sim_results)
     first = text.splitlines()[0]
     assert first.startswith("**No run on the real, full REMC data")
     assert "make reproduce" in first and "deepdiff results unpack BUNDLE" in first
     assert "simulated (unit test), profile quick" in first
-    assert f"complete run(s) in `{sim_results.resolve()}`" in text
+    where = provenance_text(sim_results)
+    # the folder's name, not where the build machine keeps it
+    assert f"complete run(s) in `{sim_results.name}`" in where
+    assert str(sim_results.resolve()) not in text + where
 
 
 def test_the_page_says_where_its_runs_came_from(tmp_path: Path) -> None:
     from deepdiff.bundle import pack, unpack
     from deepdiff.grid import GridConfig
-    from deepdiff.report.status import status_preamble
+    from deepdiff.report.status import provenance_text, status_preamble
 
     write_runs(
         tmp_path / "cluster", pairs=PAPER_PAIRS[:2], source="remc", label="real full REMC", profile="paper"
@@ -115,7 +128,8 @@ def test_the_page_says_where_its_runs_came_from(tmp_path: Path) -> None:
     unpack(info.path, target)
     text = status_preamble(target)
     assert text.startswith("**Runs on the real full data found**: real full REMC, profile paper")
-    assert f"from the bundle `{info.path}`" in text and info.sha256[:16] in text and "cluster X" in text
+    text += "\n" + provenance_text(target)
+    assert f"from the bundle `{info.path.name}`" in text and info.sha256 in text and "cluster X" in text
     assert "grid: 2 pair(s) (E123-E003, E116-E003)" in text
     assert "11 run(s) computed in this directory" in text
     assert "grid table" not in text  # written by the workflow's aggregate (tested with it)
@@ -131,7 +145,7 @@ def test_nothing_from_a_bundle_or_a_run_reaches_the_page_as_html(tmp_path: Path)
     from markdown_it import MarkdownIt
 
     from deepdiff.bundle import RECORDS_DIR, pack, unpack
-    from deepdiff.report.status import status_preamble, status_styler
+    from deepdiff.report.status import provenance_text, status_preamble, status_styler
 
     write_runs(tmp_path / "cluster", pairs=PAPER_PAIRS[:1], source="remc", label=HOSTILE, profile="paper")
     info = pack(tmp_path / "cluster", tmp_path / "grid.tar.gz", label=HOSTILE)
@@ -141,9 +155,36 @@ def test_nothing_from_a_bundle_or_a_run_reaches_the_page_as_html(tmp_path: Path)
     record = json.loads(record_file.read_text())
     record |= {"created": HOSTILE, "code_version": HOSTILE, "source": HOSTILE + "`` `<i>`"}
     record_file.write_text(json.dumps(record))
-    page = MarkdownIt("commonmark").render(status_preamble(target))  # raw HTML passes, as in MyST
+    markdown = status_preamble(target) + "\n\n" + provenance_text(target)
+    page = MarkdownIt("commonmark").render(markdown)  # raw HTML passes, as in MyST
     for tag in ("<script", "<img", "<b>", "<i>", 'href="javascript'):
         assert tag not in page, page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown, as written
     table = status_styler(status_table(target, n_boot=20)).to_html()
     assert "<script" not in table and "&lt;script&gt;" in table
+
+
+def test_the_verdict_counts_only_results_decided_on_the_full_data(sim_results: Path, tmp_path: Path) -> None:
+    from deepdiff.report.status import verdict_summary
+
+    simulated = verdict_summary(status_table(sim_results, n_boot=20))
+    assert simulated.startswith(
+        f"**0 of the paper's {N_ROWS} results have a verdict from runs on the real, full data**"
+    )
+    write_runs(tmp_path, pairs=PAPER_PAIRS, source="remc", label="real full REMC", profile="paper")
+    table = status_table(tmp_path, n_boot=20)
+    decided = table[(table["full data"] == "yes") & (table["status"] != "not yet run")]
+    assert len(decided) > 0
+    assert verdict_summary(table).startswith(
+        f"**{len(decided)} of the paper's {N_ROWS} results have a verdict"
+    )
+
+
+def test_the_book_runs_summary_names_the_data_and_the_budget(tmp_path: Path) -> None:
+    from deepdiff.report.status import book_runs_summary
+    from deepdiff.results import collect_results
+
+    assert "No run at the book's budget" in book_runs_summary(collect_results(tmp_path))
+    write_runs(tmp_path, pairs=PAPER_PAIRS[:1], profile="book")
+    text = book_runs_summary(collect_results(tmp_path))
+    assert "**simulated data**" in text and "`book` budget" in text and "simulated (unit test)" in text
