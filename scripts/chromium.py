@@ -47,6 +47,15 @@ FLAGS: tuple[str, ...] = (
 )
 
 
+#: Flags that cut Chromium off the network (pages from ``file://`` still load): every host name fails
+#: to resolve, and any connection would go through a proxy that does not exist.
+OFFLINE_FLAGS: tuple[str, ...] = (
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+)
+
+
 class BrowserError(RuntimeError):
     """Chromium could not be found or started, or a DevTools command failed."""
 
@@ -162,10 +171,13 @@ class Browser:
         The Chromium binary; found with :func:`find_chromium` when omitted.
     timeout : float
         Seconds to wait for any single DevTools reply.
+    offline : bool
+        Cut the browser off the network (:data:`OFFLINE_FLAGS`): what a page needs must come with it.
     """
 
     executable: str | None = None
     timeout: float = 120.0
+    offline: bool = False
     _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
     _to_browser: Any = field(default=None, init=False, repr=False)
     _from_browser: Any = field(default=None, init=False, repr=False)
@@ -193,6 +205,7 @@ class Browser:
         command = [
             executable,
             *FLAGS,
+            *(OFFLINE_FLAGS if self.offline else ()),
             f"--user-data-dir={self._profile.name}",
             "--remote-debugging-pipe",
             "about:blank",

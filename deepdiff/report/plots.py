@@ -14,10 +14,19 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from deepdiff import methods
 from deepdiff.constants import DE_THRESHOLD, MARKS, N_MARKS, PAPER_PAIRS
 from deepdiff.report import paper
+
+#: Resolution of the figures' PNGs (pixels per inch), see :func:`show_inline`.
+FIGURE_DPI = 110
+#: The smallest text of any figure, in points: at :data:`FIGURE_DPI`, 12 px in the PNG, so that a figure
+#: at most :data:`MAX_WIDTH_IN` wide keeps its text readable (about 9 px) at the book's content width.
+SMALLEST_FONT_PT = 8.0
+#: The widest figure, in inches (the book's content column is about 800 px, 7.3 in at FIGURE_DPI).
+MAX_WIDTH_IN = 9.0
 
 #: Colours of the two cells and of the paper's numbers, fixed across figures.
 CELL_COLOURS = ("#1b6ca8", "#c0392b")
@@ -38,15 +47,36 @@ def provenance(
     return " | ".join(parts)
 
 
+def smallest_font(fig: Figure) -> float:
+    """The size in points of the smallest visible text of ``fig`` (labels, ticks, legends, titles)."""
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes, default=SMALLEST_FONT_PT)
+
+
+def check_readable(fig: Figure) -> Figure:
+    """``fig`` unchanged, or a ValueError when its text is smaller or it is wider than the book shows readably."""
+    small = smallest_font(fig)
+    if small < SMALLEST_FONT_PT:
+        raise ValueError(
+            f"figure text of {small:g} pt, under the {SMALLEST_FONT_PT:g} pt the book can show readably"
+        )
+    if fig.get_figwidth() > MAX_WIDTH_IN + 1e-6:
+        raise ValueError(
+            f"figure {fig.get_figwidth():g} in wide, over the {MAX_WIDTH_IN:g} in the book shows readably"
+        )
+    return fig
+
+
 def _finish(fig: Figure, title: str, prov: str) -> Figure:
-    """Title, provenance line under it, and a tight layout below both (a fixed band in inches)."""
+    """Title, provenance line under it, and a tight layout below both (a fixed band in inches); the
+    figure is then checked to be readable at the book's width (:func:`check_readable`)."""
     height = fig.get_figheight()
     fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.06 / height, va="top")
     fig.text(
         0.5, 1 - 0.34 / height, prov, ha="center", va="top", fontsize=8.5, color="#444444", style="italic"
     )
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.48 / height))
-    return fig
+    return check_readable(fig)
 
 
 def plot_gene(
@@ -99,7 +129,7 @@ def plot_gene_attention(attention: Mapping[str, np.ndarray], gene: str, prov: st
     rows = np.asarray(attention["row_attention"][i], dtype=np.float64)
     bin_rows = [str(n) for n in attention["bin_row_names"]]
     row_names = [str(n) for n in attention["row_names"]]
-    fig = Figure(figsize=(11, 0.45 * max(len(bin_rows), len(row_names)) + 2.2))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 0.45 * max(len(bin_rows), len(row_names)) + 2.2))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
     pos = bin_positions() / 1000.0
     image = left.imshow(
@@ -116,7 +146,7 @@ def plot_gene_attention(attention: Mapping[str, np.ndarray], gene: str, prov: st
     right.invert_yaxis()
     right.set_xlabel("row attention")
     right.set_title("Level II: which rows", fontsize=10)
-    right.legend(fontsize=7.5, loc="lower right")
+    right.legend(fontsize=8, loc="lower right")
     return _finish(fig, title, prov)
 
 
@@ -127,7 +157,7 @@ def plot_lfc_distributions(
     frame = pd.concat(
         [pd.DataFrame({"pair": p, "lfc": np.asarray(v)}) for p, v in lfc.items()], ignore_index=True
     )
-    fig = Figure(figsize=(10, 4.6))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 4.6))
     ax = fig.subplots()
     sns.violinplot(
         data=frame,
@@ -164,7 +194,7 @@ def plot_learning_curves(history: Sequence[Mapping[str, float]], prov: str, titl
     ``epoch`` and any of ``train_loss``/``loss`` and ``valid_pearson``.
     """
     h = pd.DataFrame(list(history))
-    fig = Figure(figsize=(10, 3.8))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 3.8))
     ax1, ax2 = fig.subplots(1, 2)
     if h.empty:
         for ax in (ax1, ax2):
@@ -295,7 +325,8 @@ def plot_figure4(fig4: pd.DataFrame, prov: str) -> Figure:
     pairs = [p for p in PAPER_PAIRS if p in set(fig4["pair"])] + sorted(set(fig4["pair"]) - set(PAPER_PAIRS))
     palette = sns.color_palette("tab10", len(methods.PAPER_VARIANTS)) + sns.color_palette("Greys", 6)[2:]
     colour = {m: palette[i % len(palette)] for i, m in enumerate(shown)}
-    fig = Figure(figsize=(max(7, 1.3 * len(pairs) + 3), 4.8))
+    # the legend sits right of the axes, so the axes keep to 7 in of the book's width
+    fig = Figure(figsize=(min(MAX_WIDTH_IN - 2.0, max(6.5, 1.3 * len(pairs) + 3)), 4.8))
     ax = fig.subplots()
     width = 0.8 / max(1, len(shown))
     for i, m in enumerate(shown):
@@ -317,7 +348,7 @@ def plot_figure4(fig4: pd.DataFrame, prov: str) -> Figure:
     ax.set_xticks(np.arange(len(pairs)), pairs, rotation=30)
     ax.set_xlabel("cell-type pair")
     ax.set_ylabel("test PCC (LFC), 95% CI")
-    ax.legend(fontsize=7.5, ncol=2, bbox_to_anchor=(1.01, 1), loc="upper left")
+    ax.legend(fontsize=8, ncol=1, bbox_to_anchor=(1.01, 1), loc="upper left")
     ax.grid(axis="y", lw=0.4, alpha=0.6)
     return _finish(
         fig, "Figure 4 (ours): PCC per pair, DeepDiff variants (circles) and baselines (squares)", prov
@@ -326,7 +357,7 @@ def plot_figure4(fig4: pd.DataFrame, prov: str) -> Figure:
 
 def plot_table1(t1: pd.DataFrame, prov: str) -> Figure:
     """Relative PCC (%) of each variant vs two-layer SVR and AttentiveChrome: ours (CI) and the paper's."""
-    fig = Figure(figsize=(11, 4.4))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 4.4))
     axes = fig.subplots(1, 2, sharey=True)
     order = [methods.label(v) for v in methods.PAPER_VARIANTS]
     for ax, base in zip(axes, paper.TABLE1_BASELINES, strict=True):
@@ -394,10 +425,11 @@ def plot_mark_attention(summary: pd.DataFrame, prov: str, title: str) -> Figure:
 def plot_bin_profiles(profiles: pd.DataFrame, prov: str, title: str, smooth: int = 5) -> Figure:
     """Mean bin-level attention per mark around the TSS, one panel per group of genes."""
     groups = list(dict.fromkeys(profiles["group"]))
-    fig = Figure(figsize=(5.2 * len(groups), 4.0))
-    axes = fig.subplots(1, len(groups), sharey=True, squeeze=False)
+    # one panel under the other: side by side they would be shrunk below readable at the book's width
+    fig = Figure(figsize=(8.0, 2.9 * len(groups) + 1.0))
+    axes = fig.subplots(len(groups), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
     palette = dict(zip(MARKS, sns.color_palette("colorblind", N_MARKS), strict=True))
-    for ax, g in zip(axes[0], groups, strict=True):
+    for ax, g in zip(axes, groups, strict=True):
         sub = profiles[profiles["group"] == g]
         for mark, rows in sub.groupby("mark", sort=False):
             prof = rows.groupby("bin")["attention"].mean()
@@ -408,9 +440,9 @@ def plot_bin_profiles(profiles: pd.DataFrame, prov: str, title: str, smooth: int
         ax.axhline(1.0 / 200, color="k", lw=0.7, ls=":", label="uniform (1/200)")
         ax.axvline(0, color="k", lw=0.5)
         ax.set_title(f"{g} genes")
-        ax.set_xlabel("position relative to the TSS (kb)")
-    axes[0][0].set_ylabel(f"mean bin attention (rolling mean of {smooth} bins)")
-    axes[0][-1].legend(fontsize=7.5, loc="upper right")
+        ax.set_ylabel("mean bin attention")
+    axes[-1].set_xlabel(f"position relative to the TSS (kb); rolling mean of {smooth} bins")
+    axes[0].legend(fontsize=8, loc="upper right", ncol=2)
     return _finish(fig, title, prov)
 
 
@@ -443,7 +475,7 @@ def plot_mark_profiles(x: np.ndarray, groups: Mapping[str, np.ndarray], prov: st
     from deepdiff.interpret import bin_positions
 
     pos = bin_positions() / 1000.0
-    fig = Figure(figsize=(12, 3.6))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 3.6))
     axes = fig.subplots(1, N_MARKS, sharex=True)
     palette = sns.color_palette("Set1", max(3, len(groups)))
     for m, ax in enumerate(axes):
@@ -501,7 +533,7 @@ def plot_lfc_quantiles(
     return _finish(fig, title, prov)
 
 
-def show_inline(dpi: int = 110) -> None:
+def show_inline(dpi: int = FIGURE_DPI) -> None:
     """Make IPython show every returned :class:`Figure` as a PNG, whatever the matplotlib backend.
 
     The figures here are built without pyplot (no global figure state), so IPython needs a PNG
