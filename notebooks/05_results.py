@@ -76,7 +76,6 @@ from IPython.display import Markdown, display
 from deepdiff import methods
 from deepdiff.grid import GridConfig, plan_jobs, run_grid
 from deepdiff.notebook import data_banner, load_pairs, show_html
-from deepdiff.paths import display_path
 from deepdiff.report import claims, figure4, figure5, paper, plots, status, table1
 from deepdiff.report.bootstrap import bootstrap_context, evidence_of
 from deepdiff.report.context import choose_context
@@ -116,6 +115,8 @@ if run_missing:
 # seeds). Contexts are listed best evidence first; the tables below use the context of this notebook's data.
 
 # %%
+from deepdiff.paths import display_path
+
 results = collect_results(params.results_dir)
 print(f"results directory: {display_path(params.results_dir)}; {RUN_COUNT_MEANING}:")
 display(runs_by_context(results))

@@ -11,11 +11,20 @@ import pytest
 from deepdiff import methods
 from deepdiff.report import paper
 from scripts.book_check import (
+    VERDICT_MARKER,
     check_book,
+    check_cut_off,
+    check_figures,
     check_links,
+    check_machine_paths,
+    check_math,
     check_page,
+    check_run_counts,
     check_sidebar,
     check_status_text,
+    machine_paths,
+    readable_scale,
+    run_counts,
     status_expectations,
     toc_documents,
 )
@@ -159,7 +168,8 @@ def test_check_book_opens_every_page_and_takes_screenshots(tmp_path: Path, brows
     (html / "notebooks").mkdir(parents=True)
     (html / "fig.png").write_bytes(_png(300, 200))
     (html / "intro.html").write_text(
-        _page("Intro", '<a href="notebooks/one.html#top">one</a>'), encoding="utf-8"
+        _page("Intro", f'<p>0 of 25 {VERDICT_MARKER}.</p><a href="notebooks/one.html#top">one</a>'),
+        encoding="utf-8",
     )
     (html / "notebooks" / "one.html").write_text(
         _page("One", '<div class="cell_output"><img src="../fig.png"></div>'), encoding="utf-8"
@@ -185,3 +195,83 @@ def test_check_book_opens_every_page_and_takes_screenshots(tmp_path: Path, brows
     assert report.problems == ["status: does not list Figure 5 (looked for 'Figure 5:')"]
     assert sorted(p.name for p in report.screenshots) == ["figure.png", "intro.png"]
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in report.screenshots)
+
+
+def _figure(**overrides: object) -> dict:
+    image = {
+        "src": "file:///b/_images/abc.png",
+        "width": 800,
+        "rendered": 800.0,
+        "in_article": True,
+        "alt": "Line plot of attention along the bins",
+        "caption": "Fig. 1 Mean attention per bin of each mark, simulated data.",
+        "number": "Fig. 1",
+    }
+    return image | overrides
+
+
+def test_figures_need_a_number_a_caption_words_for_alt_and_readable_text() -> None:
+    assert check_figures("p", [_figure()]) == []
+    assert check_figures("p", [_figure(in_article=False, alt="")]) == [], "the theme's icons are not figures"
+    found = "\n".join(
+        check_figures(
+            "p",
+            [_figure(number="", caption="", alt="0f3a9c1d2e4b5a6c7d8e.png", width=1705, rendered=800.0)],
+        )
+    )
+    assert "no number" in found and "no caption" in found and "no alt text in words" in found
+    assert "smallest text" in found and "under 9 px" in found
+    assert 0.5 < readable_scale() < 1
+    at_limit = _figure(width=1000, rendered=1000 * readable_scale() + 0.5)
+    assert check_figures("p", [at_limit]) == []
+
+
+def test_raw_tex_and_untypeset_formulas_are_found() -> None:
+    clean = {"prose": "y = log2 of a ratio", "math": 2, "math_unrendered": []}
+    assert check_math("p", clean) == []
+    raw = {"prose": r"the target \(y = \frac{a}{b}\) here", "math": 2, "math_unrendered": [r"\(y\)"]}
+    found = check_math("p", raw)
+    assert len(found) == 2 and "not typeset" in found[0] and "raw TeX" in found[1]
+    assert check_math("p", clean | {"prose": "$$ y $$"})
+
+
+def test_cut_cells_paths_and_run_counts_are_found() -> None:
+    tables = [{"header": ["", "rule"], "rows": [["0", "compares every pair of ..."], ["1", "full text."]]}]
+    assert "1 table cell(s) cut off" in check_cut_off("p", tables)[0]
+    assert check_cut_off("p", [{"header": [], "rows": [["whole"]]}]) == []
+    assert check_machine_paths("p", "runs in /home/me/proj/results", ["/home/me/proj"])
+    assert check_machine_paths("p", "runs in results", ["/home/me/proj"]) == []
+    assert str(ROOT) in machine_paths()
+    table = {"header": ["", "context", "runs"], "rows": [["0", "simulated, profile book", "25"]]}
+    counts = run_counts([table])
+    assert counts == {"simulated, profile book": "25"}
+    same = {"status": counts, "notebooks/05_results": counts}
+    assert check_run_counts(same) == []
+    differ = {"status": {"simulated, profile book": "26"}, "notebooks/05_results": counts}
+    assert "counts 25 runs" in check_run_counts(differ)[0]
+    assert check_run_counts({"status": {}, "notebooks/05_results": counts})
+
+
+def test_a_page_with_a_good_and_a_bad_figure_math_and_paths(tmp_path: Path, browser: Browser) -> None:
+    (tmp_path / "wide.png").write_bytes(_png(1705, 300))
+    good = (
+        '<figure><img src="wide.png" alt="Three line plots of attention one under the other" style="width:1705px">'
+        '<figcaption><span class="caption-number">Fig. 1 </span>Attention per bin, simulated data.</figcaption></figure>'
+    )
+    bad = '<figure><img src="wide.png" alt="d41d8cd98f00b204e9800998ecf8427e" style="width:600px"></figure>'
+    body = (
+        f"<article>{good}{bad}</article><p>Formula <span class='math'>\\(y = \\frac{{a}}{{b}}\\)</span></p>"
+        "<p>results in /build/machine/results</p>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(_page("Page", body), encoding="utf-8")
+    page = browser.open(path.as_uri())
+    try:
+        problems, found = check_page(page, "page", forbidden=["/build/machine"])
+    finally:
+        page.close()
+    text = "\n".join(problems)
+    assert "no number" in text and "no alt text in words" in text and "under 9 px" in text
+    assert "not typeset" in text and "raw TeX" in text
+    assert "shows the build machine's folder /build/machine" in text
+    assert found["images"][0]["number"].startswith("Fig. 1")
