@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 DEFAULT_OUTPUT = BOOK / "_build" / "pdf" / "deepdiff-book.pdf"
 
-# MathJax 3 typesets after the load event; wait for it when it loaded (it comes from a CDN).
+# MathJax 3 typesets after the load event; wait for it when it loaded (it is served with the book,
+# _static/mathjax, so the page is printed with the network cut off).
 _WAIT_FOR_MATH = """
 (async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; return true; }
@@ -66,8 +67,8 @@ def build_singlehtml(book: Path = BOOK) -> Path:
 
 
 def print_pdf(page: Path, output: Path) -> Path:
-    """Print the HTML ``page`` to the PDF ``output`` with headless Chromium."""
-    with Browser() as browser:
+    """Print the HTML ``page`` to the PDF ``output`` with headless Chromium, offline."""
+    with Browser(offline=True) as browser:
         tab = browser.open(page.resolve().as_uri(), width=1200, height=1600)
         tab.evaluate(_WAIT_FOR_MATH)
         return tab.print_pdf(output)
