@@ -575,6 +575,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("html_dir", nargs="?", type=Path, default=ROOT / "book" / "_build" / "html")
     parser.add_argument("--screenshots", type=Path, default=None, help="folder for intro.png and figure.png")
     parser.add_argument("--toc", type=Path, default=TOC)
+    parser.add_argument(
+        "--forbid",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a folder of the machine that built the book, beyond this project's root, its results "
+        "directory and its Python environment, that no page may show (repeatable)",
+    )
     args = parser.parse_args(argv)
     if not (args.html_dir / "index.html").is_file():
         print(f"no built book at {args.html_dir}: run `make book` first", file=sys.stderr)
@@ -583,7 +591,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Chromium not found: install it (Debian/Ubuntu: apt-get install chromium)", file=sys.stderr)
         return 2
     try:
-        report = check_book(args.html_dir, screenshots=args.screenshots, toc=args.toc)
+        forbidden = (*machine_paths(), *args.forbid)
+        report = check_book(args.html_dir, screenshots=args.screenshots, toc=args.toc, forbidden=forbidden)
     except BrowserError as err:
         print(f"book check: {err}", file=sys.stderr)
         return 2
