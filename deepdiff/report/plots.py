@@ -23,10 +23,11 @@ from deepdiff.report import paper
 #: Resolution of the figures' PNGs (pixels per inch), see :func:`show_inline`.
 FIGURE_DPI = 110
 #: The smallest text of any figure, in points: at :data:`FIGURE_DPI`, 12 px in the PNG, so that a figure
-#: at most :data:`MAX_WIDTH_IN` wide keeps its text readable (about 9 px) at the book's content width.
+#: at most :data:`MAX_WIDTH_IN` wide keeps its text readable (over 9 px) at the book's content width.
 SMALLEST_FONT_PT = 8.0
-#: The widest figure, in inches (the book's content column is about 800 px, 7.3 in at FIGURE_DPI).
-MAX_WIDTH_IN = 9.0
+#: The widest figure, in inches: 880 px at FIGURE_DPI, shown in the book's content column of about 690 px
+#: (sphinx-book-theme in a 1280 px window) at about 0.77 of its size.
+MAX_WIDTH_IN = 8.0
 
 #: Colours of the two cells and of the paper's numbers, fixed across figures.
 CELL_COLOURS = ("#1b6ca8", "#c0392b")
@@ -426,7 +427,7 @@ def plot_bin_profiles(profiles: pd.DataFrame, prov: str, title: str, smooth: int
     """Mean bin-level attention per mark around the TSS, one panel per group of genes."""
     groups = list(dict.fromkeys(profiles["group"]))
     # one panel under the other: side by side they would be shrunk below readable at the book's width
-    fig = Figure(figsize=(8.0, 2.9 * len(groups) + 1.0))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 2.6 * len(groups) + 1.0))
     axes = fig.subplots(len(groups), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
     palette = dict(zip(MARKS, sns.color_palette("colorblind", N_MARKS), strict=True))
     for ax, g in zip(axes, groups, strict=True):
