@@ -98,7 +98,7 @@ def plot_gene(
     from deepdiff.interpret import bin_positions
 
     pos = bin_positions() / 1000.0
-    fig = Figure(figsize=(9, 8.5))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 8.5))
     axes = fig.subplots(N_MARKS, 1, sharex=True)
     for m, ax in enumerate(axes):
         ax.plot(pos, x_a[m], color=CELL_COLOURS[0], lw=1.2, label=cells[0])
@@ -158,7 +158,7 @@ def plot_lfc_distributions(
     frame = pd.concat(
         [pd.DataFrame({"pair": p, "lfc": np.asarray(v)}) for p, v in lfc.items()], ignore_index=True
     )
-    fig = Figure(figsize=(MAX_WIDTH_IN, 4.6))
+    fig = Figure(figsize=(MAX_WIDTH_IN - 0.5, 4.6))  # and the threshold label right of the axes
     ax = fig.subplots()
     sns.violinplot(
         data=frame,
@@ -452,7 +452,7 @@ def plot_recovery(table: pd.DataFrame, prov: str, title: str) -> Figure:
 
     ``table`` has ``method`` (e.g. ``"attention"``, ``"grad_x_input"``), ``metric`` and ``value``.
     """
-    fig = Figure(figsize=(8, 4.0))
+    fig = Figure(figsize=(6.5, 4.0))  # and the legend right of the axes
     ax = fig.subplots()
     sns.barplot(data=table, x="metric", y="value", hue="method", ax=ax, palette="Set2")
     ax.axhline(0.5, color="k", lw=0.7, ls=":", label="chance (AUROC)")
@@ -501,7 +501,7 @@ def plot_planted(bin_weights: np.ndarray, prov: str, title: str) -> Figure:
     from deepdiff.interpret import bin_positions
 
     pos = bin_positions() / 1000.0
-    fig = Figure(figsize=(9, 3.8))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 3.8))
     ax = fig.subplots()
     palette = sns.color_palette("colorblind", N_MARKS)
     for m in range(N_MARKS):
