@@ -139,7 +139,7 @@ cells = inputs.relabel(deepdiff.load_cells(inputs.pairs[1], inputs.prepared_dir,
 result = apply_model(model, cells, progress=False)
 write_predictions(inputs.predictions_dir, result, overwrite=True)
 print(result.summary())
-print(f"written to {inputs.predictions_dir}")
+print(f"written to {display_path(inputs.predictions_dir)}")
 display(result.table.head())
 
 # %% mystnb={"figure": {"caption": "Predicted against measured log fold change of the genes of the predicted pair, with the model trained on the other pair. The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-own-pred"}, "image": {"alt": "Scatter plot of predicted against measured log fold change, with the diagonal"}}

@@ -31,6 +31,7 @@ from deepdiff.data.containers import PairData, SplitData
 from deepdiff.data.pair import Pair
 from deepdiff.data.sources import data_checksum
 from deepdiff.errors import DataError
+from deepdiff.paths import display_path
 
 #: The single file holding every gene of a cell.
 ALL_ROLE = "all"
@@ -248,7 +249,7 @@ def load_cells(
         x_b=x_b[index_b[keep]],
         expr_a=expression.get("A"),
         expr_b=expression.get("B"),
-        label=f"own cells: {root.resolve()}",
+        label=f"own cells: {display_path(root)}",  # the full path is in meta
         checksum=data_checksum(checksums),
         meta={
             "data_dir": str(root.resolve()),

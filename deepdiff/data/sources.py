@@ -46,6 +46,7 @@ from deepdiff.data.manifest import FILE_ROLES, cell_entries, load_manifest
 from deepdiff.data.pair import Pair
 from deepdiff.data.remc_format import pair_split
 from deepdiff.errors import ConfigError, DataError
+from deepdiff.paths import display_path
 
 #: Real sources (files on disk or downloaded).
 REAL_SOURCES: tuple[str, ...] = ("remc", "sample", "local")
@@ -390,7 +391,7 @@ def load_real_pair(
                 "source='local' needs data_dir, the folder with CELL.{train,valid,test,expr}.csv"
             )
         files_a, files_b = (local_cell_files(data_dir, cell) for cell in (pair.cell_a, pair.cell_b))
-        label = f"local: {Path(data_dir).expanduser().resolve()}"
+        label = f"local: {display_path(data_dir)}"  # the full path is in meta
         meta: dict[str, Any] = {"data_dir": str(Path(data_dir).expanduser().resolve())}
     else:
         if source == "sample":

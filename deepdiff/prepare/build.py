@@ -31,6 +31,7 @@ import numpy as np
 from deepdiff import __version__
 from deepdiff.constants import BIN_SIZE_BP, MARKS, N_BINS, SPLITS
 from deepdiff.errors import ConfigError, DataError
+from deepdiff.paths import display_path
 from deepdiff.prepare.annotation import Genes, read_annotation
 from deepdiff.prepare.chroms import chromosome_map
 from deepdiff.prepare.expression import read_expression_table
@@ -113,7 +114,7 @@ class PrepareReport:
         expr = ", ".join(self.with_expression) or "none (these cells can be predicted, not trained on)"
         return (
             f"prepared {len(self.cells)} cells ({', '.join(self.cells)}), {self.n_genes:,} genes ({sizes}) "
-            f"in {self.seconds:.1f} s -> {self.out_dir}\n"
+            f"in {self.seconds:.1f} s -> {display_path(self.out_dir)}\n"
             f"  left out: {dropped}\n  expression: {expr}"
         )
 

@@ -8,6 +8,7 @@ with how many seeds. The paper's own numbers, where shown, are marked as the pap
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -25,9 +26,9 @@ FIGURE_DPI = 110
 #: The smallest text of any figure, in points: at :data:`FIGURE_DPI`, 12 px in the PNG, so that a figure
 #: at most :data:`MAX_WIDTH_IN` wide keeps its text readable (over 9 px) at the book's content width.
 SMALLEST_FONT_PT = 8.0
-#: The widest figure, in inches: 880 px at FIGURE_DPI, shown in the book's content column of about 690 px
-#: (sphinx-book-theme in a 1280 px window) at about 0.77 of its size.
-MAX_WIDTH_IN = 8.0
+#: The widest figure, in inches: 825 px at FIGURE_DPI, shown in the book's content column of about 670 px
+#: (sphinx-book-theme in a 1280 px window) at about 0.8 of its size.
+MAX_WIDTH_IN = 7.5
 
 #: Colours of the two cells and of the paper's numbers, fixed across figures.
 CELL_COLOURS = ("#1b6ca8", "#c0392b")
@@ -68,15 +69,27 @@ def check_readable(fig: Figure) -> Figure:
     return fig
 
 
+def _wrap(text: str, width_in: float, fontsize: float, bold: bool = False) -> str:
+    """``text`` broken into lines that fit ``width_in`` inches at ``fontsize`` points (an average
+    character is about 0.55 of the size, 0.62 in bold), so that a long title or provenance never
+    widens the figure beyond the page."""
+    chars = max(20, int(width_in * 72 / (fontsize * (0.62 if bold else 0.55))))
+    return textwrap.fill(text, chars, break_long_words=False, break_on_hyphens=False)
+
+
 def _finish(fig: Figure, title: str, prov: str) -> Figure:
-    """Title, provenance line under it, and a tight layout below both (a fixed band in inches); the
-    figure is then checked to be readable at the book's width (:func:`check_readable`)."""
-    height = fig.get_figheight()
+    """Title, provenance line under it (each wrapped to the figure's width), and a tight layout below
+    both (a band in inches per line); the figure is then checked to be readable at the book's width
+    (:func:`check_readable`)."""
+    height, width = fig.get_figheight(), fig.get_figwidth()
+    title, prov = _wrap(title, width, 12, bold=True), _wrap(prov, width, 8.5)
+    prov_top = 0.06 + 0.28 * (title.count("\n") + 1)
+    band = prov_top + 0.14 * (prov.count("\n") + 1)
     fig.suptitle(title, fontsize=12, fontweight="bold", y=1 - 0.06 / height, va="top")
     fig.text(
-        0.5, 1 - 0.34 / height, prov, ha="center", va="top", fontsize=8.5, color="#444444", style="italic"
+        0.5, 1 - prov_top / height, prov, ha="center", va="top", fontsize=8.5, color="#444444", style="italic"
     )
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.48 / height))
+    fig.tight_layout(rect=(0, 0, 1, 1 - band / height))
     return check_readable(fig)
 
 
@@ -395,7 +408,7 @@ def plot_table1(t1: pd.DataFrame, prov: str) -> Figure:
 
 def plot_mark_attention(summary: pd.DataFrame, prov: str, title: str) -> Figure:
     """Figure 5 style: mean mark-level attention of up- and down-regulated genes, with 95% CIs."""
-    fig = Figure(figsize=(8, 4.4))
+    fig = Figure(figsize=(7, 4.4))  # and the legend above the axes
     ax = fig.subplots()
     groups = [g for g in ("up", "down") if g in set(summary["group"])]
     colours = {"up": "#222222", "down": "#a0a0a0"}

@@ -49,3 +49,21 @@ def test_text_too_small_or_a_figure_too_wide_is_refused() -> None:
         plots.check_readable(small)
     with pytest.raises(ValueError, match="in wide"):
         plots.check_readable(Figure(figsize=(plots.MAX_WIDTH_IN + 1, 3)))
+
+
+def test_a_long_title_and_provenance_wrap_instead_of_widening_the_figure(tmp_path) -> None:
+    import struct
+
+    prov = plots.provenance(
+        "simulated (seed 0), as synthetic BAM/bigWig files, prepared (local: prepared)",
+        "book",
+        "1 (seed 0)",
+        "raw_c trained on E123-E003, applied to E116-E005",
+    )
+    pred = pd.DataFrame({"lfc_true": np.linspace(-3, 3, 50), "lfc_pred": np.linspace(-2, 2, 50)})
+    fig = plots.plot_pred_vs_true(
+        pred, prov, "Raw:c trained on E123-E003, applied to E116-E005: every gene of the pair"
+    )
+    fig.savefig(tmp_path / "f.png", dpi=plots.FIGURE_DPI, bbox_inches="tight")
+    width = struct.unpack(">II", (tmp_path / "f.png").read_bytes()[16:24])[0]
+    assert width <= (fig.get_figwidth() + 0.3) * plots.FIGURE_DPI
