@@ -19,6 +19,7 @@ from deepdiff.data.containers import PairData
 from deepdiff.data.sources import DataSourceWarning, is_cached, resolve_source
 from deepdiff.errors import ConfigError, DataError, DownloadError
 from deepdiff.loading import load_pair
+from deepdiff.paths import display_path
 from tests.conftest import SampleFiles
 from tests.data.conftest import RemcServer
 from tests.data.test_remc_format import GENES, encode, split_lines
@@ -70,7 +71,9 @@ def test_sample_served_locally_equals_local_directory(remc_server: RemcServer, c
     assert (
         served.source == "sample" and served.label == "real sample (authors' E123/E003, 200 genes per split)"
     )
-    assert local.source == "local" and local.label == f"local: {sample.directory.resolve()}"
+    # the label names the folder without the machine's path; meta keeps the full path
+    assert local.source == "local" and local.label == f"local: {display_path(sample.directory)}"
+    assert local.meta["data_dir"] == str(sample.directory.resolve())
     assert served.meta["urls"]["A.train.csv"].endswith("/data/Cell1.train.csv")
     assert served.is_real and local.is_real
 
