@@ -311,7 +311,7 @@ def plot_method_comparison(
 
     cats = [category(m) for m in t["method"]]
     colours = ["#c0392b" if m == highlight else categories[c] for m, c in zip(t["method"], cats, strict=True)]
-    fig = Figure(figsize=(8, 0.45 * len(t) + 1.8))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 0.45 * len(t) + 1.8))
     ax = fig.subplots()
     err = np.vstack([t["pcc"] - t["low"], t["high"] - t["pcc"]])
     ax.barh(

@@ -36,6 +36,21 @@ def test_figures_of_the_chapters_pass_the_readability_check() -> None:
             {"E003-E004": rng.normal(size=100), "E005-E006": rng.normal(size=100)}, "d"
         ),
         plots.plot_planted(rng.normal(size=(len(MARKS), 200)), "data: test", "planted"),
+        plots.plot_method_comparison(
+            pd.DataFrame(
+                {"method": ["raw_c", "svr2"], "pcc": [0.5, 0.4], "low": [0.4, 0.3], "high": [0.6, 0.5]}
+            ),
+            "data: test",
+            "methods",
+            highlight="raw_c",
+        ),
+        plots.plot_recovery(
+            pd.DataFrame(
+                {"method": ["attention", "grad_x_input"], "metric": ["AUROC", "AUROC"], "value": [0.7, 0.8]}
+            ),
+            "data: test",
+            "recovery",
+        ),
     ]
     for fig in figures:
         assert plots.check_readable(fig) is fig
