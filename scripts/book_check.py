@@ -45,6 +45,8 @@ STATUS_PAGE = "status"
 #: Folders of the HTML output that hold theme templates and sources, not pages.
 SKIPPED_FOLDERS: tuple[str, ...] = ("_static", "_sources")
 TRACEBACK_MARKERS: tuple[str, ...] = ("Traceback (most recent call last)",)
+#: Log lines of the build's machinery that must not reach a page.
+NOISE_MARKERS: tuple[str, ...] = ("Kernel is running over TCP without encryption",)
 #: The results chapter, whose run counts must equal the status page's.
 RESULTS_PAGE = "notebooks/05_results"
 #: What the landing page must say first (from :func:`deepdiff.report.status.verdict_summary`).
@@ -452,6 +454,9 @@ def check_page(page: Page, doc: str, forbidden: Iterable[str] = ()) -> tuple[lis
     for marker in TRACEBACK_MARKERS:
         if marker in found["text"]:
             problems.append(f"{doc}: shows a Python traceback")
+    for marker in NOISE_MARKERS:
+        if marker in found["all_text"]:
+            problems.append(f"{doc}: shows the build's log line {marker!r}")
     problems += check_figures(doc, found["images"])
     problems += check_math(doc, found)
     problems += check_cut_off(doc, found["tables"])

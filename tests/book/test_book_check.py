@@ -261,7 +261,7 @@ def test_a_page_with_a_good_and_a_bad_figure_math_and_paths(tmp_path: Path, brow
     bad = '<figure><img src="wide.png" alt="d41d8cd98f00b204e9800998ecf8427e" style="width:600px"></figure>'
     body = (
         f"<article>{good}{bad}</article><p>Formula <span class='math'>\\(y = \\frac{{a}}{{b}}\\)</span></p>"
-        "<p>results in /build/machine/results</p>"
+        "<p>results in /build/machine/results</p><pre>[IPKernelApp] WARNING | Kernel is running over TCP without encryption.</pre>"
     )
     path = tmp_path / "page.html"
     path.write_text(_page("Page", body), encoding="utf-8")
@@ -274,4 +274,5 @@ def test_a_page_with_a_good_and_a_bad_figure_math_and_paths(tmp_path: Path, brow
     assert "no number" in text and "no alt text in words" in text and "under 9 px" in text
     assert "not typeset" in text and "raw TeX" in text
     assert "shows the build machine's folder /build/machine" in text
+    assert "shows the build's log line" in text
     assert found["images"][0]["number"].startswith("Fig. 1")
