@@ -396,7 +396,7 @@ def plot_table1(t1: pd.DataFrame, prov: str) -> Figure:
         )
         ax.axvline(100, color="k", lw=0.8, ls="--")
         ax.set_yticks(y, order)
-        ax.set_xlabel(f"mean relative PCC vs {methods.label(base)} (%); 100 = as good")
+        ax.set_xlabel(f"mean relative PCC vs {methods.label(base)} (%)\n100 = as good as the baseline")
         ax.set_title(f"vs {methods.label(base)}")
     axes[0].invert_yaxis()
     handles, labels = axes[0].get_legend_handles_labels()
