@@ -128,7 +128,7 @@ display(Markdown("\n".join(f"* {note}" for note in paper.FIGURE5_NOTES)))
 # Mean Level I attention per mark (rows of the same mark averaged), for the up- and down-regulated genes and all
 # test genes. A flat line at 1/200 would mean that the model looks at every bin alike.
 
-# %% mystnb={"figure": {"caption": "Mean bin-level (Level I) attention of each mark around the TSS, one panel per group of genes (up, down, unchanged), smoothed over 5 bins; the dotted line is uniform attention (1/200). The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-attention-bins"}, "image": {"alt": "Three stacked line plots, one per group of genes, each with one attention curve per mark along the positions around the TSS"}}
+# %% mystnb={"figure": {"caption": "Mean bin-level (Level I) attention of each mark around the TSS, one panel per group of genes (up-regulated, down-regulated, all), smoothed over 5 bins; the dotted line is uniform attention (1/200). The line under the title names the data and budget; an offline build uses simulated data.", "name": "fig-attention-bins"}, "image": {"alt": "Three stacked line plots, one per group of genes, each with one attention curve per mark along the positions around the TSS"}}
 groups = {"up": selection.up, "down": selection.down, "all": np.arange(len(mark_att))}
 profiles = interpret.bin_profiles(att["bin_attention"], att["bin_row_names"], groups=groups)
 plots.plot_bin_profiles(profiles, prov, f"Bin-level attention around the TSS, {params.pair}")
