@@ -213,8 +213,10 @@ else:
         options=options,
     )
     display(by_genes.pivot(index="training genes", columns="method", values="test PCC"))
-    plots.plot_scores_by_genes(
-        by_genes,
-        plots.provenance(f"simulated {params.pair} (seed {DATA_SEED})", params.profile, "1 per size", ""),
-        f"{methods.label(params.variant)} and ridge against the training genes, simulated {params.pair}",
+    display(
+        plots.plot_scores_by_genes(
+            by_genes,
+            plots.provenance(f"simulated {params.pair} (seed {DATA_SEED})", params.profile, "1 per size"),
+            f"{methods.label(params.variant)} and ridge against the training genes, simulated {params.pair}",
+        )
     )
