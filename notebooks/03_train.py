@@ -223,7 +223,7 @@ if pair_data.truth is not None:
     display(
         plots.plot_scores_by_genes(
             by_genes,
-            plots.provenance(f"simulated {params.pair} (seed {DATA_SEED})", params.profile, "1 per size", ""),
+            plots.provenance(f"simulated {params.pair} (seed {DATA_SEED})", params.profile, "1 per size"),
             f"{methods.label(params.variant)} and ridge against the training genes, simulated {params.pair}",
         )
     )

@@ -131,7 +131,7 @@ def learnability_table(
             }
         rows.append(row)
     columns = ["method", "real sample: test PCC", "simulated twins: test PCC", "gap (sim − real)"]
-    return pd.DataFrame(rows)[[*columns, f"within {TOLERANCE:g}"]]
+    return pd.DataFrame(rows)[[*columns, f"within {TOLERANCE:g}"]].set_index("method")
 
 
 def scores_by_training_genes(

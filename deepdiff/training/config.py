@@ -14,11 +14,13 @@ instead of ~90,000, and output offsets (:attr:`TrainConfig.output_offsets`). The
 never subsampled, so quick and paper runs (and baselines) are scored on the same genes.
 
 The ``book`` profile, the default of the book's notebooks, is ``quick`` with the steps its runs need to
-reach a plateau on the book's simulated pairs (1,500 genes, about 800 of them for training): every
-training gene up to 4,000 and 10 epochs, about 800 optimiser steps there. Measured on the simulated E003-E004
-(``raw_c``, seed 0): test PCC 0.10 after quick's 6 epochs on 500 genes, 0.32 after 10 epochs on all
-812, 0.34 after 20 and 0.29 after 30 or 60 (the selected epoch moves; a test split of 496 genes
-varies by about 0.04). It too is a different method from the paper's, not a smaller copy of it.
+reach a plateau on the book's simulated pairs (1,500 genes, 812 of them for training): every
+training gene up to 4,000 and 10 epochs, about 800 optimiser steps there. Measured on the notebooks'
+simulated pairs (seed 0; a test split of 496 genes varies by about 0.04), test PCC after 10 epochs
+against 30: ``raw_c`` on E003-E004 0.324 against 0.291 (after quick's 6 epochs on 500 genes: 0.10),
+``raw_d`` 0.273 / 0.298, ``raw_aux_siamese`` 0.299 / 0.328, AttentiveChrome-diff 0.302 / 0.335,
+``aux_siamese`` on E123-E116 0.712 / 0.725. It too is a different method from the paper's, not a
+smaller copy of it.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def test_the_table_says_where_the_real_sample_is_missing() -> None:
 
 def test_the_table_computes_gaps_and_verdicts() -> None:
     table = learnability_table({"ridge": [0.6], "hgb": [0.4, 0.6]}, {"ridge": [0.7, 0.7], "hgb": [0.52]})
-    assert list(table["method"]) == [methods.label("ridge"), methods.label("hgb")]
+    assert list(table.index) == [methods.label("ridge"), methods.label("hgb")]
     assert list(table["gap (sim − real)"]) == ["+0.100", "+0.020"]
     assert list(table[f"within {TOLERANCE:g}"]) == ["no", "yes"]
     assert table["real sample: test PCC"].iloc[1] == "0.500 (2 runs)"
