@@ -38,9 +38,7 @@ device = "auto"
 results_dir = None  # None: deepdiff.paths.default_results_dir()
 n_genes = None  # simulated data: genes to simulate (None: the notebooks' default)
 expression_dir = None  # folder of real E*.expr.csv (None: ../shared/data/remc-expression if present)
-sample_dir = (
-    None  # a copy of the authors' real sample (Cell1.*, Cell2.*); None: the download cache or ../shared/data
-)
+sample_dir = None  # a copy of the authors' sample (Cell1.*, Cell2.*); None: download cache or ../shared/data
 
 # %%
 from deepdiff.notebook import validate_params
