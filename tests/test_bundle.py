@@ -554,7 +554,7 @@ def test_a_bundle_packed_for_a_grid_holds_only_the_grids_runs(tmp_path: Path) ->
 
 def test_a_merge_of_bundles_of_different_grids_names_them_on_the_status_page(tmp_path: Path) -> None:
     from deepdiff.grid import GridConfig
-    from deepdiff.report.status import status_preamble
+    from deepdiff.report.status import provenance_text
 
     parts = []
     for i, pairs in enumerate((PAPER_PAIRS[:1], PAPER_PAIRS[1:2])):
@@ -564,7 +564,7 @@ def test_a_merge_of_bundles_of_different_grids_names_them_on_the_status_page(tmp
     merged = merge(parts, tmp_path / "all.tar.gz")
     fresh = tmp_path / "fresh"
     unpack(merged.path, fresh)
-    text = status_preamble(fresh)
+    text = provenance_text(fresh)  # the status page's section on where the runs came from
     assert "merged from 2 bundle(s)" in text
     assert f"1 pair(s) ({PAPER_PAIRS[0]})" in text and f"1 pair(s) ({PAPER_PAIRS[1]})" in text
 
