@@ -1,6 +1,6 @@
 """Every notebook runs under papermill on its defaults, and with other parameters, and refuses bad ones.
 
-Runs before ``test_2_book.py`` and writes its quick-profile runs into the session's shared results
+Runs before ``test_2_book.py`` and writes its runs (the notebooks' book profile) into the session's shared results
 directory (``conftest.py``), so the book build finds them. Each notebook's wall time is printed and
 recorded (``record_property``), never asserted: a slow or busy machine is not a failure.
 """
@@ -157,12 +157,39 @@ def test_notebook_runs_on_its_defaults(
     assert re.search(r"(REAL|SIMULATED) DATA|data: ", got["text"]), f"{name} does not state its data"
 
 
+def test_the_default_training_run_has_reached_a_plateau(e2e_results_dir: Path) -> None:
+    """The training chapter's default run (found in the results of its notebook run above) scores at least 0.85
+    times the test PCC of the same run with three times its epochs, and at least 0.25."""
+    from deepdiff import methods
+    from deepdiff.notebook import DATA_SEED, SIMULATED_GENES
+    from deepdiff.simulate import simulate_pair
+    from deepdiff.training.config import PROFILES
+
+    data = simulate_pair("E003-E004", n_genes=SIMULATED_GENES, seed=DATA_SEED)
+    options = methods.RunOptions(results_dir=e2e_results_dir, device="cpu", progress=False)
+    default = methods.run_method(data, "raw_c", profile="book", seed=0, options=options)
+    longer = methods.run_method(
+        data,
+        "raw_c",
+        profile="book",
+        seed=0,
+        options=options,
+        overrides={"max_epochs": 3 * PROFILES["book"].max_epochs},
+    )
+    print(
+        f"book profile: test PCC {default.test_pearson:.3f}; three times the epochs: {longer.test_pearson:.3f}"
+    )
+    assert default.test_pearson >= 0.25
+    assert default.test_pearson >= 0.85 * longer.test_pearson
+
+
 def test_train_notebook_with_other_parameters_from_another_directory(
     tmp_path: Path, e2e_env: dict[str, str], e2e_results_dir: Path
 ) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    params = ("-p", "variant", "raw_d", "-p", "seed", "1", "-p", "pair", "E123-E116")
+    # without the last section's extra pairs, which the defaults' run covers
+    params = ("-p", "variant", "raw_d", "-p", "seed", "1", "-p", "pair", "E123-E116", "-y", "gene_counts: []")
     proc, nb, seconds = run_notebook("03_train", tmp_path / "out.ipynb", e2e_env, params, cwd=elsewhere)
     print(f"03_train (raw_d, seed 1, E123-E116, from {elsewhere}): {seconds:.0f} s")
     assert proc.returncode == 0, proc.stderr[-6000:]
