@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import itertools
 import sys
 import tempfile
@@ -35,6 +34,7 @@ import numpy as np
 import torch
 
 from deepdiff import methods
+from deepdiff.data.manifest import git_blob_sha1
 from deepdiff.data.sources import load_sample_folder
 from deepdiff.io import atomic_write_json
 from deepdiff.report.learnability import method_pccs, twin_pccs
@@ -52,11 +52,6 @@ GRID: dict[str, tuple[float, ...]] = {
 
 def log(message: str) -> None:
     print(f"[{dt.datetime.now():%H:%M:%S}] {message}", flush=True)
-
-
-def git_blob_sha1(path: Path) -> str:
-    data = path.read_bytes()
-    return hashlib.sha1(b"blob " + str(len(data)).encode() + b"\0" + data).hexdigest()
 
 
 def candidates() -> list[dict[str, float]]:
@@ -127,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             "torch": torch.__version__,
             "threads": 1,
             "inputs": {
-                f"remc-sample/{p.name}": git_blob_sha1(p) for p in sorted(sample_dir.glob("Cell*.csv"))
+                f"remc-sample/{p.name}": git_blob_sha1(p.read_bytes())
+                for p in sorted(sample_dir.glob("Cell*.csv"))
             },
         },
     )

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import itertools
 import sys
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from deepdiff.constants import CELLS, MARKS, N_MARKS, PAPER_PAIRS, REMC_COMMIT, SAMPLE_CELLS, SPLITS
+from deepdiff.data.manifest import git_blob_sha1
 from deepdiff.data.remc_format import read_expression, read_split
 from deepdiff.errors import DataError
 from deepdiff.io import atomic_write_json
@@ -61,12 +61,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def log(message: str) -> None:
     print(f"[{dt.datetime.now():%H:%M:%S}] {message}", flush=True)
-
-
-def git_blob_sha1(path: Path) -> str:
-    """The git blob SHA-1 of a file (as in remc-manifest.tsv)."""
-    data = path.read_bytes()
-    return hashlib.sha1(b"blob " + str(len(data)).encode() + b"\0" + data).hexdigest()
 
 
 def read_all_expression(folder: Path) -> dict[str, np.ndarray]:
@@ -299,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "runtime_s": round(time.time() - started, 1),
             "remc_commit": REMC_COMMIT,
-            "inputs": {str(p.relative_to(args.data_dir)): git_blob_sha1(p) for p in inputs},
+            "inputs": {str(p.relative_to(args.data_dir)): git_blob_sha1(p.read_bytes()) for p in inputs},
             "sample_cells": dict(SAMPLE_CELLS),
             "fit_report": fit_report,
             **reused,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import numpy as np
 import pytest
 
 from deepdiff import methods
+from deepdiff.data.manifest import git_blob_sha1
 from deepdiff.data.sources import load_sample_folder
 from deepdiff.errors import DataError
 from deepdiff.report.learnability import method_pccs, sample_twin
@@ -65,18 +65,15 @@ def test_the_record_round_trips() -> None:
     assert again.settings == record.settings and again.gaps() == pytest.approx(record.gaps(), abs=1e-4)
 
 
-def _git_blob_sha1(path: Path) -> str:
-    data = path.read_bytes()
-    return hashlib.sha1(b"blob " + str(len(data)).encode() + b"\0" + data).hexdigest()
-
-
 @pytest.mark.slow
 def test_the_record_reproduces_on_the_real_sample(sample_dir: Path, tmp_path: Path) -> None:
     """The first runs behind each recorded figure, run again: the same real sample, the same twin."""
     record = default_learnability()
     inputs = record.provenance["inputs"]
     for name, sha1 in inputs.items():
-        assert _git_blob_sha1(sample_dir / Path(name).name) == sha1, f"{name} is not the file the record used"
+        assert git_blob_sha1((sample_dir / Path(name).name).read_bytes()) == sha1, (
+            f"{name} is not the file the record used"
+        )
     options = methods.RunOptions(results_dir=tmp_path, device="cpu", threads=1, progress=False)
     seed = record.real_seeds[0]
     real = method_pccs(load_sample_folder(sample_dir), seeds=(seed,), options=options)
