@@ -320,22 +320,30 @@ def _round(values: np.ndarray) -> list[Any]:
     return np.vectorize(lambda v: float(f"{v:.5g}"), otypes=[object])(np.asarray(values)).tolist()
 
 
+def packaged_file(name: str) -> Path:
+    """A file shipped beside the simulator's modules (``calibration.json``, ``learnability.json``)."""
+    return Path(str(resources.files("deepdiff.simulate").joinpath(name)))
+
+
+def read_json_file(path: str | Path, what: str, script: str) -> Any:
+    """The JSON content of one of the simulator's fitted files; errors name the file and the script that writes it."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path}: {what} not found; run {script}") from None
+    except (OSError, json.JSONDecodeError) as err:
+        raise DataError(f"{path}: cannot read the {what} ({err})") from err
+
+
 def calibration_path() -> Path:
     """The embedded ``calibration.json``."""
-    return Path(str(resources.files("deepdiff.simulate").joinpath(CALIBRATION_FILE)))
+    return packaged_file(CALIBRATION_FILE)
 
 
 def read_calibration(path: str | Path) -> Calibration:
     """Read a calibration file; errors name the file and say how to regenerate it."""
-    path = Path(path)
-    try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(
-            f"{path}: simulator calibration not found; run scripts/calibrate_simulator.py"
-        ) from None
-    except (OSError, json.JSONDecodeError) as err:
-        raise DataError(f"{path}: cannot read the simulator calibration ({err})") from err
+    obj = read_json_file(path, "simulator calibration", "scripts/calibrate_simulator.py")
     return Calibration.from_json(obj, where=str(path))
 
 

@@ -16,17 +16,16 @@ the measurement itself lives in :mod:`deepdiff.report.learnability`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from deepdiff.errors import DataError
+from deepdiff.simulate.calibration import packaged_file, read_json_file
 
 LEARNABILITY_FILE = "learnability.json"
 #: The settings of SimulationConfig fitted here, in a fixed order.
@@ -116,20 +115,12 @@ class LearnabilityRecord:
 
 def learnability_path() -> Path:
     """The embedded ``learnability.json``."""
-    return Path(str(resources.files("deepdiff.simulate").joinpath(LEARNABILITY_FILE)))
+    return packaged_file(LEARNABILITY_FILE)
 
 
 def read_learnability(path: str | Path) -> LearnabilityRecord:
     """Read a learnability record; errors name the file and say how to regenerate it."""
-    path = Path(path)
-    try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(
-            f"{path}: learnability record not found; run scripts/calibrate_learnability.py"
-        ) from None
-    except (OSError, json.JSONDecodeError) as err:
-        raise DataError(f"{path}: cannot read the learnability record ({err})") from err
+    obj = read_json_file(path, "learnability record", "scripts/calibrate_learnability.py")
     return LearnabilityRecord.from_json(obj, where=str(path))
 
 
