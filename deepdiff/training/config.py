@@ -120,27 +120,20 @@ class TrainConfig:
 
 #: The named settings (:data:`deepdiff.constants.PROFILE_NAMES`). ``paper`` = the authors' code; ``quick`` =
 #: laptops and CI, ``book`` = the book's offline runs (different methods, see the module docstring).
+_QUICK = TrainConfig(
+    lr=1e-3,
+    batch_size=10,
+    max_epochs=6,
+    max_train_genes=500,
+    max_valid_genes=250,
+    eval_batch_size=200,
+    output_offsets=True,
+)
 PROFILES: Mapping[str, TrainConfig] = MappingProxyType(
     {
         "paper": TrainConfig(),
-        "quick": TrainConfig(
-            lr=1e-3,
-            batch_size=10,
-            max_epochs=6,
-            max_train_genes=500,
-            max_valid_genes=250,
-            eval_batch_size=200,
-            output_offsets=True,
-        ),
-        "book": TrainConfig(
-            lr=1e-3,
-            batch_size=10,
-            max_epochs=20,
-            max_train_genes=4000,
-            max_valid_genes=250,
-            eval_batch_size=200,
-            output_offsets=True,
-        ),
+        "quick": _QUICK,
+        "book": dataclasses.replace(_QUICK, max_epochs=20, max_train_genes=4000),
     }
 )
 
