@@ -60,6 +60,11 @@ def test_book_builds_without_warnings_and_reads_well(
 
     assert report.ok, "a reader would see problems:\n" + "\n".join(report.problems)
     assert report.pages == toc_documents(), "every page of the table of contents must have been opened"
-    assert {shot.name for shot in report.screenshots} == {"intro.png", "figure.png"}
+    assert {shot.name for shot in report.screenshots} == {
+        "intro.png",
+        "figure.png",
+        "widest-figure-1.png",
+        "widest-figure-2.png",
+    }
     for shot in report.screenshots:
         assert shot.stat().st_size > 10_000, f"{shot} looks empty"

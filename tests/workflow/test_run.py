@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from deepdiff.bundle import merge, unpack
 from deepdiff.cli import main
 from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE, REPORT_NOTEBOOK, load_grid, plan_jobs
 from deepdiff.report.paper import FIGURE5_PAIR
-from deepdiff.report.status import status_preamble, status_table
+from deepdiff.report.runs import RUN_COUNT_MEANING
+from deepdiff.report.status import provenance_text, status_table
 from deepdiff.results import collect_results, load_result
 from tests.conftest import ROOT
 from tests.test_grid import job_counts, snakemake
@@ -74,7 +76,14 @@ def test_the_tiny_grid_completes_and_a_second_run_does_nothing(tiny: Path) -> No
     assert (
         "reduced grid: 2 pair(s) (E003-E004, E123-E116) × 2 variants" in text
     )  # the grid's, not the defaults
-    assert "results directory: " in text and ": 6 runs" in text
+    assert "results directory: " in text and RUN_COUNT_MEANING in text
+    # the runs-by-context table the notebook displays counts the grid's six runs in its one context
+    shown = "".join(
+        "".join(o.get("data", {}).get("text/plain", ""))
+        for o in outputs
+        if o["output_type"] == "display_data"
+    )
+    assert re.search(r"profile quick\s+6\s", shown), shown[:2000]
     runs, missing = read_table(tiny / "results")
     assert len(runs) == 6 and missing.empty
     assert set(runs["method"]) == {"raw_d", "raw_c", "ridge"} and (runs["data"] == "simulated").all()
@@ -82,8 +91,8 @@ def test_the_tiny_grid_completes_and_a_second_run_does_nothing(tiny: Path) -> No
     assert all((tiny / "results" / d / "metrics.json").is_file() for d in runs["run_dir"])
     again = run_grid(tiny, *TINY, target="notebooks")
     assert NOTHING in again.stdout + again.stderr
-    assert "grid table (`grid_runs.tsv`" in status_preamble(tiny / "results")
-    assert "6 of 6 jobs have a run" in status_preamble(tiny / "results")
+    assert "grid table (`grid_runs.tsv`" in provenance_text(tiny / "results")
+    assert "6 of 6 jobs have a run" in provenance_text(tiny / "results")
 
 
 def test_a_killed_job_is_the_only_one_run_again(tmp_path: Path) -> None:
@@ -179,4 +188,4 @@ def test_shards_packed_and_merged_give_the_unsharded_status_page(tiny: Path, tmp
     pd.testing.assert_frame_equal(
         status_table(tmp_path / "published", n_boot=50), status_table(tiny / "results", n_boot=50)
     )
-    assert "merged from 2 bundle(s)" in status_preamble(tmp_path / "published")
+    assert "merged from 2 bundle(s)" in provenance_text(tmp_path / "published")
