@@ -16,7 +16,7 @@ simulation before it not counted), the peak resident memory of the process and i
 the load average before and after: other work on the machine slows the wall time, so the wall
 time is an upper bound and CPU time / threads the bound on an idle machine with perfect use of
 its threads. The measured numbers are copied, with this run's date, machine and
-command, into :data:`deepdiff.grid_costs.MEASURED`.
+command, into :data:`deepdiff.grid.costs.MEASURED`.
 
     python benchmarks/grid_costs.py [--methods raw_d,raw_c,...] [--profile paper] [--threads 2]
                                     [--epochs 1] [--genes N] [--out benchmarks/out]

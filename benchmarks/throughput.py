@@ -39,7 +39,7 @@ from pathlib import Path
 
 import torch
 
-from deepdiff.io import atomic_write_text
+from deepdiff._util.io import atomic_write_text
 from deepdiff.models import VARIANTS, ModelConfig, build_model, init_uniform_
 from deepdiff.models.config import DEFAULT_CONFIG
 from deepdiff.models.kernels.recurrent import resolve_backend

@@ -8,21 +8,21 @@ Subpackages
 -----------
 deepdiff.data        REMC file format, verified downloads, caches, the real data sources
 deepdiff.simulate    calibrated simulated pairs with a planted, known mechanism
-deepdiff.loading     every data source behind one entry point, :func:`load_pair`
+deepdiff.data.loading     every data source behind one entry point, :func:`load_pair`
 deepdiff.models      the seven DeepDiff variants and AttentiveChrome
 deepdiff.methods     every method by name (variants and baselines), fitted through one protocol
 deepdiff.training    losses, training loop, profiles
 deepdiff.baselines   the paper's baselines and modern ones
-deepdiff.runs        the run template: cache key, cached result, result directory
-deepdiff.evaluation  correlations, bootstrap intervals, relative PCC
+deepdiff.methods.run        the run template: cache key, cached result, result directory
+deepdiff.results.statistics  correlations, bootstrap intervals, relative PCC
 deepdiff.interpret   attention summaries, gradient attribution, recovery of a planted mechanism
 deepdiff.apply       trained models applied to new cells: load_cells, predict
 deepdiff.prepare     the REMC format built from your own BAM or bigWig files and an annotation
 deepdiff.report      the paper's results beside ours: Table 1, Figures 4 and 5, claims, status
 deepdiff.grid        the paper's grid as jobs (the workflow's), shards, running a grid here
-deepdiff.grid_costs  measured per-run costs, per job
-deepdiff.grid_estimate  the expected wall time of a whole grid
-deepdiff.bundle      results bundles: pack, check, unpack and merge runs with a checksum manifest
+deepdiff.grid.costs  measured per-run costs, per job
+deepdiff.grid.estimate  the expected wall time of a whole grid
+deepdiff.results.bundle      results bundles: pack, check, unpack and merge runs with a checksum manifest
 deepdiff.cli         the ``deepdiff`` command
 """
 
@@ -39,7 +39,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 # The public face, imported on first use so that ``import deepdiff`` stays light.
 _EXPORTS = {
-    "load_pair": "deepdiff.loading",
+    "load_pair": "deepdiff.data.loading",
     "run_method": "deepdiff.methods",
     "load_model": "deepdiff.training.saved",
     "load_cells": "deepdiff.apply.cells",

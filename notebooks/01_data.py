@@ -35,13 +35,13 @@ data = "auto"  # auto, remc, sample, simulated, local
 profile = "book"  # not used here (the learnability check uses its own, recorded profile); kept for symmetry
 seed = 0
 device = "auto"
-results_dir = None  # None: deepdiff.paths.default_results_dir()
+results_dir = None  # None: deepdiff._util.paths.default_results_dir()
 n_genes = None  # simulated data: genes to simulate (None: the notebooks' default)
 expression_dir = None  # folder of real E*.expr.csv (None: ../shared/data/remc-expression if present)
 sample_dir = None  # a copy of the authors' sample (Cell1.*, Cell2.*); None: download cache or ../shared/data
 
 # %%
-from deepdiff.notebook import validate_params
+from deepdiff.report.notebook import validate_params
 
 params = validate_params(
     pair=pair, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir
@@ -55,11 +55,11 @@ from IPython.display import Markdown, display
 
 from deepdiff import methods
 from deepdiff.constants import CELLS, DE_THRESHOLD, PAPER_PAIRS, SPLITS
-from deepdiff.notebook import data_banner, load_data, show_html
 from deepdiff.report import plots
 from deepdiff.report.data_checks import mark_calibration_table, split_table
 from deepdiff.report.learnability import find_sample, learnability_table, method_pccs, twin_pccs
 from deepdiff.report.lfc import lfc_spread, real_pair_lfcs
+from deepdiff.report.notebook import data_banner, load_data, show_html
 from deepdiff.simulate.learnability import LEARNABILITY_PROFILE, TOLERANCE, default_learnability
 
 pd.set_option("display.precision", 3)

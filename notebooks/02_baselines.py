@@ -37,13 +37,13 @@ data = "auto"  # auto, remc, sample, simulated, local
 profile = "book"  # book (this book's offline budget), quick or paper (the baselines' grids and samples)
 seed = 0
 device = "auto"  # for the neural baselines (AttentiveChrome, CNN)
-results_dir = None  # None: deepdiff.paths.default_results_dir()
+results_dir = None  # None: deepdiff._util.paths.default_results_dir()
 methods = None  # None: the paper's four baselines and the three extra ones
 n_genes = None  # simulated data: genes to simulate (None: the notebooks' default)
 
 # %%
 from deepdiff.methods import METHODS, names
-from deepdiff.notebook import validate_methods, validate_params
+from deepdiff.report.notebook import validate_methods, validate_params
 
 params = validate_params(
     pair=pair, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir
@@ -57,8 +57,8 @@ import pandas as pd
 from IPython.display import display
 
 from deepdiff.methods import RunOptions, run_method
-from deepdiff.notebook import data_banner, load_data, show_html
 from deepdiff.report import plots
+from deepdiff.report.notebook import data_banner, load_data, show_html
 from deepdiff.report.runs import comparison_table, run_summary
 
 pd.set_option("display.precision", 3)

@@ -39,7 +39,7 @@ data = "auto"  # auto, remc, sample, simulated, local
 profile = "book"  # book (this book's offline budget), quick or paper (the authors')
 seed = 0
 device = "auto"  # auto, cpu, cuda, mps
-results_dir = None  # None: deepdiff.paths.default_results_dir()
+results_dir = None  # None: deepdiff._util.paths.default_results_dir()
 n_genes = None  # simulated data: genes to simulate (None: the notebooks' default)
 gene_counts = [
     750,
@@ -48,7 +48,7 @@ gene_counts = [
 ]  # simulated pairs of these sizes for the last section (genes in all; [] skips it)
 
 # %%
-from deepdiff.notebook import validate_params
+from deepdiff.report.notebook import validate_params
 
 params = validate_params(
     pair=pair, variant=variant, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir
@@ -60,12 +60,12 @@ import pandas as pd
 from IPython.display import display
 
 from deepdiff import methods
-from deepdiff.evaluation import bootstrap_pearson_ci, pearson
-from deepdiff.notebook import DATA_SEED, data_banner, load_data, show_html
-from deepdiff.paths import display_path
+from deepdiff._util.paths import display_path
 from deepdiff.report import plots
 from deepdiff.report.learnability import scores_by_training_genes
+from deepdiff.report.notebook import DATA_SEED, data_banner, load_data, show_html
 from deepdiff.report.runs import runs_beside
+from deepdiff.results.statistics import bootstrap_pearson_ci, pearson
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap

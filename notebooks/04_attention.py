@@ -38,7 +38,7 @@ data = "auto"  # auto, remc, sample, simulated, local
 profile = "book"  # book (this book's offline budget), quick or paper (the authors')
 seed = 0
 device = "auto"
-results_dir = None  # None: deepdiff.paths.default_results_dir()
+results_dir = None  # None: deepdiff._util.paths.default_results_dir()
 n_genes = None  # simulated data: genes to simulate (None: the notebooks' default)
 up = 8.0  # the paper's thresholds on the LFC
 down = -8.0
@@ -47,7 +47,7 @@ attribution = "integrated_gradients"  # or grad_x_input
 n_attribution_genes = 100  # test genes scored by the gradient attribution (it is slow on a CPU)
 
 # %%
-from deepdiff.notebook import validate_params
+from deepdiff.report.notebook import validate_params
 
 params = validate_params(
     pair=pair, variant=variant, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir
@@ -60,9 +60,9 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from deepdiff import interpret, methods
-from deepdiff.notebook import data_banner, load_data, show_html
 from deepdiff.report import claims, paper, plots
 from deepdiff.report.figure5 import evaluate_figure5
+from deepdiff.report.notebook import data_banner, load_data, show_html
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap

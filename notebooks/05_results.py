@@ -49,13 +49,13 @@ data_dir = None  # with data local: the folder of each cell's train, valid, test
 profile = "book"  # book (this book's offline budget), quick or paper (the authors')
 seed = 0  # seed of the bootstrap resampling
 device = "auto"
-results_dir = None  # None: deepdiff.paths.default_results_dir()
+results_dir = None  # None: deepdiff._util.paths.default_results_dir()
 run_missing = True  # train/fit the runs of the reduced grid that are not in the results directory yet
 n_genes = None  # simulated data: genes to simulate (None: the notebooks' default)
 n_boot = 500  # bootstrap resamples for intervals
 
 # %%
-from deepdiff.notebook import notebook_grid, validate_params
+from deepdiff.report.notebook import notebook_grid, validate_params
 
 params = validate_params(
     pair=pair,
@@ -75,13 +75,13 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from deepdiff import methods
-from deepdiff.grid import GridConfig, plan_jobs, run_grid
-from deepdiff.notebook import data_banner, load_pairs, show_html
+from deepdiff.grid.running import run_grid
 from deepdiff.report import claims, figure4, figure5, paper, plots, status, table1
 from deepdiff.report.bootstrap import bootstrap_context, evidence_of
 from deepdiff.report.context import choose_context
-from deepdiff.report.runs import RUN_COUNT_MEANING, coverage_table, missing_runs, runs_by_context
-from deepdiff.results import collect_results
+from deepdiff.report.notebook import data_banner, load_pairs, show_html
+from deepdiff.report.runs import RUN_COUNT_MEANING, coverage_table, runs_by_context
+from deepdiff.results.store import collect_results
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap
@@ -116,7 +116,7 @@ if run_missing:
 # seeds). Contexts are listed best evidence first; the tables below use the context of this notebook's data.
 
 # %%
-from deepdiff.paths import display_path
+from deepdiff._util.paths import display_path
 
 results = collect_results(params.results_dir)
 print(f"results directory: {display_path(params.results_dir)}; {RUN_COUNT_MEANING}:")
@@ -242,6 +242,10 @@ display(status.status_table(params.results_dir, n_boot=n_boot, seed=params.seed)
 # commands that fill them (or run them all with Snakemake: `snakemake -s workflow/Snakefile --cores 2`):
 
 # %%
+from deepdiff.grid.aggregate import missing_runs
+from deepdiff.grid.jobs import plan_jobs
+from deepdiff.grid.settings import GridConfig
+
 # Commands name the results directory as this project sees it (relative, or $DEEPDIFF_RESULTS_DIR).
 full_grid = GridConfig(results_dir=display_path(params.results_dir))
 print(f"the paper's grid: {full_grid.describe()}")

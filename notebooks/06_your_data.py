@@ -40,7 +40,7 @@ data = "simulated"  # simulated: synthetic BAM/bigWig files of simulated cells, 
 profile = "book"  # book (this book's offline budget), quick or paper (the authors')
 seed = 0
 device = "auto"
-results_dir = None  # None: deepdiff.paths.default_results_dir()
+results_dir = None  # None: deepdiff._util.paths.default_results_dir()
 samples = None  # data="local": your sample sheet (TSV with columns cell, mark, path)
 annotation = None  # data="local": your GTF or BED of TSSs
 expression = None  # data="local": your expression table (gene id, then one count column per cell)
@@ -49,7 +49,7 @@ n_genes = 800  # data="simulated": genes of the simulated cells
 gene = None  # the gene whose attention is shown (None: the one with the largest predicted |LFC|)
 
 # %%
-from deepdiff.notebook import own_data_inputs, validate_params
+from deepdiff.report.notebook import own_data_inputs, validate_params
 
 common = dict(pair=pair, data=data, profile=profile, seed=seed, device=device, results_dir=results_dir)
 params = validate_params(**common, variant=variant, data_dir=data_dir)
@@ -63,12 +63,12 @@ from IPython.display import Markdown, display
 
 import deepdiff
 from deepdiff import methods
+from deepdiff._util.paths import display_path
 from deepdiff.apply.output import write_predictions
 from deepdiff.apply.predict import apply_model
-from deepdiff.notebook import data_banner, show_html
-from deepdiff.paths import display_path
 from deepdiff.prepare.build import prepare
 from deepdiff.report import plots
+from deepdiff.report.notebook import data_banner, show_html
 
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_colwidth", None)  # every cell in full: long rules and commands wrap

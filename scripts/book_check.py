@@ -387,7 +387,7 @@ def check_cut_off(doc: str, tables: list[dict]) -> list[str]:
 def machine_paths() -> tuple[str, ...]:
     """Folders of the machine that built the book, which no page should show: the project's root, the
     results directory and the Python environment."""
-    from deepdiff.paths import default_results_dir
+    from deepdiff._util.paths import default_results_dir
 
     found = {str(ROOT), str(default_results_dir()), str(Path(sys.prefix).resolve()), sys.prefix}
     return tuple(sorted(p for p in found if len(p) > 4))

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from deepdiff._util.io import atomic_write_json
 from deepdiff.constants import CELLS, MARKS, N_MARKS, PAPER_PAIRS, REMC_COMMIT, SAMPLE_CELLS, SPLITS
 from deepdiff.data.manifest import git_blob_sha1
 from deepdiff.data.remc_format import read_expression, read_split
 from deepdiff.errors import DataError
-from deepdiff.io import atomic_write_json
 from deepdiff.simulate.calibration import (
     DEFAULT,
     MARK_PARAMETERS,

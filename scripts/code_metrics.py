@@ -105,9 +105,7 @@ def analyse(package_dir: Path, max_lines: int) -> dict:
                         ):
                             reimports.append(entry)
         graph[name] = {e for e in edges if e in known and e != name}
-    loose = sorted(
-        p.name for p in package_dir.glob("*.py") if p.name not in TOP_LEVEL_ALLOWED
-    )
+    loose = sorted(p.name for p in package_dir.glob("*.py") if p.name not in TOP_LEVEL_ALLOWED)
     return {
         "modules": len(files),
         "lines": sum(len(p.read_text().splitlines()) for p in files),
@@ -176,7 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     for entry in figures["long_functions"]:
         print(f"  {entry['where']} {entry['lines']}")
     print(f"imports inside functions: {figures['imports_inside_functions']}")
-    print(f"  of which re-import a module the file imports at its top: {len(figures['reimports_inside_functions'])}")
+    print(
+        f"  of which re-import a module the file imports at its top: {len(figures['reimports_inside_functions'])}"
+    )
     for entry in figures["reimports_inside_functions"]:
         print(f"    {entry['where']} ({entry['function']}): {', '.join(entry['imports'])}")
     print(f"import cycles ({len(figures['import_cycles'])}):")

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from deepdiff.paths import SHARED_DATA_ENV, shared_data_dir
+from deepdiff._util.paths import SHARED_DATA_ENV, shared_data_dir
 from tests.needs import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What the project keeps beside itself (never copied into it): real data and the paper's text.
 SHARED = ROOT.parent / "shared"
 
-#: Where the real data is looked for: as the package does (:func:`deepdiff.paths.shared_data_dir`).
+#: Where the real data is looked for: as the package does (:func:`deepdiff._util.paths.shared_data_dir`).
 _WHERE = f"expected ../shared/data beside the project, or set {SHARED_DATA_ENV}"
 
 # ----------------------------------------------------------------------------- the sandbox

@@ -100,7 +100,7 @@ def test_notebooks_contain_no_absolute_paths() -> None:
 
 def test_paths_are_found_from_any_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The default results directory does not depend on the kernel's working directory."""
-    from deepdiff.paths import RESULTS_ENV, default_results_dir
+    from deepdiff._util.paths import RESULTS_ENV, default_results_dir
 
     monkeypatch.delenv(RESULTS_ENV, raising=False)
     here = default_results_dir()

@@ -25,13 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from deepdiff._util.paths import display_path
 from deepdiff.constants import SPLITS
 from deepdiff.data.cache import default_cache_dir, load_expression, load_split
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.data.pair import Pair
 from deepdiff.data.sources import data_checksum
 from deepdiff.errors import DataError
-from deepdiff.paths import display_path
 
 #: The single file holding every gene of a cell.
 ALL_ROLE = "all"

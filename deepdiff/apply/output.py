@@ -5,7 +5,7 @@
     ``lfc_true`` when the expression is known), and the per-cell predictions of methods that make
     them.
 ``attention.npz`` (unless left out)
-    The attention maps, in the layout of a run's ``attention.npz`` (:mod:`deepdiff.results`),
+    The attention maps, in the layout of a run's ``attention.npz`` (:mod:`deepdiff.results.store`),
     stored without compression: a genome's maps (float16) hardly compress, and deflating them
     took 5 s for 20,000 genes x 15 rows (softmax maps of random scores) to save 8%.
 ``prediction.json``
@@ -23,9 +23,15 @@ from pathlib import Path
 
 import numpy as np
 
+from deepdiff._util.io import OutputFolder, atomic_directory, check_new_directory
 from deepdiff.apply.predict import Predictions
-from deepdiff.io import OutputFolder, atomic_directory, check_new_directory
-from deepdiff.results import ATTENTION_FILE, PREDICTIONS_FILE, attention_arrays, canonical_json, code_version
+from deepdiff.results.store import (
+    ATTENTION_FILE,
+    PREDICTIONS_FILE,
+    attention_arrays,
+    canonical_json,
+    code_version,
+)
 
 #: The description of a prediction directory.
 SUMMARY_FILE = "prediction.json"
@@ -41,7 +47,7 @@ def check_prediction_folder(
     inputs: dict[str, str | os.PathLike[str] | None] | None = None,
 ) -> Path:
     """``out_dir``, absolute, when predictions may be written there (see
-    :func:`deepdiff.io.check_new_directory`): ``overwrite`` replaces only an earlier prediction
+    :func:`deepdiff._util.io.check_new_directory`): ``overwrite`` replaces only an earlier prediction
     folder, never the model's run or the cells (``inputs``: option -> path)."""
     return check_new_directory(out_dir, overwrite, writes=PREDICT_OUTPUT, inputs=inputs)
 

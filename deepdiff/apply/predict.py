@@ -4,8 +4,8 @@
 over the genes, a chunk at a time with a progress bar, and combines their outputs exactly as the
 run did for its test genes (:mod:`deepdiff.training.predictions`): the same columns, the same
 attention layout. When both cells' expression is known it also scores the predictions as a run
-scores its test split (:func:`deepdiff.results.split_metrics`, and a percentile bootstrap
-interval of the Pearson correlation from :mod:`deepdiff.evaluation`). :func:`predict` returns the
+scores its test split (:func:`deepdiff.results.store.split_metrics`, and a percentile bootstrap
+interval of the Pearson correlation from :mod:`deepdiff.results.statistics`). :func:`predict` returns the
 table only.
 """
 
@@ -23,8 +23,8 @@ import pandas as pd
 
 from deepdiff.apply.cells import CellsToPredict, cells_from_pair
 from deepdiff.data.containers import PairData
-from deepdiff.evaluation import bootstrap_pearson_ci
-from deepdiff.results import split_metrics
+from deepdiff.results.statistics import bootstrap_pearson_ci
+from deepdiff.results.store import split_metrics
 from deepdiff.training.device import DEFAULT_CPU_THREADS
 from deepdiff.training.predictions import (
     TARGETS,
@@ -193,7 +193,7 @@ def apply_model(
     -------
     Predictions
     """
-    from deepdiff.threads import usable_cpus
+    from deepdiff._util.threads import usable_cpus
     from deepdiff.training.device import cpu_threads
 
     if not isinstance(model, TrainedModel):

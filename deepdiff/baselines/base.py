@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from deepdiff.data.containers import SplitData
-from deepdiff.evaluation import pearson
+from deepdiff.results.statistics import pearson
 
 T = TypeVar("T")
 R = TypeVar("R")

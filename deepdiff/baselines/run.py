@@ -1,7 +1,7 @@
 """Run one baseline on one pair and write its result directory (cached like every run).
 
 :func:`fit_baseline` is the :class:`~deepdiff.methods.Fitter` of the baselines fitted here: look
-the profile up, plan the run (:mod:`deepdiff.runs`) and return the complete cached result if
+the profile up, plan the run (:mod:`deepdiff.methods.run`) and return the complete cached result if
 there is one; otherwise fit on the training split and select on the validation split (the
 baseline never sees the test split), then predict the test genes once and write ``metrics.json``
 and ``predictions.csv``. :func:`run_baseline` runs any baseline by name, AttentiveChrome-diff
@@ -18,13 +18,13 @@ from typing import Any
 import pandas as pd
 
 from deepdiff import methods
+from deepdiff._util.threads import limited_threads
 from deepdiff.baselines.base import FittedBaseline, RunContext
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.errors import ConfigError
 from deepdiff.methods import Method, RunOptions
-from deepdiff.results import RunResult
-from deepdiff.runs import plan_run, reuse, run_metrics, write_run
-from deepdiff.threads import limited_threads
+from deepdiff.methods.run import plan_run, reuse, run_metrics, write_run
+from deepdiff.results.store import RunResult
 
 #: ``fit(train, valid, config, ctx)`` of a baseline algorithm.
 Algorithm = Callable[[SplitData, SplitData, Any, RunContext], FittedBaseline]
@@ -73,7 +73,7 @@ def fit_baseline(
 
         device = str(resolve_device(options.device))
     ctx = RunContext(seed=int(seed), n_jobs=jobs, progress=options.progress, device=device)
-    fit: Algorithm = methods.load(str(method.algorithm))
+    fit: Algorithm = method.algorithm()
     with limited_threads(jobs):
         tic = time.perf_counter()
         fitted = fit(data.train, data.valid, config, ctx)
@@ -134,7 +134,7 @@ def run_baseline(
     seed : int
         Seeds subsamples, folds, forests and network weights.
     results_dir : path-like, optional
-        Root of the result directories (default :func:`deepdiff.paths.default_results_dir`).
+        Root of the result directories (default :func:`deepdiff._util.paths.default_results_dir`).
     n_jobs : int
         Processes/threads for the searches (-1: all cores); does not change the result.
     progress : bool

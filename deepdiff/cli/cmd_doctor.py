@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run every check, print the report, return 1 if any failed."""
-    from deepdiff.doctor import exit_status, format_report, run_checks
+    from deepdiff.cli.doctor import exit_status, format_report, run_checks
 
     checks = run_checks(cache_dir=args.cache_dir, network=not args.no_network)
     print(format_report(checks))

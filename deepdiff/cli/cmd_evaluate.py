@@ -43,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     """Print the table (or JSON); an absent directory is an error, an empty one is reported."""
     import sys
 
+    from deepdiff._util.paths import resolve_results_dir
     from deepdiff.errors import ConfigError, DataError
-    from deepdiff.paths import resolve_results_dir
     from deepdiff.report.runs import evaluate_results
 
     root = resolve_results_dir(args.results_dir)

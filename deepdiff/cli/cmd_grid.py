@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "estimate",
         help="expected wall time on a few cores, a cluster and one GPU, from measured per-unit costs",
         description="Estimate the wall time of a grid from the measured cost of each method's run "
-        "(deepdiff.grid_costs, which says where each number was measured), without running anything.",
+        "(deepdiff.grid.costs, which says where each number was measured), without running anything.",
     )
     add_grid_arguments(estimate)
     estimate.add_argument(
@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_plan(args: argparse.Namespace) -> int:
     """Print the jobs."""
     from deepdiff.cli.common import grid_of
-    from deepdiff.grid import plan_jobs
+    from deepdiff.grid.jobs import plan_jobs
 
     grid = grid_of(args)
     jobs = plan_jobs(grid)
@@ -89,7 +89,7 @@ def run_plan(args: argparse.Namespace) -> int:
 def run_estimate(args: argparse.Namespace) -> int:
     """Print the estimate; status 1 when a shard is over ``--max-shard-hours``."""
     from deepdiff.cli.common import grid_of
-    from deepdiff.grid_estimate import estimate, format_estimate
+    from deepdiff.grid.estimate import estimate, format_estimate
 
     grid = grid_of(args)
     if args.max_shard_hours is not None and not args.shards:

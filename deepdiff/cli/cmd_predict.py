@@ -57,12 +57,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the cheap things first (pair, threads, output folder, model), then read and predict."""
+    from deepdiff._util.threads import check_threads
     from deepdiff.apply.cells import load_cells
     from deepdiff.apply.output import check_prediction_folder, write_predictions
     from deepdiff.apply.predict import apply_model
     from deepdiff.data.pair import Pair
     from deepdiff.errors import ConfigError
-    from deepdiff.threads import check_threads
     from deepdiff.training.saved import load_model
 
     pair = Pair.parse(args.pair)

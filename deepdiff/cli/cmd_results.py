@@ -103,8 +103,8 @@ def run_aggregate(args: argparse.Namespace) -> int:
     """Write the tables; print the counts."""
     from deepdiff.cli.common import grid_of
     from deepdiff.errors import ConfigError
-    from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE
-    from deepdiff.report.runs import aggregate_grid
+    from deepdiff.grid.aggregate import aggregate_grid
+    from deepdiff.grid.files import GRID_MISSING_FILE, GRID_RUNS_FILE
 
     if args.n_boot < 1 or not 0.0 < args.level < 1.0:
         raise ConfigError("--n-boot must be positive and --level between 0 and 1")
@@ -117,9 +117,9 @@ def run_aggregate(args: argparse.Namespace) -> int:
 
 def run_pack(args: argparse.Namespace) -> int:
     """Pack; print the bundle's summary and checksum."""
-    from deepdiff.bundle import pack
     from deepdiff.cli.common import grid_of, has_grid
     from deepdiff.report.paper import FIGURE5_PAIR
+    from deepdiff.results.bundle import pack
 
     grid = grid_of(args) if has_grid(args) else None
     pairs: tuple[str, ...] = ()
@@ -139,7 +139,7 @@ def run_pack(args: argparse.Namespace) -> int:
 
 def run_unpack(args: argparse.Namespace) -> int:
     """Unpack; print what was added."""
-    from deepdiff.bundle import unpack
+    from deepdiff.results.bundle import unpack
 
     print(unpack(args.bundle, args.results_dir, sha256=args.sha256).describe())
     return 0
@@ -147,7 +147,7 @@ def run_unpack(args: argparse.Namespace) -> int:
 
 def run_merge(args: argparse.Namespace) -> int:
     """Merge; print the merged bundle's summary."""
-    from deepdiff.bundle import merge
+    from deepdiff.results.bundle import merge
 
     info = merge(args.bundles, args.out, label=args.label)
     print(info.describe())
@@ -158,7 +158,7 @@ def run_merge(args: argparse.Namespace) -> int:
 def run_notebook(args: argparse.Namespace) -> int:
     """Execute the notebook with the grid's parameters."""
     from deepdiff.cli.common import grid_of
-    from deepdiff.grid import run_results_notebook
+    from deepdiff.grid.running import run_results_notebook
 
     out = run_results_notebook(grid_of(args), args.notebook, args.out)
     print(f"executed {args.notebook} on the grid's runs -> {out}")

@@ -77,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
     """Validate everything cheap first (variant, profile, device, threads, recurrence backend, pair),
     then load data and train."""
     from deepdiff import methods
+    from deepdiff._util.threads import check_threads
     from deepdiff.cli.common import load_data, pair_of, report_run
     from deepdiff.models.kernels.native import backend_from_env
-    from deepdiff.threads import check_threads
     from deepdiff.training.config import training_config
     from deepdiff.training.device import resolve_device
 

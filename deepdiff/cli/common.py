@@ -10,8 +10,8 @@ from deepdiff.constants import DATA_SOURCES, SAMPLE_PAIR
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
     from deepdiff.data.pair import Pair
-    from deepdiff.grid import GridConfig
-    from deepdiff.results import RunResult
+    from deepdiff.grid.settings import GridConfig
+    from deepdiff.results.store import RunResult
 
 #: How a command's help names the pair argument.
 PAIR_HELP = (
@@ -57,8 +57,8 @@ def pair_of(args: argparse.Namespace) -> Pair:
 
 def load_data(args: argparse.Namespace, pair: Pair | None = None) -> PairData:
     """The pair the data arguments name (or ``pair``), loaded from the source they name."""
+    from deepdiff.data.loading import load_pair
     from deepdiff.errors import ConfigError
-    from deepdiff.loading import load_pair
 
     if args.data == "local" and not getattr(args, "data_dir", None):
         raise ConfigError(
@@ -102,7 +102,7 @@ def add_grid_arguments(parser: argparse.ArgumentParser) -> None:
 
 def grid_of(args: argparse.Namespace) -> GridConfig:
     """The grid named by ``--config`` and ``--set``."""
-    from deepdiff.grid import load_grid
+    from deepdiff.grid.settings import load_grid
 
     return load_grid(args.config, args.overrides)
 

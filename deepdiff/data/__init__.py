@@ -1,6 +1,6 @@
 """Data: REMC file format, verified downloads, caches and the real data sources.
 
-The entry point for every source, simulated ones included, is :func:`deepdiff.loading.load_pair`.
+The entry point for every source, simulated ones included, is :func:`deepdiff.data.loading.load_pair`.
 Names other than the containers are imported on first use, so that importing the containers does
 not import pandas.
 """

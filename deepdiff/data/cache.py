@@ -22,12 +22,12 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from deepdiff._util.io import atomic_write_bytes
+from deepdiff._util.paths import APP_NAME
 from deepdiff.constants import N_BINS, N_MARKS
 from deepdiff.data.containers import CellSplit
 from deepdiff.data.manifest import git_blob_sha1
 from deepdiff.data.remc_format import READER_VERSION, Expression, parse_expression, parse_split, read_bytes
-from deepdiff.io import atomic_write_bytes
-from deepdiff.paths import APP_NAME
 
 #: Environment variable that moves the cache (the ``cache_dir`` argument wins over it).
 CACHE_ENV = "DEEPDIFF_CACHE_DIR"

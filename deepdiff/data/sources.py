@@ -8,7 +8,7 @@ remc       the authors' full data (``data/ProcessedData/{cell}.*`` at the pinned
 sample     the authors' small real pair (``data/Cell1.*`` = E123, ``data/Cell2.*`` = E003),
            fetched the same way; pairs ``E123-E003`` or ``E003-E123``
 local      a directory with ``{cell}.{train,valid,test}.csv`` and ``{cell}.expr.csv``
-simulated  not here: :mod:`deepdiff.simulate`; :func:`deepdiff.loading.load_pair` dispatches
+simulated  not here: :mod:`deepdiff.simulate`; :func:`deepdiff.data.loading.load_pair` dispatches
 auto       ``remc`` when it is cached or reachable, else ``simulated`` (with a loud warning)
 ========== ====================================================================================
 
@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from deepdiff._util.paths import display_path
 from deepdiff.constants import DATA_SOURCES, REMC_COMMIT, SAMPLE_CELLS, SAMPLE_PAIR, SPLITS, SUBSET_MARK
 from deepdiff.data.cache import default_cache_dir, load_expression, load_split
 from deepdiff.data.containers import PairData
@@ -46,7 +47,6 @@ from deepdiff.data.manifest import FILE_ROLES, cell_entries, load_manifest
 from deepdiff.data.pair import Pair
 from deepdiff.data.remc_format import pair_split
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.paths import display_path
 
 #: Real sources (files on disk or downloaded).
 REAL_SOURCES: tuple[str, ...] = ("remc", "sample", "local")

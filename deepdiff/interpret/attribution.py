@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from deepdiff.errors import DataError
-from deepdiff.results import MODEL_FILE
+from deepdiff.results.store import MODEL_FILE
 
 if TYPE_CHECKING:
     from torch import nn
 
     from deepdiff.data.containers import PairData
-    from deepdiff.results import RunResult
+    from deepdiff.results.store import RunResult
 
 
 def gradient_attribution(
@@ -103,7 +103,7 @@ WEIGHTS_FILE = MODEL_FILE
 
 def _why_no_weights(run_dir: Path) -> str:
     """Why a run's directory holds no saved model, in words for the page that retrains it."""
-    from deepdiff.bundle import unpacked_from
+    from deepdiff.results.bundle import unpacked_from
 
     record = unpacked_from(run_dir)
     if record is not None:

@@ -26,7 +26,7 @@ from deepdiff.interpret.attribution import (
 
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
-    from deepdiff.results import RunResult
+    from deepdiff.results.store import RunResult
 
 
 def auroc(scores: np.ndarray, labels: np.ndarray) -> float:

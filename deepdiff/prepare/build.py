@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 
 from deepdiff import __version__
+from deepdiff._util.paths import display_path
 from deepdiff.constants import BIN_SIZE_BP, MARKS, N_BINS, SPLITS
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.paths import display_path
 from deepdiff.prepare.annotation import Genes, read_annotation
 from deepdiff.prepare.chroms import chromosome_map
 from deepdiff.prepare.expression import read_expression_table

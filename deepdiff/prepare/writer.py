@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from deepdiff._util.io import OutputFolder, atomic_directory, check_new_directory
 from deepdiff.apply.cells import ALL_ROLE
 from deepdiff.constants import SPLITS
-from deepdiff.io import OutputFolder, atomic_directory, check_new_directory
 from deepdiff.prepare.annotation import Genes
 from deepdiff.simulate.export import expression_csv, split_csv
 

@@ -4,7 +4,7 @@ Within a context, every comparison uses the test genes common to the methods com
 uncertainty comes from a two-level bootstrap: genes are resampled with replacement (the same
 draw for every method of a pair, so shared gene-to-gene variation cancels) and, where a method
 has several seeds, seeds are resampled too. The resampling itself is
-:mod:`deepdiff.evaluation`'s engine.
+:mod:`deepdiff.results.statistics`'s engine.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from deepdiff.errors import DataError
-from deepdiff.evaluation import resample_counts, weighted_pearson
 from deepdiff.report.context import Context, Evidence, in_context
-from deepdiff.results import load_result
+from deepdiff.results.statistics import resample_counts, weighted_pearson
+from deepdiff.results.store import load_result
 
 #: Two runs used the same data when their true LFCs agree this closely on their common genes.
 SAME_DATA_ATOL = 1e-3

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from deepdiff.constants import PAPER_PAIRS
-from deepdiff.evaluation import percentile_ci
 from deepdiff.report import paper
 from deepdiff.report.bootstrap import PairBootstrap, evidence_of
 from deepdiff.report.context import Context, Evidence
+from deepdiff.results.statistics import percentile_ci
 
 #: Verdicts of one claim on one context.
 VERDICTS: tuple[str, ...] = ("holds", "does not hold", "undecided", "not yet run")

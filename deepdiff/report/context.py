@@ -61,7 +61,7 @@ def data_family(source: str, label: str, pair: str) -> str:
 
 
 def data_families(results: pd.DataFrame) -> pd.Series:
-    """:func:`data_family` of every row of a :func:`deepdiff.results.collect_results` table."""
+    """:func:`data_family` of every row of a :func:`deepdiff.results.store.collect_results` table."""
     return pd.Series(
         [
             data_family(s, lab, p)
@@ -73,7 +73,7 @@ def data_families(results: pd.DataFrame) -> pd.Series:
 
 
 def contexts(results: pd.DataFrame) -> list[Context]:
-    """The contexts present in a :func:`deepdiff.results.collect_results` table, best evidence first.
+    """The contexts present in a :func:`deepdiff.results.store.collect_results` table, best evidence first.
 
     Order: real full data before the real sample before simulated data; the ``paper`` profile
     before others; then more pairs, then more runs.

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from deepdiff import methods
-from deepdiff.evaluation import percentile_ci
 from deepdiff.report.bootstrap import PairBootstrap
 from deepdiff.report.context import Context, in_context
+from deepdiff.results.statistics import percentile_ci
 
 
 def figure4_data(

@@ -10,11 +10,11 @@ import pandas as pd
 
 from deepdiff import methods
 from deepdiff.errors import DataError
-from deepdiff.evaluation import percentile_ci
 from deepdiff.report import paper
 from deepdiff.report.claims import ClaimResult
 from deepdiff.report.context import Context, Evidence, in_context
-from deepdiff.results import ATTENTION_FILE, load_result
+from deepdiff.results.statistics import percentile_ci
+from deepdiff.results.store import ATTENTION_FILE, load_result
 
 
 def select_figure5_run(results: pd.DataFrame, context: Context, pair: str | None = None) -> pd.DataFrame:

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from deepdiff import methods
+from deepdiff._util.paths import shared_data_dir
 from deepdiff.constants import SAMPLE_PAIR, SAMPLE_SPLIT_SIZE, SPLITS
 from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
 from deepdiff.data.sources import is_cached, load_real_pair, load_sample_folder
 from deepdiff.errors import DataError, DownloadError
-from deepdiff.paths import shared_data_dir
 from deepdiff.simulate import SimulationConfig, simulate_pair
 from deepdiff.simulate.learnability import LEARNABILITY_METHODS, LEARNABILITY_PROFILE, TOLERANCE
 
@@ -40,7 +40,7 @@ def find_sample(
 
     In order: ``sample_dir`` (a folder in the authors' layout, ``Cell1.*`` and ``Cell2.*``), the
     download cache (``deepdiff data fetch --data sample``), the ``remc-sample`` folder of the
-    reference data beside a source checkout (:func:`deepdiff.paths.shared_data_dir`). Nothing is
+    reference data beside a source checkout (:func:`deepdiff._util.paths.shared_data_dir`). Nothing is
     downloaded here.
     """
     if sample_dir is not None:

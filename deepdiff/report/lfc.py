@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from deepdiff._util.paths import default_expression_dir
 from deepdiff.constants import DE_THRESHOLD, PAPER_PAIRS
 from deepdiff.data.pair import Pair
 from deepdiff.data.sources import fetch_expression_files
 from deepdiff.errors import DataError, DeepDiffError
-from deepdiff.paths import default_expression_dir
 
 
 @dataclass(frozen=True)

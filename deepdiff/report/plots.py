@@ -129,7 +129,7 @@ def plot_gene_attention(attention: Mapping[str, np.ndarray], gene: str, prov: st
     Parameters
     ----------
     attention : mapping
-        Attention maps in the layout of ``attention.npz`` (:mod:`deepdiff.results`).
+        Attention maps in the layout of ``attention.npz`` (:mod:`deepdiff.results.store`).
     gene : str
         A gene of ``attention["genes"]``.
     """

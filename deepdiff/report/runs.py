@@ -7,20 +7,16 @@ carries the same columns: what was run, on which data, with which budget, and ho
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 
 from deepdiff import methods
 from deepdiff.data.containers import PairData
-from deepdiff.evaluation import bootstrap_pearson_ci, paired_bootstrap
 from deepdiff.report.context import contexts, data_families, in_context
-from deepdiff.results import PREDICTIONS_FILE, RunResult, collect_results
-
-if TYPE_CHECKING:
-    from deepdiff.grid import GridConfig
+from deepdiff.results.statistics import bootstrap_pearson_ci, paired_bootstrap
+from deepdiff.results.store import PREDICTIONS_FILE, RunResult, collect_results
 
 
 def evaluate_results(
@@ -31,7 +27,7 @@ def evaluate_results(
     Returns
     -------
     DataFrame
-        The columns of :func:`deepdiff.results.collect_results` plus ``n_test``,
+        The columns of :func:`deepdiff.results.store.collect_results` plus ``n_test``,
         ``test_pearson_low`` and ``test_pearson_high`` (recomputed from ``predictions.csv``).
     """
     return with_intervals(collect_results(results_dir), n_boot=n_boot, level=level, seed=seed)
@@ -40,7 +36,7 @@ def evaluate_results(
 def with_intervals(
     table: pd.DataFrame, n_boot: int = 1000, level: float = 0.95, seed: int = 0
 ) -> pd.DataFrame:
-    """``table`` (rows of :func:`deepdiff.results.collect_results`) with ``n_test``,
+    """``table`` (rows of :func:`deepdiff.results.store.collect_results`) with ``n_test``,
     ``test_pearson_low`` and ``test_pearson_high``, from each run's ``predictions.csv``."""
     lows, highs, ns = [], [], []
     for path in table["path"]:
@@ -61,7 +57,7 @@ def with_intervals(
 
 
 def run_summary(runs: Sequence[RunResult], n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """One row per run (:class:`deepdiff.results.RunResult`): test PCC with a bootstrap interval and more.
+    """One row per run (:class:`deepdiff.results.store.RunResult`): test PCC with a bootstrap interval and more.
 
     Returns
     -------
@@ -167,7 +163,7 @@ def runs_beside(
         :func:`run_summary` of ``run`` and the others, plus ``this run − method (PCC, 95% CI)``
         (:func:`compare_runs`); empty when no baseline has been run on this pair and data.
     """
-    from deepdiff.results import load_result
+    from deepdiff.results.store import load_result
 
     others = runs_of_pair(results_dir, data)
     others = others[(others["method"] != run.method) | (others["seed"] != run.metrics["seed"])]
@@ -232,178 +228,3 @@ def runs_by_context(results: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=columns)
-
-
-def match_jobs(
-    results: pd.DataFrame, grid: GridConfig, checksums: Mapping[str, str] | None = None
-) -> pd.DataFrame:
-    """Each job of a grid beside the run that completes it, if any.
-
-    A run completes a job when it has the job's pair, method and seed, the grid's profile and
-    data source (any source for ``auto``) and, when ``checksums`` (pair -> data checksum, from
-    :func:`deepdiff.grid.data_checksums`) are given, the same data. Runs of one job that differ
-    in what the grid does not fix (e.g. ``--epochs``, or an earlier version of the code) are all
-    candidates; the newest is taken.
-
-    Returns
-    -------
-    DataFrame
-        One row per job, in the grid's order: ``pair``, ``method``, ``seed``, ``command``,
-        ``row`` (index of the run in ``results``, -1 when missing) and ``candidates``.
-    """
-    from deepdiff.grid import plan_jobs
-
-    sub = results
-    if not sub.empty:
-        keep = sub["profile"] == grid.profile
-        if grid.data != "auto":
-            keep &= sub["source"] == grid.data
-        sub = sub[keep]
-    if checksums is not None and not sub.empty:
-        sub = sub[[checksums.get(p) == c for p, c in zip(sub["pair"], sub["data_checksum"], strict=True)]]
-    by_job: dict[tuple[str, str, int], list[Any]] = {}
-    if not sub.empty:
-        ordered = sub.sort_values("created", kind="stable")
-        for index, pair, method, seed in zip(
-            ordered.index, ordered["pair"], ordered["method"], ordered["seed"].astype(int), strict=True
-        ):
-            by_job.setdefault((str(pair), str(method), int(seed)), []).append(index)
-    rows = []
-    for job in plan_jobs(grid):
-        found = by_job.get((job.pair, job.method, job.seed), [])
-        rows.append(
-            {
-                "pair": job.pair,
-                "method": job.method,
-                "seed": job.seed,
-                "command": job.command(grid),
-                "row": found[-1] if found else -1,
-                "candidates": len(found),
-            }
-        )
-    return pd.DataFrame(rows, columns=["pair", "method", "seed", "command", "row", "candidates"])
-
-
-def missing_runs(
-    results: pd.DataFrame, grid: GridConfig, checksums: Mapping[str, str] | None = None
-) -> pd.DataFrame:
-    """Jobs of a grid with no result yet, and the command of each (see :func:`match_jobs`)."""
-    matched = match_jobs(results, grid, checksums)
-    missing = matched[matched["row"] < 0]
-    return missing[["pair", "method", "seed", "command"]].reset_index(drop=True)
-
-
-#: Columns of :func:`grid_table`, in order.
-GRID_TABLE_COLUMNS: tuple[str, ...] = (
-    "pair",
-    "method",
-    "label",
-    "kind",
-    "seed",
-    "data",
-    "data_label",
-    "profile",
-    "test_pearson",
-    "test_pearson_low",
-    "test_pearson_high",
-    "n_test",
-    "run_dir",
-    "candidates",
-)
-
-
-def grid_table(
-    results: pd.DataFrame,
-    grid: GridConfig,
-    checksums: Mapping[str, str] | None = None,
-    *,
-    n_boot: int = 1000,
-    level: float = 0.95,
-    seed: int = 0,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The grid's runs as one tidy table, and the jobs it still lacks.
-
-    Parameters
-    ----------
-    results : DataFrame
-        :func:`deepdiff.results.collect_results` of the grid's results directory.
-    grid : GridConfig
-    checksums : mapping, optional
-        Pair -> checksum of the grid's data (see :func:`match_jobs`).
-    n_boot, level, seed
-        The bootstrap of each run's test PCC interval.
-
-    Returns
-    -------
-    (runs, missing)
-        ``runs``: one row per job that has a run, in the grid's order, columns
-        :data:`GRID_TABLE_COLUMNS` (``run_dir`` relative to the results directory, ``data`` the
-        source, ``candidates`` how many runs matched the job); ``missing``: :func:`missing_runs`.
-    """
-    matched = match_jobs(results, grid, checksums)
-    found = matched[matched["row"] >= 0]
-    runs = with_intervals(results.loc[list(found["row"])], n_boot=n_boot, level=level, seed=seed)
-    root = os.path.abspath(grid.results_dir)
-    table = pd.DataFrame(
-        {
-            "pair": runs["pair"].to_numpy(),
-            "method": runs["method"].to_numpy(),
-            "label": [methods.label(m) for m in runs["method"]],
-            "kind": runs["kind"].to_numpy(),
-            "seed": runs["seed"].astype(int).to_numpy(),
-            "data": runs["source"].to_numpy(),
-            "data_label": runs["data_label"].to_numpy(),
-            "profile": runs["profile"].to_numpy(),
-            "test_pearson": runs["test_pearson"].to_numpy(),
-            "test_pearson_low": runs["test_pearson_low"].to_numpy(),
-            "test_pearson_high": runs["test_pearson_high"].to_numpy(),
-            "n_test": runs["n_test"].to_numpy(),
-            "run_dir": [os.path.relpath(os.path.abspath(p), root) for p in runs["path"]],
-            "candidates": found["candidates"].to_numpy(),
-        },
-        columns=list(GRID_TABLE_COLUMNS),
-    )
-    missing = matched[matched["row"] < 0][["pair", "method", "seed", "command"]].reset_index(drop=True)
-    return table, missing
-
-
-def aggregate_grid(
-    grid: GridConfig, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0
-) -> dict[str, Any]:
-    """Write the grid's runs and its missing runs as two TSV files, and a summary, atomically.
-
-    In ``grid.results_dir``: :data:`deepdiff.grid.GRID_RUNS_FILE` (one row per job with a run,
-    columns :data:`GRID_TABLE_COLUMNS`), :data:`deepdiff.grid.GRID_MISSING_FILE` (``pair``,
-    ``method``, ``seed``, ``command``) and :data:`deepdiff.grid.GRID_SUMMARY_FILE` (the grid, the
-    counts, the time). Runs are matched to jobs on the data the grid's jobs load (see
-    :func:`match_jobs`), so runs of other data, budgets or pairs in the same directory are left
-    out.
-
-    Returns
-    -------
-    dict
-        The summary: ``grid``, ``describe``, ``jobs``, ``found``, ``missing``, ``table``,
-        ``written``.
-    """
-    from datetime import datetime, timezone
-
-    from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE, GRID_SUMMARY_FILE, data_checksums
-    from deepdiff.io import atomic_write_json, atomic_write_text
-
-    root = Path(grid.results_dir)
-    table, missing = grid_table(
-        collect_results(root), grid, data_checksums(grid), n_boot=n_boot, level=level, seed=seed
-    )
-    atomic_write_text(root / GRID_RUNS_FILE, table.to_csv(sep="\t", index=False, float_format="%.6g"))
-    atomic_write_text(root / GRID_MISSING_FILE, missing.to_csv(sep="\t", index=False))
-    summary = {
-        "grid": grid.to_mapping(),
-        "describe": grid.describe(),
-        "jobs": len(table) + len(missing),
-        "found": len(table),
-        "missing": len(missing),
-        "table": GRID_RUNS_FILE,
-        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    atomic_write_json(root / GRID_SUMMARY_FILE, summary)
-    return summary

@@ -16,15 +16,15 @@ from pathlib import Path
 import pandas as pd
 
 from deepdiff import methods
+from deepdiff._util.paths import display_path
 from deepdiff.constants import PAPER_PAIRS
-from deepdiff.paths import display_path
 from deepdiff.report import markdown, paper
 from deepdiff.report.bootstrap import PairBootstrap, bootstrap_context, evidence_of
 from deepdiff.report.claims import ClaimResult, evaluate_claim
 from deepdiff.report.context import Context, Evidence, contexts
 from deepdiff.report.figure5 import evaluate_figure5, figure5_inputs, select_figure5_run
 from deepdiff.report.table1 import TABLE1_TOLERANCE_PP, table1_ours, table3_ours
-from deepdiff.results import collect_results
+from deepdiff.results.store import collect_results
 
 #: Statuses of the status page. ``no paper value``: run on the real data, but the paper's text gives
 #: no number to compare with (Appendix Table 3).
@@ -343,7 +343,7 @@ def _grid_text(grid: Mapping[str, object] | None) -> str:
     if not grid:
         return ""
     from deepdiff.errors import DeepDiffError
-    from deepdiff.grid import GridConfig
+    from deepdiff.grid.settings import GridConfig
 
     try:
         return GridConfig.from_mapping(grid).describe()
@@ -354,13 +354,13 @@ def _grid_text(grid: Mapping[str, object] | None) -> str:
 def runs_provenance(results_dir: str | os.PathLike[str], results: pd.DataFrame | None = None) -> list[str]:
     """Where the runs of ``results_dir`` came from, one Markdown line each.
 
-    The bundles unpacked into it (:func:`deepdiff.bundle.bundle_records`: source, checksum, when
+    The bundles unpacked into it (:func:`deepdiff.results.bundle.bundle_records`: source, checksum, when
     and by which code they were packed, their grid or shards) with the number of the runs they
     added still present, the runs computed in place, and the grid table the workflow wrote
-    (:func:`deepdiff.grid.read_grid_summary`), if any.
+    (:func:`deepdiff.grid.aggregate.read_grid_summary`), if any.
     """
-    from deepdiff.bundle import bundle_records
-    from deepdiff.grid import read_grid_summary
+    from deepdiff.grid.aggregate import read_grid_summary
+    from deepdiff.results.bundle import bundle_records
 
     root = Path(results_dir).resolve()
     results = collect_results(root) if results is None else results

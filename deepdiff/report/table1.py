@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from deepdiff import methods
-from deepdiff.evaluation import percentile_ci, relative_pcc
 from deepdiff.report import paper
 from deepdiff.report.bootstrap import PairBootstrap, evidence_of
 from deepdiff.report.context import Context
+from deepdiff.results.statistics import percentile_ci, relative_pcc
 
 #: Table 1 counts as reproduced when our value is within this many percentage points of the paper's
 #: (or the paper's value lies inside our confidence interval).
@@ -78,7 +78,7 @@ def relative_table(
     """Our relative PCCs for the rows of a paper's table (:func:`deepdiff.report.paper.table1` or ``table3``).
 
     For every row (variant, baseline, statistic): the mean or median over pairs of
-    ``100 × PCC(variant) / PCC(baseline)`` (:func:`deepdiff.evaluation.relative_pcc`) with its bootstrap
+    ``100 × PCC(variant) / PCC(baseline)`` (:func:`deepdiff.results.statistics.relative_pcc`) with its bootstrap
     interval, over the pairs that have both runs and a clearly positive baseline PCC
     (:func:`baseline_problem`).
 

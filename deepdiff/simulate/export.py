@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
+from deepdiff._util.io import atomic_write_bytes, atomic_write_text
 from deepdiff.constants import N_BINS, SPLITS
 from deepdiff.data.containers import PairData
 from deepdiff.errors import DataError
-from deepdiff.io import atomic_write_bytes, atomic_write_text
 from deepdiff.simulate.generator import gene_symbol
 
 _BIN_LABELS = [str(j) for j in range(1, N_BINS + 1)]

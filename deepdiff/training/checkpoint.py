@@ -9,8 +9,8 @@ from typing import Any
 
 import torch
 
+from deepdiff._util.io import atomic_write_bytes
 from deepdiff.errors import DataError
-from deepdiff.io import atomic_write_bytes
 
 #: Bumped when the checkpoint layout changes; an older checkpoint is then not resumed.
 CHECKPOINT_FORMAT = 1

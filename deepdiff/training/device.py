@@ -7,9 +7,9 @@ from contextlib import contextmanager
 
 import torch
 
+from deepdiff._util.threads import check_threads, limited_threads
 from deepdiff.constants import DEVICE_CHOICES
 from deepdiff.errors import ConfigError
-from deepdiff.threads import check_threads, limited_threads
 
 
 def _mps_available() -> bool:
@@ -74,7 +74,7 @@ DEFAULT_CPU_THREADS = 1
 
 @contextmanager
 def cpu_threads(device: torch.device, threads: int | None = None) -> Iterator[None]:
-    """Run the block with ``threads`` CPU threads (:func:`deepdiff.threads.limited_threads`).
+    """Run the block with ``threads`` CPU threads (:func:`deepdiff._util.threads.limited_threads`).
 
     Parameters
     ----------

@@ -26,7 +26,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from deepdiff.data.containers import SplitData
-from deepdiff.evaluation import pearson
+from deepdiff.results.statistics import pearson
 from deepdiff.training.checkpoint import load_checkpoint, restore_rng_state, rng_state, save_checkpoint
 from deepdiff.training.config import TrainConfig
 from deepdiff.training.tasks import Task

@@ -87,7 +87,7 @@ def predictions_table(
     """``gene``, then ``<target>_true`` (when ``truth`` is given) and ``<target>_pred`` per predicted
     target, then ``<label>_true`` (when known) and ``<label>_prob`` per predicted label (:data:`LABELS`).
 
-    The layout of a run's ``predictions.csv`` (:mod:`deepdiff.results`).
+    The layout of a run's ``predictions.csv`` (:mod:`deepdiff.results.store`).
     """
     columns: dict[str, np.ndarray] = {"gene": np.asarray(genes)}
     for target in TARGETS:

@@ -1,6 +1,6 @@
 """Train a DeepDiff variant or the AttentiveChrome-diff baseline and write one cached result.
 
-Both follow one template, :func:`train` (on top of :mod:`deepdiff.runs`): resolve the profile,
+Both follow one template, :func:`train` (on top of :mod:`deepdiff.methods.run`): resolve the profile,
 plan the run and return a complete cached result if there is one; otherwise subsample the
 training and validation genes as the profile says, build and initialise each network under the
 seed, :func:`~deepdiff.training.loop.fit` it with per-epoch checkpoints beside the result
@@ -30,10 +30,10 @@ from torch import nn
 from deepdiff import methods
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.methods import Method, RunOptions
+from deepdiff.methods.run import RunPlan, plan_run, reuse, run_metrics, write_run
 from deepdiff.models import ModelConfig
 from deepdiff.models.spec import get_variant
-from deepdiff.results import RunResult, split_metrics
-from deepdiff.runs import RunPlan, plan_run, reuse, run_metrics, write_run
+from deepdiff.results.store import RunResult, split_metrics
 from deepdiff.training.config import TrainConfig, training_config
 from deepdiff.training.device import cpu_threads, resolve_device
 from deepdiff.training.loop import EpochCallback, FitResult, Prediction, fit, predict, seeded
@@ -228,7 +228,7 @@ def train(
     Parameters
     ----------
     data : PairData
-        The pair (:func:`deepdiff.loading.load_pair`); its checksum is part of the cache key.
+        The pair (:func:`deepdiff.data.loading.load_pair`); its checksum is part of the cache key.
     method : str or Method
         A DeepDiff variant (:data:`deepdiff.models.spec.VARIANTS`: Table 1's ``raw_d``, ``raw_c``,
         ``raw``, ``aux``, ``raw_aux``, ``aux_siamese``, ``raw_aux_siamese``; Appendix Section 1.6's
@@ -261,7 +261,7 @@ def train(
         method = methods.get(method, methods.names(training_loop=True), "variant")
     options = options or RunOptions()
     config = training_config(profile, overrides)
-    make_recipe: Callable[[Method, ModelConfig], Recipe] = methods.load(str(method.algorithm))
+    make_recipe: Callable[[Method, ModelConfig], Recipe] = method.algorithm()
     plan_model_config = ModelConfig() if model_config is None else model_config
     plan_recipe = make_recipe(method, plan_model_config)
     full = {"profile": profile, "seed": int(seed), "train": config.to_dict(), **plan_recipe.config}

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from deepdiff.results import RunResult
-from deepdiff.threads import limited_threads
+from deepdiff._util.threads import limited_threads
+from deepdiff.results.store import RunResult
 from tests.training.standins import trained_runs
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from deepdiff.cli import main
-from deepdiff.results import MODEL_FILE, RunResult
+from deepdiff.results.store import MODEL_FILE, RunResult
 from tests.apply.test_cells import write_cell
 from tests.processes import run_deepdiff
 

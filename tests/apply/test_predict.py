@@ -10,7 +10,7 @@ import pytest
 import deepdiff
 from deepdiff.apply.cells import load_cells
 from deepdiff.apply.predict import apply_model
-from deepdiff.results import RunResult
+from deepdiff.results.store import RunResult
 from deepdiff.simulate.export import expression_csv
 from tests.apply.test_cells import write_cell
 from tests.training.standins import tiny_pair

@@ -14,7 +14,7 @@ from deepdiff.baselines import run_baseline
 from deepdiff.data.containers import PairData
 from deepdiff.errors import ConfigError, DataError
 from deepdiff.methods import ATTENTIVECHROME_DIFF, METHODS
-from deepdiff.results import PREDICTION_COLUMNS, REQUIRED_KEYS, cache_key, collect_results
+from deepdiff.results.store import PREDICTION_COLUMNS, REQUIRED_KEYS, cache_key, collect_results
 from tests.baselines.conftest import hand_pair
 
 #: Every method fitted by this package (AttentiveChrome-diff is trained by deepdiff.training).

@@ -187,7 +187,7 @@ def test_generated_api_pages_are_not_committed() -> None:
 
 def test_api_pages_of_removed_modules_are_found(tmp_path: Path) -> None:
     module = _extension("api_stubs")
-    for name in ("deepdiff.io", "deepdiff.data.pair", "deepdiff.no_such_module", "deepdiff.gone.pair"):
+    for name in ("deepdiff._util.io", "deepdiff.data.pair", "deepdiff.no_such_module", "deepdiff.gone.pair"):
         (tmp_path / f"{name}.rst").write_text(name, encoding="utf-8")
     stale = [p.name for p in module.stale_stubs(tmp_path)]
     assert stale == ["deepdiff.gone.pair.rst", "deepdiff.no_such_module.rst"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from deepdiff.cli import main
-from deepdiff.results import collect_results, load_result
+from deepdiff.results.store import collect_results, load_result
 from tests.conftest import SampleFiles
 
 

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from deepdiff.cli import main
-from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE, GRID_SUMMARY_FILE, load_grid, plan_jobs
-from deepdiff.results import cache_key, result_path, split_metrics, write_result
+from deepdiff.grid.files import GRID_MISSING_FILE, GRID_RUNS_FILE, GRID_SUMMARY_FILE
+from deepdiff.grid.jobs import plan_jobs
+from deepdiff.grid.settings import load_grid
+from deepdiff.results.store import cache_key, result_path, split_metrics, write_result
 from deepdiff.simulate import simulate_pair
 from tests.report.conftest import write_runs
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from deepdiff._util.paths import display_path
 from deepdiff.constants import REMC_COMMIT
-from deepdiff.loading import load_pair
+from deepdiff.data.loading import load_pair
 from deepdiff.methods import RunOptions
-from deepdiff.paths import display_path
-from deepdiff.results import collect_results, load_result
+from deepdiff.results.store import collect_results, load_result
 from deepdiff.training import runner
 from tests.cli.console import deepdiff
 
@@ -69,7 +69,7 @@ def results(simulated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_simulated_files_read_back_as_local_data(simulated: Path) -> None:
     ran = deepdiff("data", "info", *_data_args(simulated))
     assert ran.code == 0, ran.err
-    # the data label names the folder as a page may show it (deepdiff.paths.display_path), not the machine's path
+    # the data label names the folder as a page may show it (deepdiff._util.paths.display_path), not the machine's path
     assert ran.out.startswith(f"{PAIR}  [local: {display_path(simulated)}]  source=local")
     sizes = _split_sizes(simulated)
     assert sum(sizes.values()) == GENES

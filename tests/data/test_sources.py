@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from deepdiff._util.paths import display_path
 from deepdiff.constants import SPLITS
 from deepdiff.data import sources
 from deepdiff.data.containers import PairData
+from deepdiff.data.loading import load_pair
 from deepdiff.data.sources import DataSourceWarning, is_cached, resolve_source
 from deepdiff.errors import ConfigError, DataError, DownloadError
-from deepdiff.loading import load_pair
-from deepdiff.paths import display_path
 from tests.conftest import SampleFiles
 from tests.data.conftest import RemcServer
 from tests.data.test_remc_format import GENES, encode, split_lines

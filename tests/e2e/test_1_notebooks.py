@@ -161,7 +161,7 @@ def test_the_default_training_run_has_reached_a_plateau(e2e_results_dir: Path) -
     """The training chapter's default run (found in the results of its notebook run above) scores at least 0.85
     times the test PCC of the same run with three times its epochs, and at least 0.25."""
     from deepdiff import methods
-    from deepdiff.notebook import DATA_SEED, SIMULATED_GENES
+    from deepdiff.report.notebook import DATA_SEED, SIMULATED_GENES
     from deepdiff.simulate import simulate_pair
     from deepdiff.training.config import PROFILES
 

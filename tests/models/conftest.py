@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from deepdiff._util.threads import limited_threads
 from deepdiff.models import ModelConfig
 from deepdiff.models.kernels import native
-from deepdiff.threads import limited_threads
 from tests.needs import unavailable
 
 #: Short sequences and small hidden sizes: the same code paths as the full model, fast.

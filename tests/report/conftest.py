@@ -12,7 +12,7 @@ import pytest
 from deepdiff.constants import MARKS, PAPER_PAIRS
 from deepdiff.methods import ALL_VARIANTS
 from deepdiff.report.context import Context, contexts
-from deepdiff.results import cache_key, result_path, split_metrics, write_result
+from deepdiff.results.store import cache_key, result_path, split_metrics, write_result
 
 #: Correlation of each method's predictions with the truth in the synthetic results.
 DEFAULT_R: dict[str, float] = {

@@ -10,9 +10,9 @@ import pytest
 
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.errors import DataError
-from deepdiff.evaluation import weighted_pearson
 from deepdiff.report.bootstrap import bootstrap_context, bootstrap_pair, same_data_groups
-from deepdiff.results import collect_results
+from deepdiff.results.statistics import weighted_pearson
+from deepdiff.results.store import collect_results
 from tests.report.conftest import only_context, write_runs
 
 

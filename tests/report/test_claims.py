@@ -18,7 +18,7 @@ from deepdiff.report.claims import (
     evaluate_other_claims,
     wilcoxon_p,
 )
-from deepdiff.results import collect_results
+from deepdiff.results.store import collect_results
 from tests.report.conftest import only_context, write_runs
 
 

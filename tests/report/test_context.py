@@ -8,7 +8,7 @@ from pathlib import Path
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.report.context import contexts, data_family, in_context
 from deepdiff.report.runs import coverage_table
-from deepdiff.results import collect_results
+from deepdiff.results.store import collect_results
 from tests.report.conftest import write_runs
 
 

@@ -8,7 +8,7 @@ from deepdiff.constants import PAPER_PAIRS
 from deepdiff.report.bootstrap import bootstrap_context
 from deepdiff.report.figure4 import FIGURE2_METHODS, figure2_data, figure4_data
 from deepdiff.report.runs import coverage_table
-from deepdiff.results import collect_results
+from deepdiff.results.store import collect_results
 from tests.report.conftest import only_context, write_runs
 
 

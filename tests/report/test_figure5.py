@@ -8,7 +8,7 @@ import numpy as np
 
 from deepdiff.report import paper
 from deepdiff.report.figure5 import evaluate_figure5, figure5_inputs, select_figure5_run
-from deepdiff.results import collect_results
+from deepdiff.results.store import collect_results
 from tests.report.conftest import only_context, write_runs
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from deepdiff.constants import PAPER_PAIRS
-from deepdiff.grid import GridConfig
+from deepdiff.grid.aggregate import missing_runs
+from deepdiff.grid.settings import GridConfig
 from deepdiff.methods import APPENDIX_VARIANTS, PAPER_VARIANTS
-from deepdiff.report.runs import missing_runs
-from deepdiff.results import collect_results
+from deepdiff.results.store import collect_results
 
 
 def test_missing_runs_lists_commands(sim_results: Path) -> None:
@@ -28,7 +28,7 @@ def test_missing_runs_lists_commands(sim_results: Path) -> None:
 
 
 def test_a_grid_table_holds_exactly_the_grids_runs(tmp_path: Path) -> None:
-    from deepdiff.report.runs import GRID_TABLE_COLUMNS, grid_table, match_jobs
+    from deepdiff.grid.aggregate import GRID_TABLE_COLUMNS, grid_table, match_jobs
     from tests.report.conftest import write_runs
 
     write_runs(tmp_path, pairs=PAPER_PAIRS[:2], seeds=(0, 1), n=60)

@@ -114,9 +114,9 @@ def test_without_full_data_the_page_says_so_first(sim_results: Path) -> None:
 
 
 def test_the_page_says_where_its_runs_came_from(tmp_path: Path) -> None:
-    from deepdiff.bundle import pack, unpack
-    from deepdiff.grid import GridConfig
+    from deepdiff.grid.settings import GridConfig
     from deepdiff.report.status import provenance_text, status_preamble
+    from deepdiff.results.bundle import pack, unpack
 
     write_runs(
         tmp_path / "cluster", pairs=PAPER_PAIRS[:2], source="remc", label="real full REMC", profile="paper"
@@ -144,8 +144,8 @@ def test_nothing_from_a_bundle_or_a_run_reaches_the_page_as_html(tmp_path: Path)
 
     from markdown_it import MarkdownIt
 
-    from deepdiff.bundle import RECORDS_DIR, pack, unpack
     from deepdiff.report.status import provenance_text, status_preamble, status_styler
+    from deepdiff.results.bundle import RECORDS_DIR, pack, unpack
 
     write_runs(tmp_path / "cluster", pairs=PAPER_PAIRS[:1], source="remc", label=HOSTILE, profile="paper")
     info = pack(tmp_path / "cluster", tmp_path / "grid.tar.gz", label=HOSTILE)
@@ -182,7 +182,7 @@ def test_the_verdict_counts_only_results_decided_on_the_full_data(sim_results: P
 
 def test_the_book_runs_summary_names_the_data_and_the_budget(tmp_path: Path) -> None:
     from deepdiff.report.status import book_runs_summary
-    from deepdiff.results import collect_results
+    from deepdiff.results.store import collect_results
 
     assert "No run at the book's budget" in book_runs_summary(collect_results(tmp_path))
     write_runs(tmp_path, pairs=PAPER_PAIRS[:1], profile="book")

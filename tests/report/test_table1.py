@@ -19,7 +19,7 @@ from deepdiff.report.table1 import (
     table3_display,
     table3_ours,
 )
-from deepdiff.results import collect_results
+from deepdiff.results.store import collect_results
 from tests.report.conftest import DEFAULT_R, only_context, write_runs
 
 

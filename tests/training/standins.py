@@ -8,13 +8,13 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from deepdiff._util.threads import limited_threads
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.data.pair import Pair
 from deepdiff.methods import RunOptions
 from deepdiff.models import ModelConfig
 from deepdiff.models.outputs import ModelOutput, SingleCellOutput
-from deepdiff.results import RunResult
-from deepdiff.threads import limited_threads
+from deepdiff.results.store import RunResult
 
 
 def tiny_split(n: int, seed: int) -> SplitData:

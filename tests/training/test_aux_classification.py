@@ -11,7 +11,7 @@ import torch
 
 from deepdiff import methods
 from deepdiff.cli import main
-from deepdiff.results import RunResult
+from deepdiff.results.store import RunResult
 from deepdiff.training.loop import predict
 from deepdiff.training.predictions import NetworkOutput, predicted
 from deepdiff.training.saved import load_model
@@ -22,7 +22,7 @@ from tests.training.standins import tiny_pair, train_tiny
 
 @pytest.fixture(scope="module")
 def cls_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResult]:
-    from deepdiff.threads import limited_threads
+    from deepdiff._util.threads import limited_threads
 
     root = tmp_path_factory.mktemp("cls")
     with limited_threads(1):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deepdiff.cli import main
-from deepdiff.results import load_result
+from deepdiff.results.store import load_result
 from tests.conftest import SampleFiles
 
 

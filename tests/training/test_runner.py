@@ -15,7 +15,7 @@ import pytest
 from deepdiff.errors import ConfigError
 from deepdiff.methods import RunOptions
 from deepdiff.models import VARIANTS, ModelConfig
-from deepdiff.results import collect_results, load_result
+from deepdiff.results.store import collect_results, load_result
 from deepdiff.training import runner
 from deepdiff.training.runner import train
 from tests.training.standins import tiny_pair

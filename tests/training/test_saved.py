@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from deepdiff.errors import DataError
-from deepdiff.results import MODEL_FILE, MODEL_META_FILE, RunResult
+from deepdiff.results.store import MODEL_FILE, MODEL_META_FILE, RunResult
 from deepdiff.training.loop import predict
 from deepdiff.training.predictions import NetworkOutput, predicted
 from deepdiff.training.saved import FORMAT_VERSION, load_model
@@ -136,7 +136,7 @@ def test_trained_model_retrains_a_run_written_before_models_were_saved(
     runs: dict[str, RunResult], tmp_path: Path
 ) -> None:
     from deepdiff import interpret
-    from deepdiff.results import load_result
+    from deepdiff.results.store import load_result
 
     path = _copy(runs["raw_aux_siamese"], tmp_path)
     for name in (MODEL_FILE, MODEL_META_FILE):
@@ -181,8 +181,8 @@ def test_a_method_that_does_not_match_the_networks_is_refused(
 def test_a_run_unpacked_without_its_weights_is_trained_again_where_they_are_needed(tmp_path: Path) -> None:
     """A bundle leaves model.pt out: a caller that needs the weights gets the run trained again in a
     fresh results directory, not a run that cannot be loaded (the book's own-data page)."""
-    from deepdiff.bundle import pack, unpack
     from deepdiff.methods import RunOptions
+    from deepdiff.results.bundle import pack, unpack
     from deepdiff.training.runner import train
     from tests.training.standins import FAST_BUDGET, tiny_pair
 

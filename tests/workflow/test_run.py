@@ -21,15 +21,17 @@ import pandas as pd
 import psutil
 import pytest
 
-from deepdiff.bundle import merge, unpack
 from deepdiff.cli import main
-from deepdiff.grid import GRID_MISSING_FILE, GRID_RUNS_FILE, REPORT_NOTEBOOK, load_grid, plan_jobs
+from deepdiff.grid.files import GRID_MISSING_FILE, GRID_RUNS_FILE, REPORT_NOTEBOOK
+from deepdiff.grid.jobs import plan_jobs
+from deepdiff.grid.settings import load_grid
 from deepdiff.report.paper import FIGURE5_PAIR
 from deepdiff.report.runs import RUN_COUNT_MEANING
 from deepdiff.report.status import provenance_text, status_table
-from deepdiff.results import collect_results, load_result
+from deepdiff.results.bundle import merge, unpack
+from deepdiff.results.store import collect_results, load_result
 from tests.conftest import ROOT
-from tests.test_grid import job_counts, snakemake
+from tests.grid.test_settings import job_counts, snakemake
 
 pytestmark = pytest.mark.slow
 

@@ -44,10 +44,10 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, ClassVar
 
+from deepdiff._util.io import atomic_write_json, commit_directory, creation_mask
 from deepdiff.data.download import file_sha256
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.io import atomic_write_json, commit_directory, creation_mask
-from deepdiff.results import ATTENTION_FILE, METRICS_FILE, PREDICTIONS_FILE, code_version, is_complete
+from deepdiff.results.store import ATTENTION_FILE, METRICS_FILE, PREDICTIONS_FILE, code_version, is_complete
 
 #: Name of the manifest, the first member of every bundle.
 MANIFEST = "MANIFEST.json"
@@ -175,7 +175,7 @@ def attention_runs(results_dir: str | os.PathLike[str], pairs: Collection[str] =
     from deepdiff.methods import PAPER_VARIANTS
     from deepdiff.report.context import contexts
     from deepdiff.report.figure5 import select_figure5_run
-    from deepdiff.results import collect_results
+    from deepdiff.results.store import collect_results
 
     results = collect_results(results_dir)
     keep = {Path(p).resolve() for c in contexts(results) for p in select_figure5_run(results, c)["path"]}
@@ -188,7 +188,8 @@ def attention_runs(results_dir: str | os.PathLike[str], pairs: Collection[str] =
 def _grid_rows(results: Any, grid: Mapping[str, Any]) -> Any:
     """The runs of ``results`` that are jobs of ``grid`` (pair, method and seed of a job, the grid's
     profile and data source): a grid's bundle holds its runs, not the others of the directory."""
-    from deepdiff.grid import GridConfig, plan_jobs
+    from deepdiff.grid.jobs import plan_jobs
+    from deepdiff.grid.settings import GridConfig
 
     config = GridConfig.from_mapping(grid)
     jobs = {(job.pair, job.method, job.seed) for job in plan_jobs(config)}
@@ -213,7 +214,7 @@ def _run_files(
     results_dir: Path, attention_pairs: Collection[str], grid: Mapping[str, Any] | None = None
 ) -> dict[str, Path]:
     """Bundle path -> file on disk, for every complete run under ``results_dir`` (of ``grid`` only, when given)."""
-    from deepdiff.results import collect_results
+    from deepdiff.results.store import collect_results
 
     root = results_dir.resolve()
     with_attention = attention_runs(root, attention_pairs)
@@ -314,7 +315,7 @@ def pack(
     label : str, optional
         Free text recorded in the manifest (e.g. where the runs were computed).
     grid : mapping, optional
-        The grid the runs belong to (:meth:`deepdiff.grid.GridConfig.to_mapping`), recorded; only
+        The grid the runs belong to (:meth:`deepdiff.grid.settings.GridConfig.to_mapping`), recorded; only
         its runs are packed (the jobs' pairs, methods and seeds, at its profile and on its data),
         not the other runs of ``results_dir`` (those of the book's own pages, say).
     attention_pairs : collection of str
@@ -478,8 +479,8 @@ def _check_sizes(files: Mapping[str, Mapping[str, Any]], limits: BundleLimits, w
 
 def _check_run_metrics(folder: Path, run: str, where: str) -> None:
     """The unpacked ``metrics.json`` of ``run`` describes that run: every field a result has, and the
-    pair, method, seed and key its folder is named by (see :func:`deepdiff.results.result_path`)."""
-    from deepdiff.results import check_metrics, result_path
+    pair, method, seed and key its folder is named by (see :func:`deepdiff.results.store.result_path`)."""
+    from deepdiff.results.store import check_metrics, result_path
 
     name = f"{run}/{METRICS_FILE}"
     try:
@@ -633,7 +634,7 @@ def _move_run(src: Path, dest: Path) -> str:
     that run, or ``"conflicting"`` when it held another complete run; both are kept.
 
     ``src`` is renamed to a uniquely named sibling of ``dest``, which
-    :func:`deepdiff.io.commit_directory` renames into place: a reader sees the old run or the new
+    :func:`deepdiff._util.io.commit_directory` renames into place: a reader sees the old run or the new
     one whole, never a mix, and unpacks running at once do not collide. A complete run at ``dest``
     (of any key: a bundle never replaces a run computed or trained here, with its saved model) is
     kept; only an incomplete one is replaced. Should another writer's run land at ``dest`` during

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from deepdiff import notebook
 from deepdiff.errors import ConfigError
+from deepdiff.report import notebook
 
 GOOD = {
     "pair": "E003-E004",

@@ -1,4 +1,4 @@
-"""The grid's cost model (deepdiff.grid_costs) and its estimate (deepdiff.grid_estimate): every method of every profile measured, with provenance, and the arithmetic."""
+"""The grid's cost model (deepdiff.grid.costs) and its estimate (deepdiff.grid.estimate): every method of every profile measured, with provenance, and the arithmetic."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import pytest
 
 from deepdiff import methods
 from deepdiff.errors import ConfigError
-from deepdiff.grid import GridConfig, plan_jobs
-from deepdiff.grid_costs import (
+from deepdiff.grid.costs import (
     ASSUMED_GPU_SPEEDUP,
     MEASURED,
     REFERENCE_THREADS,
@@ -17,7 +16,9 @@ from deepdiff.grid_costs import (
     makespan,
     unit_cost,
 )
-from deepdiff.grid_estimate import estimate, format_estimate
+from deepdiff.grid.estimate import estimate, format_estimate
+from deepdiff.grid.jobs import plan_jobs
+from deepdiff.grid.settings import GridConfig
 
 
 def test_every_method_has_a_measured_cost_in_every_profile() -> None:

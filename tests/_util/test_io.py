@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from deepdiff import io as atomic_io
-from deepdiff.io import atomic_directory, atomic_write_bytes
-from deepdiff.results import cache_key, is_complete, load_result, result_path, write_result
+from deepdiff._util import io as atomic_io
+from deepdiff._util.io import atomic_directory, atomic_write_bytes
+from deepdiff.results.store import cache_key, is_complete, load_result, result_path, write_result
 from tests.processes import in_two_processes, outcome
 
 #: Rounds each writer commits; every round both writers commit the same directory at once.
@@ -155,7 +155,7 @@ def _metrics(key: str) -> dict[str, Any]:
 
 def _write_result_rounds(results: str, replace: bool, name: str, barrier: Any) -> list[list[str]]:
     """Write the same result ROUNDS times, as two shards of a grid, or the book and the workflow,
-    would; without ``replace`` read it back after each write, as :func:`deepdiff.runs.write_run` does.
+    would; without ``replace`` read it back after each write, as :func:`deepdiff.methods.run.write_run` does.
 
     Each write is tagged ``writer:round``; the result is ``[outcome, tag read back]`` per round (the
     tag is empty with ``replace``, where the other writer may be replacing it during the read).

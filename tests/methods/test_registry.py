@@ -44,9 +44,9 @@ def test_labels_are_the_papers_names() -> None:
 @pytest.mark.parametrize("name", list(methods.METHODS))
 def test_every_method_has_quick_and_paper_profiles_and_a_fitter(name: str) -> None:
     method = methods.METHODS[name]
-    assert tuple(methods.load(method.profiles)) == PROFILE_NAMES  # the names the grid checks against
+    assert tuple(method.profiles()) == PROFILE_NAMES  # the names the grid checks against
     assert method.profile_config("quick") != method.profile_config("paper")
-    assert callable(methods.load(method.fitter)) and callable(methods.load(str(method.algorithm)))
+    assert callable(method.fitter) and callable(method.algorithm())
     assert isinstance(method.profile_config("paper").to_dict(), dict)
     assert method.training_loop == (method.kind == "deepdiff" or name == "attentivechrome_diff")
 
@@ -103,7 +103,7 @@ def test_seeded_says_whether_a_result_depends_on_the_seed(tmp_path) -> None:
     SVR screens bins on a seeded subsample, then refits the best on every gene): the validation
     scores of its search are compared with the predictions.
     """
-    from deepdiff.results import canonical_json
+    from deepdiff.results.store import canonical_json
     from deepdiff.simulate import simulate_pair
 
     data = simulate_pair("E003-E004", n_genes=1200, seed=0, progress=False)

@@ -20,14 +20,23 @@ import pandas as pd
 import pytest
 import requests
 
-import deepdiff.bundle
-from deepdiff.bundle import MANIFEST, RECORDS_DIR, bundle_records, extract, merge, pack, read_manifest, unpack
+import deepdiff.results.bundle
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.data.download import file_sha256
 from deepdiff.errors import ConfigError, DataError, DownloadError
 from deepdiff.report.paper import FIGURE5_PAIR
 from deepdiff.report.status import runs_provenance, status_table
-from deepdiff.results import ATTENTION_FILE, collect_results
+from deepdiff.results.bundle import (
+    MANIFEST,
+    RECORDS_DIR,
+    bundle_records,
+    extract,
+    merge,
+    pack,
+    read_manifest,
+    unpack,
+)
+from deepdiff.results.store import ATTENTION_FILE, collect_results
 from tests.processes import run_deepdiff
 from tests.report.conftest import write_runs
 
@@ -200,13 +209,13 @@ def test_a_member_of_another_size_is_refused_before_it_is_read(
         return [(name, data + b"x" * 10 if name == victim else data)]
 
     copied: list[Path] = []
-    copy_member = deepdiff.bundle._copy_member
+    copy_member = deepdiff.results.bundle._copy_member
 
     def spy(handle: io.BufferedIOBase, target: Path) -> str:
         copied.append(target)
         return copy_member(handle, target)
 
-    monkeypatch.setattr(deepdiff.bundle, "_copy_member", spy)
+    monkeypatch.setattr(deepdiff.results.bundle, "_copy_member", spy)
     size = info.manifest["files"][victim]["bytes"]
     with pytest.raises(
         DataError, match=re.escape(f"{victim} holds {size + 10} bytes, but the manifest says {size}")
@@ -233,7 +242,7 @@ def test_a_write_error_is_not_blamed_on_the_bundle(
     def full_open(file: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
         return FullDisk() if "w" in mode else open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(deepdiff.bundle, "open", full_open, raising=False)
+    monkeypatch.setattr(deepdiff.results.bundle, "open", full_open, raising=False)
     with pytest.raises(OSError, match="No space left on device") as full:
         unpack(info.path, tmp_path / "full")
     assert full.value.errno == errno.ENOSPC and "results bundle" not in str(full.value)
@@ -531,7 +540,7 @@ def test_a_results_directory_that_is_a_file_is_a_clear_error(results: Path, tmp_
 
 
 def test_a_bundle_packed_for_a_grid_holds_only_the_grids_runs(tmp_path: Path) -> None:
-    from deepdiff.grid import GridConfig
+    from deepdiff.grid.settings import GridConfig
 
     root = tmp_path / "results"
     write_runs(root, pairs=PAPER_PAIRS[:2], seeds=(0,), n=60)  # the grid's runs (profile quick)
@@ -553,7 +562,7 @@ def test_a_bundle_packed_for_a_grid_holds_only_the_grids_runs(tmp_path: Path) ->
 
 
 def test_a_merge_of_bundles_of_different_grids_names_them_on_the_status_page(tmp_path: Path) -> None:
-    from deepdiff.grid import GridConfig
+    from deepdiff.grid.settings import GridConfig
     from deepdiff.report.status import provenance_text
 
     parts = []
@@ -570,7 +579,7 @@ def test_a_merge_of_bundles_of_different_grids_names_them_on_the_status_page(tmp
 
 
 def test_a_run_knows_the_bundle_it_was_unpacked_from(results: Path, tmp_path: Path) -> None:
-    from deepdiff.bundle import unpacked_from
+    from deepdiff.results.bundle import unpacked_from
 
     info = pack(results, tmp_path / "b.tar.gz", label="cluster X")
     fresh = tmp_path / "fresh"

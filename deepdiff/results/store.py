@@ -45,9 +45,9 @@ import numpy as np
 import pandas as pd
 
 from deepdiff import __version__
+from deepdiff._util.io import atomic_directory
 from deepdiff.constants import RESULT_KINDS
 from deepdiff.errors import DataError
-from deepdiff.io import atomic_directory
 
 METRICS_FILE = "metrics.json"
 PREDICTIONS_FILE = "predictions.csv"
@@ -208,7 +208,7 @@ def _check_split_metrics(name: str, value: Any) -> None:
     if not isinstance(value, Mapping) or not set(SPLIT_METRIC_KEYS) <= set(value):
         raise ValueError(
             f"metrics[{name!r}] must be a dict with keys {', '.join(SPLIT_METRIC_KEYS)} "
-            f"(use deepdiff.results.split_metrics); got {value!r}"
+            f"(use deepdiff.results.store.split_metrics); got {value!r}"
         )
 
 
@@ -222,7 +222,7 @@ def check_metrics(metrics: Mapping[str, Any]) -> None:
 def _complete_metrics(metrics: Mapping[str, Any]) -> dict[str, Any]:
     missing = [k for k in REQUIRED_KEYS if k not in metrics]
     if missing:
-        raise ValueError(f"metrics lack required field(s) {', '.join(missing)}; see deepdiff.results")
+        raise ValueError(f"metrics lack required field(s) {', '.join(missing)}; see deepdiff.results.store")
     if metrics["kind"] not in RESULT_KINDS:
         raise ValueError(f"metrics['kind'] is {metrics['kind']!r}; expected one of {', '.join(RESULT_KINDS)}")
     data = metrics["data"]
@@ -290,7 +290,7 @@ def write_result(
         False keeps a complete result of the same key that is already there (another process
         finished the same run first) instead of replacing it, as long as it holds every one of
         ``files`` too (a copy unpacked from a results bundle has no saved model: it is replaced);
-        see :func:`deepdiff.io.atomic_directory`.
+        see :func:`deepdiff._util.io.atomic_directory`.
 
     Returns
     -------
@@ -473,7 +473,7 @@ def split_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float | i
     """
     from scipy.stats import spearmanr
 
-    from deepdiff.evaluation import pearson
+    from deepdiff.results.statistics import pearson
 
     y = np.asarray(y_true, dtype=np.float64).ravel()
     p = np.asarray(y_pred, dtype=np.float64).ravel()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from deepdiff.evaluation import (
+from deepdiff.results.statistics import (
     bootstrap_pearson_ci,
     bootstrap_pearsons,
     paired_bootstrap,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import torch
 
+
 #: Distribution name of this project; the import name is ``deepdiff``.
 DISTRIBUTION = "deepdiff-repro"
 #: The unrelated PyPI package that uses the same import name.

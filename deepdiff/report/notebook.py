@@ -19,17 +19,18 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
+from deepdiff._util.paths import display_path, resolve_results_dir
 from deepdiff.constants import CELLS, DATA_SOURCES, PAPER_PAIRS
 from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
 from deepdiff.data.sources import check_sample_pair
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.paths import display_path, resolve_results_dir
 
 if TYPE_CHECKING:
     from deepdiff.apply.cells import CellsToPredict
-    from deepdiff.grid import GridConfig
+    from deepdiff.grid.settings import GridConfig
     from deepdiff.prepare.synthetic import SyntheticFiles
+
 
 # Progress bars are off in the notebooks; tqdm.auto's advice to install ipywidgets is noise there.
 warnings.filterwarnings("ignore", message="IProgress not found")
@@ -52,7 +53,7 @@ class NotebookParams:
     device : str
         The resolved torch device, e.g. ``"cpu"``.
     results_dir : Path
-        Absolute; :func:`deepdiff.paths.default_results_dir` when none was given.
+        Absolute; :func:`deepdiff._util.paths.default_results_dir` when none was given.
     variant : str or None
     """
 
@@ -190,8 +191,8 @@ def load_data(
     data_dir : path-like, optional
         For ``data='local'``.
     """
+    from deepdiff.data.loading import load_pair
     from deepdiff.data.sources import resolve_source
-    from deepdiff.loading import load_pair
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -221,7 +222,7 @@ def notebook_grid(
     be empty (the appendix's variants and baselines beyond the paper's are accepted); every
     parameter is checked. ``data_dir`` is the folder of ``data='local'``.
     """
-    from deepdiff.grid import GridConfig
+    from deepdiff.grid.settings import GridConfig
     from deepdiff.methods import ALL_VARIANTS, PAPER_BASELINES, PAPER_VARIANTS, names
 
     return GridConfig(

@@ -26,7 +26,7 @@ def source_root() -> Path | None:
     A checkout is recognised by a ``pyproject.toml`` that names this project beside the
     package directory (an installed wheel has no such file next to it).
     """
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]  # deepdiff/_util/paths.py -> the checkout
     pyproject = root / "pyproject.toml"
     try:
         text = pyproject.read_text(encoding="utf-8")

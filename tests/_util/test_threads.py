@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from deepdiff._util.threads import check_threads, usable_cpus
 from deepdiff.errors import ConfigError
-from deepdiff.threads import check_threads, usable_cpus
 
 
 def _affinity() -> int:

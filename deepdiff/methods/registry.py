@@ -9,37 +9,36 @@ Every method is fitted through one protocol, :meth:`Method.fit`::
 
     fit(data, method, *, profile, seed, options, overrides) -> RunResult
 
-and every fitter follows the same run template (:mod:`deepdiff.runs`): plan the run, return a
+and every fitter follows the same run template (:mod:`deepdiff.methods.run`): plan the run, return a
 complete cached result, or fit, predict the test genes once and write the result directory.
 
-Fitting code is imported on first use, so listing the methods (``deepdiff --help``) loads
+Each method names its fitter, algorithm and budgets as functions of :mod:`deepdiff.methods.fitters`,
+which import the fitting code on first use, so listing the methods (``deepdiff --help``) loads
 neither torch nor scikit-learn.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from deepdiff.errors import ConfigError
+from deepdiff.methods import fitters
 from deepdiff.models.spec import VARIANTS, VariantSpec
 
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
-    from deepdiff.results import RunResult
+    from deepdiff.results.store import RunResult
+
 
 #: What a result is (:data:`deepdiff.constants.RESULT_KINDS`): a DeepDiff variant or a baseline.
 Kind = Literal["deepdiff", "baseline"]
 
 #: The AttentiveChrome-diff baseline: trained by the training loop, reported as a baseline.
 ATTENTIVECHROME_DIFF = "attentivechrome_diff"
-
-_TRAINING_PROFILES = "deepdiff.training.config:PROFILES"
-_TRAINING_FITTER = "deepdiff.training.runner:train"
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class RunOptions:
     Attributes
     ----------
     results_dir : path-like, optional
-        Root of the result cache (default :func:`deepdiff.paths.default_results_dir`).
+        Root of the result cache (default :func:`deepdiff._util.paths.default_results_dir`).
     device : str
         Torch device of the neural methods (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``).
     threads : int, optional
@@ -90,12 +89,6 @@ class Fitter(Protocol):
     ) -> RunResult: ...
 
 
-def load(target: str) -> Any:
-    """The object named ``"package.module:attribute"``."""
-    module, _, attribute = target.partition(":")
-    return getattr(importlib.import_module(module), attribute)
-
-
 @dataclass(frozen=True)
 class Method:
     """One method the project can run.
@@ -114,14 +107,13 @@ class Method:
         those, never in Table 1 or Figure 4.
     description : str
         One line on what it is.
-    fitter : str
-        ``"module:function"`` of its :class:`Fitter`.
-    profiles : str
-        ``"module:attribute"`` of its budgets (profile name -> configuration).
-    algorithm : str or None
-        ``"module:function"`` of what its fitter varies: the recipe of the networks a training
-        loop trains (:class:`deepdiff.training.runner.Recipe`), or a baseline's
-        ``fit(train, valid, config, ctx)``.
+    fitter : Fitter
+        Its :class:`Fitter` (a function of :mod:`deepdiff.methods.fitters`).
+    profiles : callable
+        Returns its budgets (profile name -> configuration).
+    algorithm : callable
+        Returns what its fitter varies: the recipe of the networks a training loop trains
+        (:class:`deepdiff.training.runner.Recipe`), or a baseline's ``fit(train, valid, config, ctx)``.
     training_loop : bool
         Trained by :mod:`deepdiff.training`'s loop: epochs, patience and resuming apply.
     neural : bool
@@ -138,9 +130,9 @@ class Method:
     kind: Kind
     paper: bool
     description: str
-    fitter: str
-    profiles: str
-    algorithm: str | None = None
+    fitter: Fitter
+    profiles: Callable[[], Mapping[str, Any]]
+    algorithm: Callable[[], Callable[..., Any]]
     training_loop: bool = False
     neural: bool = False
     seeded: bool = True
@@ -148,7 +140,7 @@ class Method:
 
     def profile_config(self, profile: str) -> Any:
         """The configuration of ``profile``; a ConfigError naming the valid profiles otherwise."""
-        profiles: Mapping[str, Any] = load(self.profiles)
+        profiles = self.profiles()
         if profile not in profiles:
             raise ConfigError(f"unknown profile {profile!r}; choose one of {', '.join(profiles)}")
         return profiles[profile]
@@ -183,8 +175,7 @@ class Method:
         """
         if overrides and not self.training_loop:
             raise ConfigError(f"{self.name} takes no training settings (got {', '.join(overrides)})")
-        fitter: Fitter = load(self.fitter)
-        return fitter(
+        return self.fitter(
             data, self, profile=profile, seed=int(seed), options=options or RunOptions(), overrides=overrides
         )
 
@@ -196,9 +187,9 @@ def _variant(spec: VariantSpec) -> Method:
         "deepdiff",
         True,
         spec.description,
-        fitter=_TRAINING_FITTER,
-        profiles=_TRAINING_PROFILES,
-        algorithm="deepdiff.training.runner:variant_recipe",
+        fitter=fitters.training_loop,
+        profiles=fitters.training_profiles,
+        algorithm=fitters.variant_networks,
         training_loop=True,
         neural=True,
         # the paper runs the classification auxiliary tasks only in its Appendix Section 1.6
@@ -211,22 +202,23 @@ def _baseline(
     label: str,
     paper: bool,
     description: str,
-    module: str,
-    fit: str,
-    profiles: str,
+    algorithm: Callable[[], Callable[..., Any]],
+    profiles: Callable[[], Mapping[str, Any]],
+    *,
+    neural: bool = False,
     seeded: bool = True,
 ) -> Method:
-    """A baseline fitted by :mod:`deepdiff.baselines`: ``fit`` and ``profiles`` are names in ``module``."""
+    """A baseline fitted by :func:`deepdiff.baselines.run.fit_baseline` with ``algorithm`` and ``profiles``."""
     return Method(
         name,
         label,
         "baseline",
         paper,
         description,
-        fitter="deepdiff.baselines.run:fit_baseline",
-        profiles=f"deepdiff.baselines.{module}:{profiles}",
-        algorithm=f"deepdiff.baselines.{module}:{fit}",
-        neural=module == "cnn",
+        fitter=fitters.baseline,
+        profiles=profiles,
+        algorithm=algorithm,
+        neural=neural,
         seeded=seeded,
     )
 
@@ -237,9 +229,9 @@ _ATTENTIVECHROME = Method(
     "baseline",
     True,
     "one AttentiveChrome regression model per cell; LFC = difference of their predictions",
-    fitter=_TRAINING_FITTER,
-    profiles=_TRAINING_PROFILES,
-    algorithm="deepdiff.training.runner:attentivechrome_recipe",
+    fitter=fitters.training_loop,
+    profiles=fitters.training_profiles,
+    algorithm=fitters.attentivechrome_networks,
     training_loop=True,
     neural=True,
 )
@@ -263,18 +255,33 @@ METHODS: Mapping[str, Method] = MappingProxyType(
         m.name: m
         for m in (
             *(_variant(spec) for spec in VARIANTS.values()),
-            _baseline("svr1", "single-layer SVR", True, _SVR, "svr", "fit_single", "SINGLE_PROFILES"),
-            _baseline("svr2", "two-layer SVR", True, _SVR2, "svr", "fit_two_layer", "TWO_LAYER_PROFILES"),
-            _baseline("relief_rf", "ReliefF + RandomForest", True, _RF, "relief_forest", "fit", "PROFILES"),
+            _baseline(
+                "svr1",
+                "single-layer SVR",
+                True,
+                _SVR,
+                fitters.svr_single_layer,
+                fitters.svr_single_layer_profiles,
+            ),
+            _baseline(
+                "svr2", "two-layer SVR", True, _SVR2, fitters.svr_two_layer, fitters.svr_two_layer_profiles
+            ),
+            _baseline(
+                "relief_rf",
+                "ReliefF + RandomForest",
+                True,
+                _RF,
+                fitters.relief_forest,
+                fitters.relief_forest_profiles,
+            ),
             _ATTENTIVECHROME,
             _baseline(
                 "ridge",
                 "ridge regression",
                 False,
                 f"ridge on log counts in {_BINS}",
-                "linear",
-                "fit",
-                "PROFILES",
+                fitters.ridge,
+                fitters.ridge_profiles,
                 seeded=False,
             ),
             _baseline(
@@ -282,18 +289,17 @@ METHODS: Mapping[str, Method] = MappingProxyType(
                 "gradient boosting",
                 False,
                 f"HistGradientBoostingRegressor on {_BINS}",
-                "boosting",
-                "fit",
-                "PROFILES",
+                fitters.boosting,
+                fitters.boosting_profiles,
             ),
             _baseline(
                 "cnn",
                 "1-D CNN (DeepChrome style)",
                 False,
                 "convolution over bins of A, B and B - A, max-pooling, two-layer perceptron",
-                "cnn",
-                "fit",
-                "PROFILES",
+                fitters.cnn,
+                fitters.cnn_profiles,
+                neural=True,
             ),
         )
     }

@@ -1,7 +1,7 @@
-"""The expected wall time of a whole grid, from the measured costs of :mod:`deepdiff.grid_costs`.
+"""The expected wall time of a whole grid, from the measured costs of :mod:`deepdiff.grid.costs`.
 
 On 2 cores, on N cluster cores, and on one GPU (an estimate from an *assumed* speed-up,
-:data:`~deepdiff.grid_costs.ASSUMED_GPU_SPEEDUP`: no GPU was measured), and the hours of each shard.
+:data:`~deepdiff.grid.costs.ASSUMED_GPU_SPEEDUP`: no GPU was measured), and the hours of each shard.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from deepdiff import methods
-from deepdiff.grid import GridConfig, all_jobs, plan_jobs, shard_jobs
-from deepdiff.grid_costs import (
+from deepdiff.grid.costs import (
     ASSUMED_GPU_SPEEDUP,
     REFERENCE_THREADS,
     job_mem_mb,
@@ -19,6 +18,8 @@ from deepdiff.grid_costs import (
     makespan,
     unit_cost,
 )
+from deepdiff.grid.jobs import all_jobs, plan_jobs, shard_jobs
+from deepdiff.grid.settings import GridConfig
 
 
 def _bounds(seconds: Sequence[tuple[float, float]], slots: int) -> dict[str, float]:
@@ -44,7 +45,7 @@ def estimate(
     cores : sequence of int
         Machines (or clusters) to estimate for: each runs ``cores // grid.threads`` jobs at once.
     shards : int, optional
-        Also split the jobs into this many shards (:func:`deepdiff.grid.shard_jobs`), each run on
+        Also split the jobs into this many shards (:func:`deepdiff.grid.jobs.shard_jobs`), each run on
         a machine with ``shard_cores`` cores.
     shard_cores : int
 

@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 
 from deepdiff.errors import DataError
-from deepdiff.results import (
+from deepdiff.results.store import (
     COLLECT_COLUMNS,
     cache_key,
     collect_results,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from deepdiff import paths
+from deepdiff._util import paths
 from tests.conftest import ROOT
 
 

@@ -1,16 +1,15 @@
-"""The full grid of the paper as a list of jobs: pairs x variants x seeds, plus the baselines.
+"""A grid's settings: which pairs, variants, baselines and seeds, on which data, with which budget.
 
-The variants are Table 1's seven and Appendix Section 1.6's two (Figure 2, Table 3).
-
-The Snakemake workflow in ``workflow/`` turns each :class:`Job` into one ``deepdiff`` command, so
-the grid is defined once, here, and is testable without a workflow engine. Each command is cached
-by the result cache, so re-running the workflow repeats nothing that is complete.
+The paper's grid is the default: pairs x variants x seeds, plus the baselines; the variants are Table 1's
+seven and Appendix Section 1.6's two (Figure 2, Table 3). The Snakemake workflow in ``workflow/`` turns
+each job (:mod:`deepdiff.grid.jobs`) into one ``deepdiff`` command, so the grid is defined once, here, and
+is testable without a workflow engine.
 
 A grid is set by a :class:`GridConfig`, read from a mapping (``workflow/config.yaml`` and
 Snakemake's ``--config KEY=VALUE``, or ``--config FILE --set KEY=VALUE`` on the command line,
 :func:`load_grid`); :meth:`GridConfig.cli_options` writes it back as ``--set`` options, so that
-every command of the workflow sees the same grid. The job list splits into shards that need
-nothing from each other (:func:`shard_jobs`): the key ``shard: i/N`` keeps the i-th of N.
+every command of the workflow sees the same grid. The key ``shard: i/N`` keeps the i-th of
+N shards of its jobs (:func:`deepdiff.grid.jobs.shard_jobs`).
 """
 
 from __future__ import annotations
@@ -18,43 +17,21 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
-import time
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from deepdiff import methods
 from deepdiff.constants import DATA_SOURCES, DEVICE_CHOICES, PAPER_PAIRS, PROFILE_NAMES
 from deepdiff.data.pair import Pair
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.methods import ALL_VARIANTS, APPENDIX_VARIANTS, PAPER_BASELINES, PAPER_VARIANTS, RunOptions
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from deepdiff.data.containers import PairData
+from deepdiff.grid.files import BOOK_MARKER, GRID_RUNS_FILE, REPORT_NOTEBOOK
+from deepdiff.methods import ALL_VARIANTS, APPENDIX_VARIANTS, PAPER_BASELINES, PAPER_VARIANTS
 
 #: The rule (and command) that runs a job: ``train`` for every method trained by the training loop
 #: (the DeepDiff variants and AttentiveChrome-diff), ``baseline`` for the others.
 JobKind = Literal["train", "baseline"]
-
-# The workflow's files, relative to the results directory. Each rule writes into a folder of its
-# own (``.grid/fetch``, ``.grid/train``, ``.grid/baseline``), so no rule's output can match another's.
-#: A pair's data are ready (``fetch``).
-FETCH_MARKER = ".grid/fetch/{pair}.done"
-#: A job finished: its run is complete in the result cache (``train``, ``baseline``).
-JOB_MARKER = ".grid/{kind}/{pair}/{method}/seed{seed}.done"
-#: The results notebook executed on the grid's runs (``notebooks``).
-REPORT_NOTEBOOK = "grid_report.ipynb"
-#: The book was built from the grid's results (``book``).
-BOOK_MARKER = ".grid/book.done"
-#: What :func:`deepdiff.report.runs.aggregate_grid` writes: the grid's runs, the jobs without a run, and a summary.
-GRID_RUNS_FILE = "grid_runs.tsv"
-GRID_MISSING_FILE = "grid_missing.tsv"
-GRID_SUMMARY_FILE = "grid.json"
 
 
 def _positive(name: str, value: object, *, allow_zero: bool = False) -> None:
@@ -345,280 +322,3 @@ def load_grid(config_file: str | os.PathLike[str] | None = None, overrides: Sequ
         except yaml.YAMLError as err:
             raise ConfigError(f"override {item!r}: the value is not valid YAML ({err})") from None
     return GridConfig.from_mapping(mapping)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One run of the grid: a DeepDiff variant or a baseline on one pair with one seed."""
-
-    method: str
-    pair: str
-    seed: int
-
-    @property
-    def kind(self) -> JobKind:
-        """The rule that runs it, from the method registry: ``train`` for the training loop's methods."""
-        return "train" if methods.METHODS[self.method].training_loop else "baseline"
-
-    @property
-    def id(self) -> str:
-        """A file-name-safe identifier, unique within a grid."""
-        return f"{self.pair}__{self.method}__seed{self.seed}"
-
-    @property
-    def marker(self) -> str:
-        """The workflow's record of this job, relative to the results directory (one folder per rule)."""
-        return JOB_MARKER.format(kind=self.kind, pair=self.pair, method=self.method, seed=self.seed)
-
-    def argv(self, grid: GridConfig, threads: int | None = None) -> list[str]:
-        """The ``deepdiff`` command line of this job, with ``threads`` CPU threads (default: the grid's)."""
-        threads = grid.threads if threads is None else int(threads)
-        common = ["--pair", self.pair, *grid.data_options(), "--profile", grid.profile]
-        common += ["--seed", str(self.seed), "--out", grid.results_dir, "--no-progress"]
-        if self.kind == "train":
-            head = ["deepdiff", "train", "--variant", self.method, "--device", grid.device]
-            head += ["--threads", str(threads)]
-            head += ["--epochs", str(grid.epochs)] if grid.epochs is not None else []
-        else:
-            head = ["deepdiff", "baseline", "--method", self.method, "--n-jobs", str(threads)]
-        return [*head, *common, *grid.extra_args]
-
-    def command(self, grid: GridConfig, threads: int | None = None) -> str:
-        """:meth:`argv` as one shell-quoted string."""
-        return shlex.join(self.argv(grid, threads))
-
-
-def all_jobs(grid: GridConfig) -> list[Job]:
-    """Every job of ``grid``, shards ignored: each method on each pair, per seed where it is seeded.
-
-    A method whose result does not depend on the seed (``seeded=False`` in
-    :data:`deepdiff.methods.METHODS`) runs once per pair, with the grid's first seed.
-    """
-    jobs: list[Job] = []
-    for pair in grid.pairs:
-        for i, seed in enumerate(grid.seeds):
-            jobs += [
-                Job(method, pair, seed) for method in grid.methods if i == 0 or methods.METHODS[method].seeded
-            ]
-    _check_unique(jobs)
-    return jobs
-
-
-def plan_jobs(grid: GridConfig) -> list[Job]:
-    """The jobs of ``grid``: :func:`all_jobs`, or its shard when ``grid.shard`` is set."""
-    jobs = all_jobs(grid)
-    if grid.shard is None:
-        return jobs
-    index, count = parse_shard(grid.shard)
-    return shard_jobs(jobs, grid, count)[index - 1]
-
-
-def shard_jobs(jobs: Sequence[Job], grid: GridConfig, count: int) -> list[list[Job]]:
-    """``jobs`` in ``count`` shards of about equal estimated time (longest first, to the least loaded).
-
-    The split depends only on the jobs and the grid (deterministic), so every shard of a matrix
-    computes the same split; shards need nothing from each other.
-    """
-    from deepdiff.grid_costs import job_seconds
-
-    if count < 1:
-        raise ConfigError(f"the number of shards must be positive, got {count}")
-    cost = {job.id: job_seconds(job, grid) for job in jobs}
-    shards: list[list[Job]] = [[] for _ in range(count)]
-    loads = [0.0] * count
-    for job in sorted(jobs, key=lambda j: (-cost[j.id], j.id)):
-        i = min(range(count), key=lambda k: (loads[k], k))
-        shards[i].append(job)
-        loads[i] += cost[job.id]
-    order = {job.id: n for n, job in enumerate(jobs)}
-    return [sorted(shard, key=lambda j: order[j.id]) for shard in shards]
-
-
-def load_grid_pair(grid: GridConfig, pair: str, *, progress: bool = False) -> PairData:
-    """One pair of the grid, loaded as its jobs load it (same source, folder, genes and data seed)."""
-    from deepdiff.loading import load_pair
-
-    return load_pair(
-        pair, grid.data, data_dir=grid.data_dir, n_genes=grid.genes, seed=grid.data_seed, progress=progress
-    )
-
-
-def data_checksums(grid: GridConfig) -> dict[str, str]:
-    """Pair -> checksum of the data its jobs use, for each pair with a job (the data are loaded)."""
-    pairs = dict.fromkeys(job.pair for job in plan_jobs(grid))
-    return {pair: load_grid_pair(grid, pair).checksum for pair in pairs}
-
-
-def read_grid_summary(results_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """The summary :func:`deepdiff.report.runs.aggregate_grid` wrote in ``results_dir``, or None (absent or unreadable)."""
-    try:
-        summary = json.loads((Path(results_dir) / GRID_SUMMARY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    keys = {"grid", "jobs", "found", "table", "written"}
-    return summary if isinstance(summary, dict) and keys <= set(summary) else None
-
-
-def notebook_parameters(grid: GridConfig) -> dict[str, Any]:
-    """The parameters of ``notebooks/05_results`` that make it report on exactly this grid's runs.
-
-    Its pairs, methods, seeds, data and profile; ``run_missing=False`` (it reports, trains nothing).
-    Simulated data without ``genes`` are the full size the jobs simulate, not the notebooks' default.
-    """
-    from deepdiff.constants import FULL_SPLIT_SIZES
-
-    genes = grid.genes
-    if genes is None and grid.data == "simulated":
-        genes = sum(FULL_SPLIT_SIZES.values())
-    return {
-        "pair": grid.pairs[0],
-        "extra_pairs": list(grid.pairs[1:]),
-        "variants": list(grid.variants),
-        "baselines": list(grid.baselines),
-        "seeds": list(grid.seeds),
-        "data": grid.data,
-        "data_dir": str(Path(grid.data_dir).expanduser().resolve()) if grid.data_dir else None,
-        "profile": grid.profile,
-        "results_dir": str(Path(grid.results_dir).expanduser().resolve()),
-        "run_missing": False,
-        "n_genes": genes,
-    }
-
-
-def run_results_notebook(
-    grid: GridConfig, notebook: str | os.PathLike[str], out: str | os.PathLike[str]
-) -> Path:
-    """Execute ``notebook`` (``05_results``) with :func:`notebook_parameters` by papermill; write ``out``.
-
-    The executed notebook is written beside ``out`` under a name of its own and renamed into place,
-    so ``out`` is never half-written, even by two runs at once (a run that fails in a cell leaves its
-    partial copy as ``.<name>.failed.ipynb`` for reading; any other failure leaves nothing).
-    """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.stem}.failed{out.suffix}")
-    tmp = out.with_name(f".{out.stem}.{uuid.uuid4().hex}.running{out.suffix}")
-    try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(tmp),
-            parameters=notebook_parameters(grid),
-            cwd=str(Path(notebook).resolve().parent),
-            progress_bar=False,
-        )
-    except PapermillExecutionError as err:
-        if tmp.exists():
-            os.replace(tmp, partial)
-        raise DataError(
-            f"{notebook} failed on the grid's runs (cell {err.exec_count}: {err.ename}: {err.evalue}); "
-            f"the executed part is in {partial}"
-        ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, out)
-    partial.unlink(missing_ok=True)
-    return out
-
-
-def _check_unique(jobs: Iterable[Job]) -> None:
-    seen: set[str] = set()
-    for job in jobs:
-        if job.id in seen:
-            raise ConfigError(f"the grid lists {job.id} twice; remove the duplicate pair, method or seed")
-        seen.add(job.id)
-
-
-def run_grid(
-    grid: GridConfig, data: Mapping[str, PairData], *, progress: bool = False, workers: int | None = None
-) -> pd.DataFrame:
-    """Run every job of ``grid`` here, each through the method registry (cached).
-
-    Parameters
-    ----------
-    grid : GridConfig
-    data : mapping
-        Pair -> its loaded data (every pair of the grid).
-    progress : bool
-        A progress bar over the jobs (with one worker: each run's own bars).
-    workers : int, optional
-        Jobs run at once, each in its own process with one CPU thread (the small networks gain
-        little from more threads, and independent runs use every core). Default: the CPUs this
-        process may use, or 1 when training runs on a GPU. Results do not depend on it.
-
-    Returns
-    -------
-    DataFrame
-        One row per job: ``pair``, ``method``, ``seed``, ``cached`` (found in the result cache),
-        ``seconds``.
-    """
-    import pandas as pd
-
-    jobs = plan_jobs(grid)
-    n_workers = min(len(jobs), default_workers(grid.device) if workers is None else workers)
-    options = RunOptions(
-        results_dir=grid.results_dir, device=grid.device, progress=progress and n_workers <= 1
-    )
-    calls = [(data[job.pair], job, grid.profile, grid.epochs, options) for job in jobs]
-    if n_workers <= 1:
-        rows = [_timed_job(*call) for call in calls]
-    else:
-        rows = _run_in_processes(calls, n_workers, progress)
-    return pd.DataFrame(rows, columns=["pair", "method", "seed", "cached", "seconds"])
-
-
-def default_workers(device: str) -> int:
-    """Processes :func:`run_grid` uses by default: the usable CPUs, or 1 when training uses a GPU."""
-    if device not in ("auto", "cpu"):
-        return 1
-    if device == "auto":
-        import torch
-
-        if torch.cuda.is_available() or torch.backends.mps.is_available():
-            return 1
-    from deepdiff.threads import usable_cpus
-
-    return usable_cpus()
-
-
-def _timed_job(
-    data: PairData, job: Job, profile: str, epochs: int | None, options: RunOptions
-) -> dict[str, Any]:
-    """Run one job (a worker of :func:`run_grid`); its row of the timing table."""
-    overrides = None
-    if epochs is not None and methods.METHODS[job.method].training_loop:
-        overrides = {"max_epochs": epochs}
-    tic = time.perf_counter()
-    run = methods.run_method(
-        data, job.method, profile=profile, seed=job.seed, options=options, overrides=overrides
-    )
-    return {"pair": job.pair, "method": job.method, "seed": job.seed, "cached": run.reused} | {
-        "seconds": time.perf_counter() - tic
-    }
-
-
-def _run_in_processes(
-    calls: Sequence[tuple[Any, ...]], n_workers: int, progress: bool
-) -> list[dict[str, Any]]:
-    """:func:`_timed_job` of every call in ``n_workers`` fresh processes; rows in the calls' order."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    from tqdm.auto import tqdm
-
-    # spawn, not fork: forking a process whose torch has started its thread pools can hang.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(n_workers, mp_context=context) as pool:
-        futures = [pool.submit(_timed_job, *call) for call in calls]
-        try:
-            for done in tqdm(
-                as_completed(futures), total=len(futures), desc="grid", unit="run", disable=not progress
-            ):
-                done.result()  # the first failure stops the grid
-            return [f.result() for f in futures]
-        except BaseException:
-            pool.shutdown(cancel_futures=True)
-            raise

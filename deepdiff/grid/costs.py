@@ -10,7 +10,7 @@ run), and the peak memory of the job's processes. Each entry names where it was 
   workflow's ``runtime`` and ``mem_mb`` resources, and the shards' balance);
 * :func:`makespan` — the wall time of jobs on parallel slots;
 
-:mod:`deepdiff.grid_estimate` builds the estimate of a whole grid on them.
+:mod:`deepdiff.grid.estimate` builds the estimate of a whole grid on them.
 
 Scaling rules (estimates, not measurements): a run's fixed cost is proportional to the genes of
 its pair (SVR fits grow faster, so their estimate is low on larger pairs), an epoch's to the
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 
 class GridSettings(Protocol):
-    """What a cost depends on, of a :class:`deepdiff.grid.GridConfig` (costs sit below the grid)."""
+    """What a cost depends on, of a :class:`deepdiff.grid.settings.GridConfig` (costs sit below the grid)."""
 
     @property
     def data(self) -> str: ...
@@ -54,7 +54,7 @@ class GridSettings(Protocol):
 
 
 class JobMethod(Protocol):
-    """What a cost depends on, of a :class:`deepdiff.grid.Job`: its method."""
+    """What a cost depends on, of a :class:`deepdiff.grid.jobs.Job`: its method."""
 
     @property
     def method(self) -> str: ...
@@ -107,7 +107,7 @@ class UnitCost:
         CPU seconds of the run per wall second (at most the 2 threads): on a machine shared with
         other work it is below 2, and ``cpu_share / 2`` of the wall time is what an idle machine
         with perfect use of both threads would take, the lower bound of
-        :func:`deepdiff.grid_estimate.estimate`.
+        :func:`deepdiff.grid.estimate.estimate`.
     peak_mb : int
         Peak resident memory of the job's processes (with worker processes), MB.
     provenance : Provenance
@@ -252,7 +252,7 @@ def unit_cost(method: str, profile: str) -> UnitCost:
         measured = ", ".join(f"{p}: {', '.join(m)}" for p, m in MEASURED.items())
         raise ConfigError(
             f"no measured cost of {method!r} with profile {profile!r} (measured: {measured}); "
-            "run benchmarks/grid_costs.py and add it to deepdiff.grid_costs.MEASURED"
+            "run benchmarks/grid_costs.py and add it to deepdiff.grid.costs.MEASURED"
         ) from None
 
 

@@ -1,7 +1,7 @@
 """The run template every method shares: plan a run, reuse its cached result, or write a new one.
 
 A run is one method on one pair with one profile and seed. :func:`plan_run` checks the splits and
-fixes the full configuration, the cache key (:func:`deepdiff.results.cache_key`) and the result
+fixes the full configuration, the cache key (:func:`deepdiff.results.store.cache_key`) and the result
 directory; :func:`reuse` returns a complete cached result; :func:`run_metrics` and
 :func:`write_run` record what was computed. The fitters (:mod:`deepdiff.training.runner`,
 :mod:`deepdiff.baselines.run`) fill in only what differs: how a method is fitted and predicts.
@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from deepdiff._util.paths import resolve_results_dir
 from deepdiff.constants import SPLITS
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.errors import DataError
 from deepdiff.methods import Method, RunOptions
-from deepdiff.paths import resolve_results_dir
-from deepdiff.results import (
+from deepdiff.results.store import (
     RunResult,
     cache_key,
     is_complete,

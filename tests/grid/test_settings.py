@@ -15,15 +15,9 @@ import yaml
 from deepdiff import methods
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.errors import ConfigError
-from deepdiff.grid import (
-    GridConfig,
-    all_jobs,
-    kind_methods,
-    load_grid,
-    notebook_parameters,
-    plan_jobs,
-    shard_jobs,
-)
+from deepdiff.grid.jobs import all_jobs, plan_jobs, shard_jobs
+from deepdiff.grid.running import notebook_parameters
+from deepdiff.grid.settings import GridConfig, kind_methods, load_grid
 from deepdiff.methods import ALL_VARIANTS, APPENDIX_VARIANTS, PAPER_BASELINES, PAPER_VARIANTS
 from tests.conftest import ROOT
 
@@ -138,7 +132,7 @@ def test_config_errors() -> None:
 
 
 def test_shards_split_the_jobs_into_balanced_independent_parts() -> None:
-    from deepdiff.grid_costs import job_seconds
+    from deepdiff.grid.costs import job_seconds
 
     grid = GridConfig(seeds=(0,))
     jobs = all_jobs(grid)
@@ -259,8 +253,8 @@ def test_slurm_profile_parses_and_plans(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_run_grid_in_two_processes_gives_the_runs_of_one(tmp_path: Path) -> None:
-    from deepdiff.grid import run_grid
-    from deepdiff.results import load_result
+    from deepdiff.grid.running import run_grid
+    from deepdiff.results.store import load_result
     from tests.training.standins import tiny_pair
 
     data = {"E003-E004": tiny_pair()}

@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from deepdiff import doctor
-from deepdiff.cli import main
-from deepdiff.constants import REMC_COMMIT
-from deepdiff.doctor import (
+from deepdiff.cli import doctor, main
+from deepdiff.cli.doctor import (
     Check,
     check_cache,
     check_device,
@@ -27,8 +25,9 @@ from deepdiff.doctor import (
     exit_status,
     format_report,
 )
+from deepdiff.constants import REMC_COMMIT
 
-OURS = Path(doctor.__file__).resolve().parent
+OURS = Path(doctor.__file__).resolve().parents[1]  # deepdiff/cli/doctor.py -> deepdiff/
 
 
 class _FakeDistribution:
