@@ -67,11 +67,8 @@ def analyse(package_dir: Path, max_lines: int) -> dict:
         is_package = path.name == "__init__.py"
         tree = ast.parse(path.read_text(), filename=str(path))
         top_imports: set[str] = set()
-        for node in tree.body:
-            nodes = [node]
-            if isinstance(node, ast.If):  # `if TYPE_CHECKING:` blocks
-                nodes = list(node.body)
-            for sub in nodes:
+        for node in tree.body:  # imports under `if TYPE_CHECKING:` do not run, so they are not counted
+            for sub in [node]:
                 if isinstance(sub, ast.Import):
                     top_imports |= {alias.name for alias in sub.names}
                 elif isinstance(sub, ast.ImportFrom):

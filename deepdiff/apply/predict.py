@@ -25,7 +25,7 @@ from deepdiff.apply.cells import CellsToPredict, cells_from_pair
 from deepdiff.data.containers import PairData
 from deepdiff.results.statistics import bootstrap_pearson_ci
 from deepdiff.results.store import split_metrics
-from deepdiff.training.device import DEFAULT_CPU_THREADS
+from deepdiff.training.device import DEFAULT_CPU_THREADS, cpu_threads
 from deepdiff.training.predictions import (
     TARGETS,
     NetworkOutput,
@@ -194,7 +194,6 @@ def apply_model(
     Predictions
     """
     from deepdiff._util.threads import usable_cpus
-    from deepdiff.training.device import cpu_threads
 
     if not isinstance(model, TrainedModel):
         model = load_model(model)

@@ -24,7 +24,7 @@ _EXPORTS = {
     "FittedBaseline": "deepdiff.baselines.base",
     "RunContext": "deepdiff.baselines.base",
     "fit_baseline": "deepdiff.baselines.run",
-    "run_baseline": "deepdiff.baselines.run",
+    "run_baseline": "deepdiff.baselines.by_name",
 }
 
 __all__ = sorted(_EXPORTS)

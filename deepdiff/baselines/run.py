@@ -4,8 +4,7 @@
 the profile up, plan the run (:mod:`deepdiff.methods.run`) and return the complete cached result if
 there is one; otherwise fit on the training split and select on the validation split (the
 baseline never sees the test split), then predict the test genes once and write ``metrics.json``
-and ``predictions.csv``. :func:`run_baseline` runs any baseline by name, AttentiveChrome-diff
-(trained by :mod:`deepdiff.training`) included.
+and ``predictions.csv``.
 """
 
 from __future__ import annotations
@@ -17,12 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from deepdiff import methods
 from deepdiff._util.threads import limited_threads
 from deepdiff.baselines.base import FittedBaseline, RunContext
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.errors import ConfigError
-from deepdiff.methods import Method, RunOptions
+from deepdiff.methods.method import Method, RunOptions
 from deepdiff.methods.run import plan_run, reuse, run_metrics, write_run
 from deepdiff.results.store import RunResult
 
@@ -106,56 +104,3 @@ def fit_baseline(
     )
     predictions = pd.DataFrame({"gene": data.test.genes, "lfc_true": data.test.lfc, "lfc_pred": test_pred})
     return write_run(plan, metrics, predictions, replace=options.force)
-
-
-def run_baseline(
-    data: PairData,
-    method: str,
-    *,
-    profile: str = "quick",
-    seed: int = 0,
-    results_dir: str | os.PathLike[str] | None = None,
-    n_jobs: int = 1,
-    progress: bool = True,
-    device: str = "auto",
-    force: bool = False,
-) -> RunResult:
-    """Fit, select and evaluate one baseline on one pair; write and return its result.
-
-    Parameters
-    ----------
-    data : PairData
-    method : str
-        A baseline of :data:`deepdiff.methods.METHODS` (``svr1``, ``svr2``, ``relief_rf``,
-        ``attentivechrome_diff``, ``ridge``, ``hgb``, ``cnn``).
-    profile : {"quick", "paper"}
-        ``paper``: the paper's grids on all genes; ``quick``: smaller grids and samples, for
-        offline builds and CI.
-    seed : int
-        Seeds subsamples, folds, forests and network weights.
-    results_dir : path-like, optional
-        Root of the result directories (default :func:`deepdiff._util.paths.default_results_dir`).
-    n_jobs : int
-        Processes/threads for the searches (-1: all cores); does not change the result.
-    progress : bool
-        tqdm progress bars.
-    device : str
-        Torch device of the neural baselines (``cnn``, ``attentivechrome_diff``).
-    force : bool
-        Run even when a complete cached result exists.
-
-    Returns
-    -------
-    RunResult
-        ``reused`` is True when the result came from the cache.
-
-    Raises
-    ------
-    ConfigError
-        Unknown method or profile, bad ``n_jobs`` or device.
-    DataError
-        An empty or too small split.
-    """
-    spec = methods.get(method, methods.names(kind="baseline"), what="baseline method")
-    options = RunOptions(results_dir, device, resolve_jobs(n_jobs), progress, force)
-    return spec.fit(data, profile=profile, seed=seed, options=options)

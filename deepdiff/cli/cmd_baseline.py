@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from deepdiff.cli.common import add_data_arguments
+from deepdiff.cli.common import add_data_arguments, load_data, pair_of, report_run
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,7 +62,6 @@ def run(args: argparse.Namespace) -> int:
     """Validate the cheap arguments first (methods, profile, jobs, pair), then load data and run."""
     from deepdiff import methods
     from deepdiff.baselines.run import resolve_jobs
-    from deepdiff.cli.common import load_data, pair_of, report_run
 
     baselines = methods.names(kind="baseline")
     chosen = methods.select(

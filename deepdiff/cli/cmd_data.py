@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from deepdiff.cli.common import add_data_arguments
-from deepdiff.constants import REMC_COMMIT, REMC_REPO
+from deepdiff.cli.common import add_data_arguments, load_data, pair_of
+from deepdiff.constants import DE_THRESHOLD, REMC_COMMIT, REMC_REPO, SPLITS
 
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
@@ -76,7 +76,6 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def run_fetch(args: argparse.Namespace) -> int:
     """Fetch (or list) the files of a pair."""
-    from deepdiff.cli.common import load_data, pair_of
     from deepdiff.data.cache import default_cache_dir
     from deepdiff.data.download import download_path, file_url
     from deepdiff.data.manifest import cell_entries
@@ -111,7 +110,6 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 def run_info(args: argparse.Namespace) -> int:
     """Load a pair and print its summary."""
-    from deepdiff.cli.common import load_data
 
     print(describe_pair(load_data(args)))
     return 0
@@ -120,8 +118,6 @@ def run_info(args: argparse.Namespace) -> int:
 def describe_pair(data: PairData) -> str:
     """A readable summary: provenance, direction, and per split the sizes and LFC statistics."""
     import numpy as np
-
-    from deepdiff.constants import DE_THRESHOLD, SPLITS
 
     lines = [
         f"{data.pair}  [{data.label}]  source={data.source}",

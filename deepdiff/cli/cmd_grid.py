@@ -14,7 +14,7 @@ import argparse
 import json
 import sys
 
-from deepdiff.cli.common import add_grid_arguments
+from deepdiff.cli.common import add_grid_arguments, grid_of
 from deepdiff.errors import ConfigError
 
 
@@ -67,7 +67,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_plan(args: argparse.Namespace) -> int:
     """Print the jobs."""
-    from deepdiff.cli.common import grid_of
     from deepdiff.grid.jobs import plan_jobs
 
     grid = grid_of(args)
@@ -88,7 +87,6 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def run_estimate(args: argparse.Namespace) -> int:
     """Print the estimate; status 1 when a shard is over ``--max-shard-hours``."""
-    from deepdiff.cli.common import grid_of
     from deepdiff.grid.estimate import estimate, format_estimate
 
     grid = grid_of(args)

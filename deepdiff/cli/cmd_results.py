@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 
-from deepdiff.cli.common import add_grid_arguments
+from deepdiff.cli.common import add_grid_arguments, grid_of, has_grid
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -101,7 +101,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_aggregate(args: argparse.Namespace) -> int:
     """Write the tables; print the counts."""
-    from deepdiff.cli.common import grid_of
     from deepdiff.errors import ConfigError
     from deepdiff.grid.aggregate import aggregate_grid
     from deepdiff.grid.files import GRID_MISSING_FILE, GRID_RUNS_FILE
@@ -117,7 +116,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
 
 def run_pack(args: argparse.Namespace) -> int:
     """Pack; print the bundle's summary and checksum."""
-    from deepdiff.cli.common import grid_of, has_grid
+    from deepdiff.report.figure5 import attention_runs
     from deepdiff.report.paper import FIGURE5_PAIR
     from deepdiff.results.bundle import pack
 
@@ -131,6 +130,7 @@ def run_pack(args: argparse.Namespace) -> int:
         label=args.label,
         grid=grid.to_mapping() if grid is not None else None,
         attention_pairs=pairs,
+        keep_attention=attention_runs,
     )
     print(info.describe())
     print(f"  -> {info.path}")
@@ -147,9 +147,10 @@ def run_unpack(args: argparse.Namespace) -> int:
 
 def run_merge(args: argparse.Namespace) -> int:
     """Merge; print the merged bundle's summary."""
+    from deepdiff.report.figure5 import attention_runs
     from deepdiff.results.bundle import merge
 
-    info = merge(args.bundles, args.out, label=args.label)
+    info = merge(args.bundles, args.out, label=args.label, keep_attention=attention_runs)
     print(info.describe())
     print(f"  -> {info.path}")
     return 0
@@ -157,7 +158,6 @@ def run_merge(args: argparse.Namespace) -> int:
 
 def run_notebook(args: argparse.Namespace) -> int:
     """Execute the notebook with the grid's parameters."""
-    from deepdiff.cli.common import grid_of
     from deepdiff.grid.running import run_results_notebook
 
     out = run_results_notebook(grid_of(args), args.notebook, args.out)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deepdiff.cli.common import add_data_arguments
+from deepdiff.cli.common import add_data_arguments, load_data, pair_of, report_run
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,7 +78,6 @@ def run(args: argparse.Namespace) -> int:
     then load data and train."""
     from deepdiff import methods
     from deepdiff._util.threads import check_threads
-    from deepdiff.cli.common import load_data, pair_of, report_run
     from deepdiff.models.kernels.native import backend_from_env
     from deepdiff.training.config import training_config
     from deepdiff.training.device import resolve_device

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
-    from deepdiff.methods.registry import Method
+    from deepdiff.methods.method import Method
     from deepdiff.results.store import RunResult
 
 

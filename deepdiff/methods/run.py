@@ -23,7 +23,7 @@ from deepdiff._util.paths import resolve_results_dir
 from deepdiff.constants import SPLITS
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.errors import DataError
-from deepdiff.methods import Method, RunOptions
+from deepdiff.methods.method import Method, RunOptions
 from deepdiff.results.store import (
     RunResult,
     cache_key,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +14,9 @@ from deepdiff import methods
 from deepdiff.errors import DataError
 from deepdiff.report import paper
 from deepdiff.report.claims import ClaimResult
-from deepdiff.report.context import Context, Evidence, in_context
+from deepdiff.report.context import Context, Evidence, contexts, in_context
 from deepdiff.results.statistics import percentile_ci
-from deepdiff.results.store import ATTENTION_FILE, load_result
+from deepdiff.results.store import ATTENTION_FILE, collect_results, load_result
 
 
 def select_figure5_run(results: pd.DataFrame, context: Context, pair: str | None = None) -> pd.DataFrame:
@@ -153,3 +155,20 @@ def _attention_result(
         support=float(np.mean(holds[1:])) if holds.size > 1 else math.nan,
         evidence=evidence,
     )
+
+
+def attention_runs(results_dir: str | os.PathLike[str], pairs: Collection[str] = ()) -> set[Path]:
+    """The runs whose ``attention.npz`` the book's Figure 5 reads, plus every variant run on ``pairs``.
+
+    Figure 5 (:func:`select_figure5_run`) reads the attention of one
+    variant's seeds on one pair, in each context. A shard of a grid does not see the other
+    shards' runs, so its choice may differ from the whole grid's: a shard keeps the attention of
+    every variant on the grid's Figure 5 pair (``pairs``), and :func:`deepdiff.results.bundle.merge` keeps only what the
+    merged runs' Figure 5 reads.
+    """
+    results = collect_results(results_dir)
+    keep = {Path(p).resolve() for c in contexts(results) for p in select_figure5_run(results, c)["path"]}
+    if pairs and not results.empty:
+        extra = results[results["pair"].isin(list(pairs)) & results["method"].isin(methods.PAPER_VARIANTS)]
+        keep |= {Path(p).resolve() for p in extra["path"] if (Path(p) / ATTENTION_FILE).is_file()}
+    return keep

@@ -16,7 +16,7 @@ from deepdiff import methods
 from deepdiff.data.containers import PairData
 from deepdiff.report.context import contexts, data_families, in_context
 from deepdiff.results.statistics import bootstrap_pearson_ci, paired_bootstrap
-from deepdiff.results.store import PREDICTIONS_FILE, RunResult, collect_results
+from deepdiff.results.store import PREDICTIONS_FILE, RunResult, collect_results, load_result
 
 
 def evaluate_results(
@@ -163,7 +163,6 @@ def runs_beside(
         :func:`run_summary` of ``run`` and the others, plus ``this run − method (PCC, 95% CI)``
         (:func:`compare_runs`); empty when no baseline has been run on this pair and data.
     """
-    from deepdiff.results.store import load_result
 
     others = runs_of_pair(results_dir, data)
     others = others[(others["method"] != run.method) | (others["seed"] != run.metrics["seed"])]

@@ -9,7 +9,7 @@ book is built from it without training anything again. A bundle is a gzip-compre
     <pair>/<method>/<seed-key>/attention.npz    only the runs the book's Figure 5 reads
 
 Only the files named in :data:`RUN_FILES` go in (anything else in a run directory, such as saved
-model weights, never does), and ``attention.npz`` only for the runs of :func:`attention_runs`.
+model weights, never does), and ``attention.npz`` only for the runs a :data:`AttentionChoice` keeps.
 ``MANIFEST.json`` holds the format and its version, when and by which code version the bundle
 was packed, a free-text ``label``, the grid it holds (when packed for one), the parent bundles of
 a merge, and the SHA-256 and size of every file. :func:`unpack` refuses a bundle in which a file
@@ -37,7 +37,7 @@ import tarfile
 import tempfile
 import uuid
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -45,9 +45,18 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, ClassVar
 
 from deepdiff._util.io import atomic_write_json, commit_directory, creation_mask
-from deepdiff.data.download import file_sha256
+from deepdiff.data.download import download_checked, file_sha256, sha256_check
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.results.store import ATTENTION_FILE, METRICS_FILE, PREDICTIONS_FILE, code_version, is_complete
+from deepdiff.results.store import (
+    ATTENTION_FILE,
+    METRICS_FILE,
+    PREDICTIONS_FILE,
+    check_metrics,
+    code_version,
+    collect_results,
+    is_complete,
+    result_path,
+)
 
 #: Name of the manifest, the first member of every bundle.
 MANIFEST = "MANIFEST.json"
@@ -163,26 +172,9 @@ class BundleInfo:
 # ----------------------------------------------------------------------------- what goes in
 
 
-def attention_runs(results_dir: str | os.PathLike[str], pairs: Collection[str] = ()) -> set[Path]:
-    """The runs whose ``attention.npz`` the book's Figure 5 reads, plus every variant run on ``pairs``.
-
-    Figure 5 (:func:`deepdiff.report.figure5.select_figure5_run`) reads the attention of one
-    variant's seeds on one pair, in each context. A shard of a grid does not see the other
-    shards' runs, so its choice may differ from the whole grid's: a shard keeps the attention of
-    every variant on the grid's Figure 5 pair (``pairs``), and :func:`merge` keeps only what the
-    merged runs' Figure 5 reads.
-    """
-    from deepdiff.methods import PAPER_VARIANTS
-    from deepdiff.report.context import contexts
-    from deepdiff.report.figure5 import select_figure5_run
-    from deepdiff.results.store import collect_results
-
-    results = collect_results(results_dir)
-    keep = {Path(p).resolve() for c in contexts(results) for p in select_figure5_run(results, c)["path"]}
-    if pairs and not results.empty:
-        extra = results[results["pair"].isin(list(pairs)) & results["method"].isin(PAPER_VARIANTS)]
-        keep |= {Path(p).resolve() for p in extra["path"] if (Path(p) / ATTENTION_FILE).is_file()}
-    return keep
+#: Which runs keep their ``attention.npz`` in a bundle: ``(results_dir, pairs) -> run directories``
+#: (:func:`deepdiff.report.figure5.attention_runs`: the runs the book's Figure 5 reads).
+AttentionChoice = Callable[[Path, Collection[str]], set[Path]]
 
 
 def _grid_rows(results: Any, grid: Mapping[str, Any]) -> Any:
@@ -211,13 +203,14 @@ def _grid_rows(results: Any, grid: Mapping[str, Any]) -> Any:
 
 
 def _run_files(
-    results_dir: Path, attention_pairs: Collection[str], grid: Mapping[str, Any] | None = None
+    results_dir: Path,
+    attention_pairs: Collection[str],
+    grid: Mapping[str, Any] | None = None,
+    keep_attention: AttentionChoice | None = None,
 ) -> dict[str, Path]:
     """Bundle path -> file on disk, for every complete run under ``results_dir`` (of ``grid`` only, when given)."""
-    from deepdiff.results.store import collect_results
-
     root = results_dir.resolve()
-    with_attention = attention_runs(root, attention_pairs)
+    with_attention = keep_attention(root, attention_pairs) if keep_attention is not None else set()
     files: dict[str, Path] = {}
     results = collect_results(root)
     if grid is not None:
@@ -304,6 +297,7 @@ def pack(
     label: str | None = None,
     grid: Mapping[str, Any] | None = None,
     attention_pairs: Collection[str] = (),
+    keep_attention: AttentionChoice | None = None,
 ) -> BundleInfo:
     """Pack every complete run under ``results_dir`` into the bundle ``out`` (written atomically).
 
@@ -319,7 +313,10 @@ def pack(
         its runs are packed (the jobs' pairs, methods and seeds, at its profile and on its data),
         not the other runs of ``results_dir`` (those of the book's own pages, say).
     attention_pairs : collection of str
-        Keep the attention of every variant run on these pairs too (see :func:`attention_runs`).
+        Passed to ``keep_attention``: pairs whose variants' attention is kept too (a shard's Figure 5 pair).
+    keep_attention : callable, optional
+        Which runs keep their ``attention.npz`` (:data:`AttentionChoice`; the command line passes
+        :func:`deepdiff.report.figure5.attention_runs`). None: no run's attention is packed.
 
     Raises
     ------
@@ -329,7 +326,7 @@ def pack(
     root = Path(results_dir)
     if not root.is_dir():
         raise DataError(f"results directory {root} does not exist; nothing to pack")
-    paths = _run_files(root, attention_pairs, grid)
+    paths = _run_files(root, attention_pairs, grid, keep_attention)
     if not paths and grid is not None:
         raise DataError(
             f"{root} holds no run of the grid (its pairs, methods and seeds, profile and data); nothing to pack"
@@ -480,8 +477,6 @@ def _check_sizes(files: Mapping[str, Mapping[str, Any]], limits: BundleLimits, w
 def _check_run_metrics(folder: Path, run: str, where: str) -> None:
     """The unpacked ``metrics.json`` of ``run`` describes that run: every field a result has, and the
     pair, method, seed and key its folder is named by (see :func:`deepdiff.results.store.result_path`)."""
-    from deepdiff.results.store import check_metrics, result_path
-
     name = f"{run}/{METRICS_FILE}"
     try:
         metrics = json.loads((folder / name).read_text(encoding="utf-8"))
@@ -680,7 +675,6 @@ def local_bundle(
     if not is_url(source):
         yield Path(source)
         return
-    from deepdiff.data.download import download_checked, sha256_check
 
     if str(source).startswith("http://") and sha256 is None:
         raise ConfigError(
@@ -813,12 +807,17 @@ def _parent(info: BundleInfo, source: str) -> dict[str, Any]:
 
 
 def merge(
-    sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *, label: str | None = None
+    sources: Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    *,
+    label: str | None = None,
+    keep_attention: AttentionChoice | None = None,
 ) -> BundleInfo:
     """Merge bundles (paths or URLs) into one: the union of their runs, every file checked first.
 
-    A run in several bundles is taken from the first. The attention kept is what the merged
-    runs' Figure 5 reads (:func:`attention_runs`). The manifest lists the parents.
+    A run in several bundles is taken from the first. The attention kept is chosen among the
+    merged runs by ``keep_attention`` (as in :func:`pack`; the command line keeps what the merged
+    runs' Figure 5 reads). The manifest lists the parents.
 
     Raises
     ------
@@ -842,7 +841,7 @@ def merge(
                     (root / run).parent.mkdir(parents=True, exist_ok=True)
                     os.replace(part / run, root / run)
             parents.append(_parent(info, str(source)))
-        paths = _run_files(root, ())
+        paths = _run_files(root, (), keep_attention=keep_attention)
         grid = _whole_grid([p["grid"] for p in parents if p.get("grid")])
         manifest = _manifest(paths, label=label, grid=grid, parents=parents)
         path = _write_bundle(Path(out), manifest, paths)

@@ -27,9 +27,8 @@ import pandas as pd
 import torch
 from torch import nn
 
-from deepdiff import methods
 from deepdiff.data.containers import PairData, SplitData
-from deepdiff.methods import Method, RunOptions
+from deepdiff.methods.method import Method, RunOptions
 from deepdiff.methods.run import RunPlan, plan_run, reuse, run_metrics, write_run
 from deepdiff.models import ModelConfig
 from deepdiff.models.spec import get_variant
@@ -212,7 +211,7 @@ def _train_one(
 
 def train(
     data: PairData,
-    method: str | Method,
+    method: Method,
     *,
     profile: str = "quick",
     seed: int = 0,
@@ -229,8 +228,8 @@ def train(
     ----------
     data : PairData
         The pair (:func:`deepdiff.data.loading.load_pair`); its checksum is part of the cache key.
-    method : str or Method
-        A DeepDiff variant (:data:`deepdiff.models.spec.VARIANTS`: Table 1's ``raw_d``, ``raw_c``,
+    method : Method
+        The registry's entry (:func:`deepdiff.methods.get`) of a DeepDiff variant (:data:`deepdiff.models.spec.VARIANTS`: Table 1's ``raw_d``, ``raw_c``,
         ``raw``, ``aux``, ``raw_aux``, ``aux_siamese``, ``raw_aux_siamese``; Appendix Section 1.6's
         ``aux_cls``, ``raw_aux_cls``) or ``attentivechrome_diff``.
     profile : str
@@ -255,10 +254,8 @@ def train(
     Raises
     ------
     ConfigError
-        Unknown method, profile, setting or device.
+        Unknown profile, setting or device.
     """
-    if isinstance(method, str):
-        method = methods.get(method, methods.names(training_loop=True), "variant")
     options = options or RunOptions()
     config = training_config(profile, overrides)
     make_recipe: Callable[[Method, ModelConfig], Recipe] = method.algorithm()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from deepdiff import methods
 from deepdiff._util.paths import display_path
 from deepdiff.constants import REMC_COMMIT
 from deepdiff.data.loading import load_pair
@@ -176,7 +177,9 @@ def test_restarted_training_says_where_it_resumes(simulated: Path, tmp_path: Pat
     data = load_pair(PAIR, "local", data_dir=simulated, progress=False)
     options = RunOptions(results_dir=out, device="cpu", progress=False)
     with pytest.raises(_Interrupt):
-        runner.train(data, "raw_d", options=options, overrides={"max_epochs": 2}, on_epoch_end=interrupt)
+        runner.train(
+            data, methods.get("raw_d"), options=options, overrides={"max_epochs": 2}, on_epoch_end=interrupt
+        )
     (checkpoint,) = out.rglob(".*.ckpt")
     ran = deepdiff("train", "--variant", "raw_d", *_data_args(simulated), "--epochs", 2, "--out", out)
     assert ran.code == 0, ran.err

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from deepdiff import methods
 from deepdiff.constants import MARKS, SPLITS
 from deepdiff.data.cache import load_split
 from deepdiff.errors import DataError
@@ -67,7 +68,7 @@ def test_prepared_cells_load_through_the_local_source_and_train(prepared: Path, 
     with limited_threads(1):
         run = train(
             data,
-            "raw_c",
+            methods.get("raw_c"),
             options=RunOptions(device="cpu", results_dir=tmp_path, progress=False),
             overrides={**FAST, "max_epochs": 1},
             model_config=SMALL,

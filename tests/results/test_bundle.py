@@ -24,6 +24,7 @@ import deepdiff.results.bundle
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.data.download import file_sha256
 from deepdiff.errors import ConfigError, DataError, DownloadError
+from deepdiff.report.figure5 import attention_runs
 from deepdiff.report.paper import FIGURE5_PAIR
 from deepdiff.report.status import runs_provenance, status_table
 from deepdiff.results.bundle import (
@@ -62,7 +63,7 @@ def _members(bundle: Path) -> list[str]:
 
 
 def test_pack_holds_exactly_the_listed_files(results: Path, tmp_path: Path) -> None:
-    info = pack(results, tmp_path / "b.tar.gz", label="unit test")
+    info = pack(results, tmp_path / "b.tar.gz", label="unit test", keep_attention=attention_runs)
     names = _members(info.path)
     assert names[0] == MANIFEST
     files = names[1:]
@@ -78,7 +79,7 @@ def test_pack_holds_exactly_the_listed_files(results: Path, tmp_path: Path) -> N
 
 
 def test_unpack_elsewhere_gives_the_same_status_page(results: Path, tmp_path: Path) -> None:
-    info = pack(results, tmp_path / "b.tar.gz")
+    info = pack(results, tmp_path / "b.tar.gz", keep_attention=attention_runs)
     report = unpack(info.path, tmp_path / "other", sha256=info.sha256)
     assert len(report.added) == len(info.runs) and not report.present
     pd.testing.assert_frame_equal(
@@ -310,9 +311,14 @@ def test_merged_shards_equal_the_whole(results: Path, tmp_path: Path) -> None:
     for i, path in enumerate(runs["path"]):
         rel = Path(path).relative_to(results)
         shutil.copytree(path, halves[i % 2] / rel)
-    parts = [pack(h, tmp_path / f"{h.name}.tar.gz", attention_pairs=(FIGURE5_PAIR,)) for h in halves]
-    merged = merge([p.path for p in parts], tmp_path / "all.tar.gz", label="merged")
-    whole = pack(results, tmp_path / "whole.tar.gz")
+    parts = [
+        pack(h, tmp_path / f"{h.name}.tar.gz", attention_pairs=(FIGURE5_PAIR,), keep_attention=attention_runs)
+        for h in halves
+    ]
+    merged = merge(
+        [p.path for p in parts], tmp_path / "all.tar.gz", label="merged", keep_attention=attention_runs
+    )
+    whole = pack(results, tmp_path / "whole.tar.gz", keep_attention=attention_runs)
     assert merged.manifest["files"] == whole.manifest["files"]
     assert [p["sha256"] for p in merged.manifest["parents"]] == [p.sha256 for p in parts]
     unpack(merged.path, tmp_path / "from-merge")

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from deepdiff import methods
 from deepdiff._util.threads import limited_threads
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.data.pair import Pair
@@ -113,7 +114,11 @@ def train_tiny(results: Path, method: str) -> RunResult:
 
     options = RunOptions(device="cpu", results_dir=results, progress=False)
     return train(
-        tiny_pair(60, 30, 30), method, options=options, overrides=FAST_BUDGET, model_config=SMALL_MODEL
+        tiny_pair(60, 30, 30),
+        methods.get(method),
+        options=options,
+        overrides=FAST_BUDGET,
+        model_config=SMALL_MODEL,
     )
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from deepdiff import methods
 from deepdiff.errors import ConfigError
 from deepdiff.methods import RunOptions
 from deepdiff.models import VARIANTS, ModelConfig
@@ -29,7 +30,8 @@ def _train(tmp: Path, variant: str = "aux_siamese", **kw) -> object:
     args = {"profile": "quick", "overrides": FAST, "model_config": SMALL}
     args |= {k: kw.pop(k) for k in list(kw) if k in args or k in ("seed", "on_epoch_end")}
     options = RunOptions(**{"device": "cpu", "results_dir": tmp, "progress": False, **kw})
-    return train(tiny_pair(60, 30, 30), variant, options=options, **args)
+    variant_method = methods.get(variant, methods.names(training_loop=True), "variant")
+    return train(tiny_pair(60, 30, 30), variant_method, options=options, **args)
 
 
 def test_writes_a_complete_result(tmp_path: Path) -> None:
@@ -152,7 +154,9 @@ def test_quick_profile_subsamples_train_and_valid_not_test() -> None:
 def test_attentivechrome_diff(tmp_path: Path) -> None:
     data = tiny_pair(60, 30, 30)
     options = RunOptions(device="cpu", results_dir=tmp_path, progress=False)
-    res = train(data, "attentivechrome_diff", options=options, overrides=FAST, model_config=SMALL)
+    res = train(
+        data, methods.get("attentivechrome_diff"), options=options, overrides=FAST, model_config=SMALL
+    )
     m = res.metrics
     assert (m["kind"], m["method"]) == ("baseline", "attentivechrome_diff")
     p = res.predictions
@@ -166,7 +170,9 @@ def test_attentivechrome_diff(tmp_path: Path) -> None:
     att = res.attention()
     assert att["row_attention"].shape == (30, 10)
     assert [str(n).split(":")[0] for n in att["row_names"]] == ["E003"] * 5 + ["E004"] * 5
-    again = train(data, "attentivechrome_diff", options=options, overrides=FAST, model_config=SMALL)
+    again = train(
+        data, methods.get("attentivechrome_diff"), options=options, overrides=FAST, model_config=SMALL
+    )
     assert again.reused and load_result(again.path).metrics["key"] == m["key"]
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from deepdiff import methods
 from deepdiff.errors import DataError
 from deepdiff.results.store import MODEL_FILE, MODEL_META_FILE, RunResult
 from deepdiff.training.loop import predict
@@ -190,7 +191,7 @@ def test_a_run_unpacked_without_its_weights_is_trained_again_where_they_are_need
 
     def run(results: Path, **options: object) -> RunResult:
         opts = RunOptions(device="cpu", results_dir=results, progress=False, **options)
-        return train(data, "raw_c", options=opts, overrides=FAST_BUDGET, model_config=SMALL)
+        return train(data, methods.get("raw_c"), options=opts, overrides=FAST_BUDGET, model_config=SMALL)
 
     first = run(tmp_path / "cluster")
     info = pack(tmp_path / "cluster", tmp_path / "b.tar.gz")
