@@ -27,6 +27,7 @@ from deepdiff.constants import N_BINS, N_MARKS
 
 def write_cells(folder: Path, n_genes: int, seed: int = 0) -> None:
     """Two cells, CELL1 and CELL2, with overdispersed counts like the REMC files'."""
+    from deepdiff.data.layout import ALL_ROLE, cell_file
     from deepdiff.simulate.export import split_csv
 
     rng = np.random.default_rng(seed)
@@ -36,7 +37,9 @@ def write_cells(folder: Path, n_genes: int, seed: int = 0) -> None:
         counts = rng.negative_binomial(1, 1.0 / (1.0 + means), size=(n_genes, N_MARKS, N_BINS)).astype(
             np.uint16
         )
-        (folder / f"{cell}.all.csv").write_bytes(split_csv(genes, [f"G{i}" for i in range(n_genes)], counts))
+        (folder / cell_file(cell, ALL_ROLE)).write_bytes(
+            split_csv(genes, [f"G{i}" for i in range(n_genes)], counts)
+        )
 
 
 def trained_run(variant: str, results: Path) -> Path:

@@ -31,6 +31,7 @@ import numpy as np
 
 from deepdiff._util.io import atomic_write_json
 from deepdiff.constants import CELLS, MARKS, N_MARKS, PAPER_PAIRS, REMC_COMMIT, SAMPLE_CELLS, SPLITS
+from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
 from deepdiff.data.manifest import git_blob_sha1
 from deepdiff.data.remc_format import read_expression, read_split
 from deepdiff.errors import DataError
@@ -67,22 +68,24 @@ def read_all_expression(folder: Path) -> dict[str, np.ndarray]:
     """Expression counts of the nine cells, checked to list the same genes in the same order."""
     values, genes = {}, None
     for cell in CELLS:
-        expr = read_expression(folder / f"{cell}.expr.csv")
+        path = folder / cell_file(cell, EXPRESSION_ROLE)
+        expr = read_expression(path)
         if genes is None:
-            genes = expr.genes
+            genes, first = expr.genes, path
         elif len(expr.genes) != len(genes) or (expr.genes != genes).any():
-            raise DataError(f"{folder / f'{cell}.expr.csv'}: genes differ from {folder / 'E003.expr.csv'}")
+            raise DataError(f"{path}: genes differ from {first}")
         values[cell] = expr.values
     return values
 
 
 def read_sample_cell(folder: Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Counts (600, 5, 200), expression (600,) and gene ids of one sample cell, splits concatenated."""
-    parts = [read_split(folder / f"{name}.{split}.csv") for split in SPLITS]
+    parts = [read_split(folder / cell_file(name, split)) for split in SPLITS]
     genes = np.concatenate([p.genes for p in parts])
     counts = np.concatenate([p.counts for p in parts]).astype(np.float64)
-    expr = read_expression(folder / f"{name}.expr.csv")
-    return counts, expr.lookup(genes, expr_path=folder / f"{name}.expr.csv", split_path=folder), genes
+    expr_path = folder / cell_file(name, EXPRESSION_ROLE)
+    expr = read_expression(expr_path)
+    return counts, expr.lookup(genes, expr_path=expr_path, split_path=folder), genes
 
 
 def fit_expression_tables(expression: dict[str, np.ndarray]) -> tuple[dict, dict]:

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from deepdiff.constants import N_BINS, SAMPLE_CELLS, SAMPLE_PAIR, SPLITS
-from deepdiff.data.manifest import FILE_ROLES, ManifestEntry
+from deepdiff.data.layout import FILE_ROLES, cell_file
+from deepdiff.data.manifest import ManifestEntry
 
 #: Genes of the synthetic sample in all (about 65 / 15 / 40 per split): enough to train and
 #: score a method, small enough to simulate, download and parse in well under a second.
@@ -32,7 +33,7 @@ def write_synthetic_sample(folder: Path, n_genes: int = SYNTHETIC_GENES, seed: i
         write_remc_directory(data, staging)
         for cell, name in SAMPLE_CELLS.items():
             for role in FILE_ROLES:
-                os.replace(Path(staging) / f"{cell}.{role}.csv", folder / f"{name}.{role}.csv")
+                os.replace(Path(staging) / cell_file(cell, role), folder / cell_file(name, role))
     return folder
 
 
@@ -40,7 +41,7 @@ def genes_per_split(folder: Path, name: str = "Cell1") -> dict[str, int]:
     """Genes in each split file of one cell (200 lines per gene)."""
     counts = {}
     for split in SPLITS:
-        with (folder / f"{name}.{split}.csv").open("rb") as handle:
+        with (folder / cell_file(name, split)).open("rb") as handle:
             counts[split] = sum(1 for _ in handle) // N_BINS
     return counts
 

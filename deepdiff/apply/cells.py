@@ -1,7 +1,8 @@
 """Cells to predict: two cells' marks in the REMC format, with no split and no expression needed.
 
 A directory holds, for each cell ``C``, the marks of its genes in one or more REMC split files
-(:mod:`deepdiff.data.remc_format`) and, optionally, its expression:
+(:mod:`deepdiff.data.remc_format`) and, optionally, its expression (names as in
+:mod:`deepdiff.data.layout`; read by :func:`deepdiff.data.cell_reader.read_cell`):
 
 ``C.all.csv``                               every gene in one file (``deepdiff prepare --split none``)
 ``C.train.csv``, ``C.valid.csv``, ``C.test.csv``  a training split (any of them; all present are read)
@@ -27,17 +28,21 @@ import pandas as pd
 
 from deepdiff._util.paths import display_path
 from deepdiff.constants import SPLITS
-from deepdiff.data.cache import default_cache_dir, load_expression, load_split
+from deepdiff.data.cache import default_cache_dir
+from deepdiff.data.cell_reader import CellRead, data_checksum, read_cell
 from deepdiff.data.containers import PairData, SplitData
+from deepdiff.data.layout import (
+    ALL_ROLE,
+    EXPRESSION_ROLE,
+    MARK_FILE_ROLES,
+    ROLES,
+    cell_file,
+    cell_of,
+    cell_paths,
+    cells_in,
+)
 from deepdiff.data.pair import Pair
-from deepdiff.data.sources import data_checksum
 from deepdiff.errors import DataError
-
-#: The single file holding every gene of a cell.
-ALL_ROLE = "all"
-#: The mark files a cell may have, in reading order.
-MARK_ROLES: tuple[str, ...] = (ALL_ROLE, *SPLITS)
-EXPRESSION_ROLE = "expr"
 
 
 @dataclass(frozen=True)
@@ -48,64 +53,63 @@ class CellsToPredict:
     ----------
     pair : Pair
         Cell A and cell B; predictions are changes from A to B.
-    genes, symbols : ndarray of str, shape (n,)
-    x_a, x_b : ndarray, shape (n, 5, 200)
-        Read counts (integers).
-    expr_a, expr_b : ndarray of float64, shape (n,), or None
-        Expression counts; NaN for a gene missing from an expression file; None when unknown.
+    split : SplitData
+        The genes, both cells' read counts and their expression (NaN where unknown), as the
+        models take them.
+    symbols : ndarray of str, shape (n,)
+    has_expression : bool
+        True when both cells' expression is known (the true LFC can be compared).
     label : str
         Where the cells come from, for every output.
     checksum : str
-        SHA-256 over the files read (as :func:`deepdiff.data.sources.data_checksum`).
+        SHA-256 over the files read (as :func:`deepdiff.data.cell_reader.data_checksum`).
     meta : dict
         Files, genes only in one cell, and the like.
     """
 
     pair: Pair
-    genes: np.ndarray
+    split: SplitData
     symbols: np.ndarray
-    x_a: np.ndarray
-    x_b: np.ndarray
-    expr_a: np.ndarray | None
-    expr_b: np.ndarray | None
+    has_expression: bool
     label: str
     checksum: str
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.genes)
+        return len(self.split)
 
     @property
-    def has_expression(self) -> bool:
-        """True when both cells' expression is known (the true LFC can be compared)."""
-        return self.expr_a is not None and self.expr_b is not None
+    def genes(self) -> np.ndarray:
+        """Gene ids, shape (n,)."""
+        return self.split.genes
+
+    @property
+    def x_a(self) -> np.ndarray:
+        """Read counts of cell A, shape (n, 5, 200)."""
+        return self.split.x_a
+
+    @property
+    def x_b(self) -> np.ndarray:
+        """Read counts of cell B, shape (n, 5, 200)."""
+        return self.split.x_b
+
+    @property
+    def expr_a(self) -> np.ndarray | None:
+        """Expression of cell A (NaN for a gene its file lacks); None when unknown."""
+        return self.split.expr_a if self.has_expression else None
+
+    @property
+    def expr_b(self) -> np.ndarray | None:
+        """Expression of cell B (NaN for a gene its file lacks); None when unknown."""
+        return self.split.expr_b if self.has_expression else None
 
     def as_split(self) -> SplitData:
         """The genes as a :class:`SplitData` (expression NaN where unknown), as the models take them."""
-        nan = np.full(len(self.genes), np.nan)
-        return SplitData(
-            genes=self.genes,
-            x_a=self.x_a,
-            x_b=self.x_b,
-            expr_a=nan if self.expr_a is None else self.expr_a,
-            expr_b=nan if self.expr_b is None else self.expr_b,
-        )
+        return self.split
 
     def subset(self, index: np.ndarray | slice) -> CellsToPredict:
         """The genes at ``index``."""
-
-        def part(a: np.ndarray | None) -> np.ndarray | None:
-            return None if a is None else a[index]
-
-        return dataclasses.replace(
-            self,
-            genes=self.genes[index],
-            symbols=self.symbols[index],
-            x_a=self.x_a[index],
-            x_b=self.x_b[index],
-            expr_a=part(self.expr_a),
-            expr_b=part(self.expr_b),
-        )
+        return dataclasses.replace(self, split=self.split.subset(index), symbols=self.symbols[index])
 
     def summary(self) -> str:
         """One line: pair, provenance, genes, and whether the expression is known."""
@@ -120,12 +124,9 @@ def cells_from_pair(data: PairData, split: str = "test") -> CellsToPredict:
     names = [str(symbols.get(g, "")) for g in part.genes] if isinstance(symbols, dict) else [""] * len(part)
     return CellsToPredict(
         pair=data.pair,
-        genes=part.genes,
+        split=part,
         symbols=np.asarray(names, dtype=str),
-        x_a=part.x_a,
-        x_b=part.x_b,
-        expr_a=part.expr_a,
-        expr_b=part.expr_b,
+        has_expression=True,
         label=f"{data.label}, {split} split",
         checksum=data.checksum,
         meta={"split": split, "source": data.source},
@@ -140,44 +141,46 @@ def cell_files(data_dir: Path, cell: str) -> dict[str, Path]:
     DataError
         When the cell has no mark file, naming what the directory holds.
     """
-    found = {role: data_dir / f"{cell}.{role}.csv" for role in (*MARK_ROLES, EXPRESSION_ROLE)}
-    found = {role: path for role, path in found.items() if path.is_file()}
-    if not any(role in found for role in MARK_ROLES):
-        cells = sorted({p.name.split(".")[0] for p in data_dir.glob("*.csv")})
+    found = {role: path for role, path in cell_paths(data_dir, cell, ROLES).items() if path.is_file()}
+    if not any(role in found for role in MARK_FILE_ROLES):
         raise DataError(
-            f"cell {cell!r} has no mark file in {data_dir}: expected {cell}.all.csv or any of "
-            f"{', '.join(f'{cell}.{s}.csv' for s in SPLITS)} (REMC format; `deepdiff prepare` writes them). "
-            f"Cells with files there: {', '.join(cells) or 'none'}."
+            f"cell {cell!r} has no mark file in {data_dir}: expected {cell_file(cell, ALL_ROLE)} or any of "
+            f"{', '.join(cell_file(cell, s) for s in SPLITS)} (REMC format; `deepdiff prepare` writes them). "
+            f"Cells with files there: {', '.join(cells_in(data_dir)) or 'none'}."
         )
     return found
 
 
-def _read_cell(
-    files: dict[str, Path], cache_dir: Path, side: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, str]]:
-    """Genes, symbols and counts of every mark file of one cell, concatenated, and each file's
-    SHA-1 (keyed ``side.role.csv``)."""
-    genes, symbols, counts = [], [], []
-    checksums: dict[str, str] = {}
+def _marks_of(read: CellRead, files: dict[str, Path]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Genes, symbols and counts of every mark file of one cell, concatenated in reading order.
+
+    Raises
+    ------
+    DataError
+        When a gene is listed in two of the cell's files.
+    """
     first: dict[str, Path] = {}
-    for role in MARK_ROLES:
-        if role not in files:
-            continue
-        loaded = load_split(files[role], cache_dir=cache_dir)
-        checksums[f"{side}.{role}.csv"] = loaded.checksum
-        for gene in loaded.value.genes:
+    for role, part in read.marks.items():
+        for gene in part.genes:
             if gene in first:
                 raise DataError(
                     f"{files[role]}: gene {gene} is also in {first[gene]}; a gene may be listed once "
-                    f"per cell. Keep either {files[role].name.split('.')[0]}.all.csv or the split files."
+                    f"per cell. Keep either {cell_file(cell_of(files[role].name), ALL_ROLE)} or the split files."
                 )
             first[str(gene)] = files[role]
-        genes.append(loaded.value.genes)
-        symbols.append(loaded.value.symbols)
-        counts.append(loaded.value.counts)
-    dtype = np.result_type(*(c.dtype for c in counts))
-    counts_all = np.concatenate([c.astype(dtype) for c in counts])
-    return np.concatenate(genes), np.concatenate(symbols), counts_all, checksums
+    parts = list(read.marks.values())
+    dtype = np.result_type(*(p.counts.dtype for p in parts))
+    counts = np.concatenate([p.counts.astype(dtype) for p in parts])
+    return np.concatenate([p.genes for p in parts]), np.concatenate([p.symbols for p in parts]), counts
+
+
+def _expression_of(read: CellRead, genes: np.ndarray) -> np.ndarray:
+    """The cell's expression of ``genes``, NaN for a gene its file lacks."""
+    assert read.expression is not None  # read only when both cells have an expression file
+    position = pd.Index(read.expression.genes).get_indexer(genes)
+    values = np.full(len(genes), np.nan)
+    values[position >= 0] = read.expression.values[position[position >= 0]]
+    return values
 
 
 def load_cells(
@@ -212,17 +215,24 @@ def load_cells(
     if not root.is_dir():
         raise DataError(f"data directory {root} does not exist")
     files = {side: cell_files(root, cell) for side, cell in (("A", pair.cell_a), ("B", pair.cell_b))}
+    # The expression is read only when both cells have it: one alone gives no LFC.
+    with_expression = all(EXPRESSION_ROLE in files[side] for side in files)
+    to_read = {
+        side: {role: p for role, p in found.items() if with_expression or role != EXPRESSION_ROLE}
+        for side, found in files.items()
+    }
     cache = default_cache_dir(cache_dir)
     # The two cells are parsed at once: the parser releases the GIL, so this halves the wait on
     # two cores (a genome's cell is some 140 MB of text).
     with tqdm(total=2, desc=f"reading {pair}", unit="cell", disable=not progress) as bar:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {side: pool.submit(_read_cell, files[side], cache, side) for side in ("A", "B")}
+            futures = {
+                side: pool.submit(read_cell, to_read[side], side, cache_dir=cache) for side in ("A", "B")
+            }
             for _ in as_completed(futures.values()):
                 bar.update()
         read = {side: future.result() for side, future in futures.items()}
-    (genes_a, symbols, x_a, sums_a), (genes_b, _, x_b, sums_b) = read["A"], read["B"]
-    checksums = {**sums_a, **sums_b}
+    (genes_a, symbols, x_a), (genes_b, _, x_b) = (_marks_of(read[side], files[side]) for side in ("A", "B"))
     index_b = pd.Index(genes_b).get_indexer(genes_a)
     keep = np.flatnonzero(index_b >= 0)
     if keep.size == 0:
@@ -232,28 +242,24 @@ def load_cells(
         )
     only_in = {pair.cell_a: int(len(genes_a) - keep.size), pair.cell_b: int(len(genes_b) - keep.size)}
     genes = genes_a[keep]
-    expression: dict[str, np.ndarray] = {}
-    if all(EXPRESSION_ROLE in files[side] for side in ("A", "B")):
-        for side in ("A", "B"):
-            loaded = load_expression(files[side][EXPRESSION_ROLE])
-            checksums[f"{side}.expr.csv"] = loaded.checksum
-            position = pd.Index(loaded.value.genes).get_indexer(genes)
-            values = np.full(len(genes), np.nan)
-            values[position >= 0] = loaded.value.values[position[position >= 0]]
-            expression[side] = values
+    nan = np.full(len(genes), np.nan)
+    checksums = {**read["A"].checksums, **read["B"].checksums}
     return CellsToPredict(
         pair=pair,
-        genes=genes,
+        split=SplitData(
+            genes=genes,
+            x_a=x_a[keep],
+            x_b=x_b[index_b[keep]],
+            expr_a=_expression_of(read["A"], genes) if with_expression else nan,
+            expr_b=_expression_of(read["B"], genes) if with_expression else nan,
+        ),
         symbols=symbols[keep],
-        x_a=x_a[keep],
-        x_b=x_b[index_b[keep]],
-        expr_a=expression.get("A"),
-        expr_b=expression.get("B"),
+        has_expression=with_expression,
         label=f"own cells: {display_path(root)}",  # the full path is in meta
         checksum=data_checksum(checksums),
         meta={
             "data_dir": str(root.resolve()),
-            "files": {f"{side}.{role}.csv": str(p) for side in files for role, p in files[side].items()},
+            "files": {cell_file(side, role): str(p) for side in files for role, p in files[side].items()},
             "file_sha1": checksums,
             "only_in": only_in,
         },

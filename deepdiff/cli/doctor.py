@@ -276,8 +276,9 @@ def check_cache(cache_dir: str | os.PathLike[str] | None = None) -> Check:
 def check_network(base_url: str | None = None, timeout: float = 3.0) -> Check:
     """Whether the server of the authors' files answers (needed once per cell for remc/sample)."""
     from deepdiff.data.download import file_url, probe, remc_base_url
+    from deepdiff.data.manifest import PROBE_FILE
 
-    if probe(file_url("data/Cell1.expr.csv", base_url=base_url), timeout=timeout):
+    if probe(file_url(PROBE_FILE, base_url=base_url), timeout=timeout):
         return Check("data server", "ok", f"{remc_base_url(base_url)} answers")
     return Check(
         "data server",

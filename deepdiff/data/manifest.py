@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from deepdiff.constants import SAMPLE_CELLS, SPLITS
+from deepdiff.constants import SAMPLE_CELLS
+from deepdiff.data.layout import EXPRESSION_ROLE, FILE_ROLES, cell_file, cell_of
 from deepdiff.errors import DataError
 
 #: Where the per-cell files of the full data live inside the authors' repository.
 REMC_DATA_DIR = "data/ProcessedData"
 #: Where the sample files (``Cell1.*``, ``Cell2.*``) live.
 SAMPLE_DATA_DIR = "data"
-#: The four files of one cell: three splits and the expression table.
-FILE_ROLES: tuple[str, ...] = (*SPLITS, "expr")
+#: The file whose answer tells that the server of the authors' files is reachable.
+PROBE_FILE = f"{SAMPLE_DATA_DIR}/{cell_file(SAMPLE_CELLS['E123'], EXPRESSION_ROLE)}"
 
 _SHA1_RE = re.compile(r"^[0-9a-f]{40}$")
 _CHUNK = 1 << 20
@@ -106,8 +107,10 @@ def load_manifest(path: str | os.PathLike[str] | None = None) -> dict[str, Manif
 
 def remc_cells(manifest: Mapping[str, ManifestEntry]) -> list[str]:
     """Cells with all four files (three splits and expression) in the full data."""
-    cells = {Path(p).name.split(".")[0] for p in manifest if p.startswith(REMC_DATA_DIR + "/")}
-    return sorted(c for c in cells if all(f"{REMC_DATA_DIR}/{c}.{r}.csv" in manifest for r in FILE_ROLES))
+    cells = {cell_of(Path(p).name) for p in manifest if p.startswith(REMC_DATA_DIR + "/")}
+    return sorted(
+        c for c in cells if all(f"{REMC_DATA_DIR}/{cell_file(c, r)}" in manifest for r in FILE_ROLES)
+    )
 
 
 def cell_entries(
@@ -138,7 +141,7 @@ def cell_entries(
                 f"cell {cell!r} has no files in the REMC data ({REMC_DATA_DIR}/ at the pinned commit); "
                 f"available cells: {', '.join(available)}. For other cells use source='local'."
             )
-        stem = f"{REMC_DATA_DIR}/{cell}"
+        folder, name = REMC_DATA_DIR, cell
     elif source == "sample":
         if cell not in SAMPLE_CELLS:
             names = ", ".join(f"{c} ({n})" for c, n in SAMPLE_CELLS.items())
@@ -146,7 +149,7 @@ def cell_entries(
                 f"cell {cell!r} is not in the authors' sample, which holds only {names}; "
                 "use one of those, or source='remc' for the full data"
             )
-        stem = f"{SAMPLE_DATA_DIR}/{SAMPLE_CELLS[cell]}"
+        folder, name = SAMPLE_DATA_DIR, SAMPLE_CELLS[cell]
     else:
         raise ValueError(f"manifest sources are 'remc' and 'sample', not {source!r}")
-    return {role: manifest[f"{stem}.{role}.csv"] for role in FILE_ROLES}
+    return {role: manifest[f"{folder}/{cell_file(name, role)}"] for role in FILE_ROLES}

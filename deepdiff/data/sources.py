@@ -15,7 +15,9 @@ auto       ``remc`` when it is cached or reachable, else ``simulated`` (with a l
 The data checksum of a real pair is the SHA-256 over the sorted lines ``<role> <git blob SHA-1>``,
 one per file used, where the role is ``A.train.csv``, ..., ``B.expr.csv``: the same bytes in the
 same roles give the same checksum whichever source delivered them (the sample fetched by
-``sample`` and the same files read by ``local`` agree), and swapping the cells changes it.
+``sample`` and the same files read by ``local`` agree), and swapping the cells changes it. The
+files are read, and the checksum computed, by :mod:`deepdiff.data.cell_reader`, as for the cells
+to predict (:mod:`deepdiff.apply.cells`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ import numpy as np
 
 from deepdiff._util.paths import display_path
 from deepdiff.constants import DATA_SOURCES, REMC_COMMIT, SAMPLE_CELLS, SAMPLE_PAIR, SPLITS, SUBSET_MARK
-from deepdiff.data.cache import default_cache_dir, load_expression, load_split
+from deepdiff.data.cache import default_cache_dir
+from deepdiff.data.cell_reader import data_checksum, read_cell
 from deepdiff.data.containers import PairData
 from deepdiff.data.download import (
     DownloadPolicy,
@@ -43,7 +46,8 @@ from deepdiff.data.download import (
     probe,
     remc_base_url,
 )
-from deepdiff.data.manifest import FILE_ROLES, cell_entries, load_manifest
+from deepdiff.data.layout import EXPRESSION_ROLE, FILE_ROLES, cell_file, cell_paths, cells_in
+from deepdiff.data.manifest import PROBE_FILE, cell_entries, load_manifest
 from deepdiff.data.pair import Pair
 from deepdiff.data.remc_format import pair_split
 from deepdiff.errors import ConfigError, DataError
@@ -96,10 +100,10 @@ def local_cell_files(data_dir: str | os.PathLike[str], cell: str) -> CellFiles:
     data_dir = Path(data_dir).expanduser()
     if not data_dir.is_dir():
         raise DataError(f"data directory {data_dir} does not exist (source='local' reads CELL.*.csv from it)")
-    paths = {role: data_dir / f"{cell}.{role}.csv" for role in FILE_ROLES}
+    paths = cell_paths(data_dir, cell)
     missing = [p.name for p in paths.values() if not p.is_file()]
     if missing:
-        found = sorted({p.name.split(".")[0] for p in data_dir.glob("*.expr.csv")})
+        found = cells_in(data_dir, EXPRESSION_ROLE)
         raise DataError(
             f"cell {cell!r} has no files in {data_dir}: missing {', '.join(missing)}. Each cell needs "
             f"CELL.train.csv, CELL.valid.csv, CELL.test.csv and CELL.expr.csv; cells found there: "
@@ -148,10 +152,10 @@ def fetch_expression_files(
     progress: bool = True,
 ) -> dict[str, Path] | None:
     """Verified local copies of the REMC expression files of ``cells``; None when the server is unreachable."""
-    if not probe(file_url("data/Cell1.expr.csv", base_url=base_url)):
+    if not probe(file_url(PROBE_FILE, base_url=base_url)):
         return None
     manifest = load_manifest()
-    entries = {cell: cell_entries(cell, "remc", manifest)["expr"] for cell in cells}
+    entries = {cell: cell_entries(cell, "remc", manifest)[EXPRESSION_ROLE] for cell in cells}
     local = fetch_entries(
         list(entries.values()), cache_dir=default_cache_dir(cache_dir), base_url=base_url, progress=progress
     )
@@ -198,7 +202,7 @@ def resolve_source(
         return source
     if pair is not None and is_cached(pair, "remc", cache_dir=cache_dir):
         return "remc"
-    probe_url = file_url("data/Cell1.expr.csv", base_url=base_url)
+    probe_url = file_url(PROBE_FILE, base_url=base_url)
     if probe(probe_url, timeout=timeout):
         return "remc"
     warnings.warn(
@@ -213,12 +217,6 @@ def resolve_source(
 
 
 # ----------------------------------------------------------------------------- loading
-
-
-def data_checksum(file_checksums: Mapping[str, str]) -> str:
-    """SHA-256 over the sorted lines ``<name> <checksum>``."""
-    text = "".join(f"{name} {checksum}\n" for name, checksum in sorted(file_checksums.items()))
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def assemble_pair(
@@ -236,44 +234,35 @@ def assemble_pair(
     from tqdm.auto import tqdm
 
     root = default_cache_dir(cache_dir)
-    checksums: dict[str, str] = {}
+    sides = (("A", files_a), ("B", files_b))
     with tqdm(total=2 * len(FILE_ROLES), desc=f"reading {pair}", unit="file", disable=not progress) as bar:
-        expression = {}
-        for side, files in (("A", files_a), ("B", files_b)):
-            loaded = load_expression(files.paths["expr"])
-            expression[side] = loaded.value
-            checksums[f"{side}.expr.csv"] = loaded.checksum
-            bar.update()
-        splits = {}
-        for split in SPLITS:
-            cells = {}
-            for side, files in (("A", files_a), ("B", files_b)):
-                loaded = load_split(files.paths[split], cache_dir=root)
-                cells[side] = loaded.value
-                checksums[f"{side}.{split}.csv"] = loaded.checksum
-                bar.update()
-            splits[split] = pair_split(
-                cells["A"],
-                cells["B"],
-                expression["A"],
-                expression["B"],
-                paths=(
-                    files_a.paths[split],
-                    files_b.paths[split],
-                    files_a.paths["expr"],
-                    files_b.paths["expr"],
-                ),
+        read_a, read_b = (
+            read_cell(
+                {role: files.paths[role] for role in FILE_ROLES}, side, cache_dir=root, on_file=bar.update
             )
+            for side, files in sides
+        )
+    assert read_a.expression is not None and read_b.expression is not None  # FILE_ROLES holds it
+    splits = {
+        split: pair_split(
+            read_a.marks[split],
+            read_b.marks[split],
+            read_a.expression,
+            read_b.expression,
+            paths=(
+                files_a.paths[split],
+                files_b.paths[split],
+                files_a.paths[EXPRESSION_ROLE],
+                files_b.paths[EXPRESSION_ROLE],
+            ),
+        )
+        for split in SPLITS
+    }
+    checksums = {**read_a.checksums, **read_b.checksums}
     files_meta = {
-        f"{side}.{role}.csv": str(files.paths[role])
-        for side, files in (("A", files_a), ("B", files_b))
-        for role in FILE_ROLES
+        cell_file(side, role): str(files.paths[role]) for side, files in sides for role in FILE_ROLES
     }
-    urls = {
-        f"{side}.{role}.csv": files.urls[role]
-        for side, files in (("A", files_a), ("B", files_b))
-        for role in files.urls
-    }
+    urls = {cell_file(side, role): files.urls[role] for side, files in sides for role in files.urls}
     return PairData(
         pair=pair,
         train=splits["train"],
@@ -334,7 +323,7 @@ def load_sample_folder(
     folder = Path(directory).expanduser()
     files = []
     for cell in (pair.cell_a, pair.cell_b):
-        paths = {role: folder / f"{SAMPLE_CELLS[cell]}.{role}.csv" for role in FILE_ROLES}
+        paths = cell_paths(folder, SAMPLE_CELLS[cell])
         missing = [p.name for p in paths.values() if not p.is_file()]
         if missing:
             raise DataError(

@@ -28,6 +28,7 @@ import pandas as pd
 
 from deepdiff.constants import BIN_SIZE_BP, MARKS, N_BINS
 from deepdiff.data.containers import PairData
+from deepdiff.data.layout import MARK_FILE_ROLES, cell_paths
 from deepdiff.prepare.annotation import Genes
 from deepdiff.prepare.extras import require
 from deepdiff.prepare.windows import HALF_WINDOW_BP, window_starts
@@ -310,12 +311,11 @@ class SyntheticFiles:
 
     def matches(self, prepared: str | os.PathLike[str]) -> bool:
         """True when the prepared folder holds exactly these counts for every cell and gene."""
-        from deepdiff.apply.cells import MARK_ROLES
         from deepdiff.data.cache import load_split
 
         index = pd.Index(self.genome.genes.ids)
         for cell, expected in self.counts.items():
-            files = [Path(prepared) / f"{cell}.{role}.csv" for role in MARK_ROLES]
+            files = cell_paths(prepared, cell, MARK_FILE_ROLES).values()
             parts = [load_split(f, use_cache=False).value for f in files if f.is_file()]
             genes = np.concatenate([part.genes for part in parts])
             counts = np.concatenate([part.counts for part in parts])

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from deepdiff._util.io import OutputFolder, atomic_directory, check_new_directory
-from deepdiff.apply.cells import ALL_ROLE
 from deepdiff.constants import SPLITS
+from deepdiff.data.layout import ALL_ROLE, CELL_FILE_PATTERN, EXPRESSION_ROLE, cell_file
 from deepdiff.prepare.annotation import Genes
 from deepdiff.simulate.export import expression_csv, split_csv
 
@@ -31,7 +31,7 @@ TSS_FILE = "tss.bed"
 PREPARE_OUTPUT = OutputFolder(
     "prepare",
     PROVENANCE_FILE,
-    rf"[^/]+\.(?:{'|'.join([*SPLITS, ALL_ROLE, 'expr'])})\.csv|{re.escape(TSS_FILE)}|{re.escape(PROVENANCE_FILE)}",
+    rf"{CELL_FILE_PATTERN}|{re.escape(TSS_FILE)}|{re.escape(PROVENANCE_FILE)}",
 )
 
 
@@ -89,11 +89,11 @@ def write_prepared(
     with atomic_directory(out_dir) as tmp:
         for cell, x in counts.items():
             for role, index in parts.items():
-                name = f"{cell}.{role}.csv"
+                name = cell_file(cell, role)
                 (tmp / name).write_bytes(split_csv(genes.ids[index], genes.symbols[index], x[index]))
                 written.append(name)
             if cell in expression:
-                name = f"{cell}.expr.csv"
+                name = cell_file(cell, EXPRESSION_ROLE)
                 (tmp / name).write_bytes(expression_csv(genes.ids, expression[cell]))
                 written.append(name)
         (tmp / TSS_FILE).write_text(tss_bed(genes), encoding="utf-8")

@@ -17,6 +17,7 @@ import pandas as pd
 
 from deepdiff._util.paths import default_expression_dir
 from deepdiff.constants import DE_THRESHOLD, PAPER_PAIRS
+from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
 from deepdiff.data.pair import Pair
 from deepdiff.data.sources import fetch_expression_files
 from deepdiff.errors import DataError, DeepDiffError
@@ -107,7 +108,7 @@ def real_pair_lfcs(
     cells = sorted({c for p in pairs for c in (Pair.parse(p).cell_a, Pair.parse(p).cell_b)})
     folder = Path(expression_dir) if expression_dir is not None else default_expression_dir()
     if folder is not None:
-        files = {c: folder / f"{c}.expr.csv" for c in cells}
+        files = {c: folder / cell_file(c, EXPRESSION_ROLE) for c in cells}
         lacking = [str(p) for p in files.values() if not p.is_file()]
         if lacking:
             raise DataError(

@@ -19,6 +19,7 @@ import numpy as np
 from deepdiff._util.io import atomic_write_bytes, atomic_write_text
 from deepdiff.constants import N_BINS, SPLITS
 from deepdiff.data.containers import PairData
+from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
 from deepdiff.errors import DataError
 from deepdiff.simulate.generator import gene_symbol
 
@@ -82,10 +83,12 @@ def write_remc_directory(data: PairData, out_dir: str | os.PathLike[str]) -> lis
         for split in SPLITS:
             part = data.split(split)
             body = split_csv(part.genes, _symbols(data, part.genes), getattr(part, x_name))
-            written.append(atomic_write_bytes(out / f"{cell}.{split}.csv", body))
+            written.append(atomic_write_bytes(out / cell_file(cell, split), body))
         genes = np.concatenate([data.split(s).genes for s in SPLITS])
         values = np.concatenate([getattr(data.split(s), e_name) for s in SPLITS])
-        written.append(atomic_write_bytes(out / f"{cell}.expr.csv", expression_csv(genes, values)))
+        written.append(
+            atomic_write_bytes(out / cell_file(cell, EXPRESSION_ROLE), expression_csv(genes, values))
+        )
     provenance = {
         "pair": str(data.pair),
         "source": data.source,

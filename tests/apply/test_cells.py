@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from deepdiff.apply.cells import load_cells
+from deepdiff.data.layout import cell_file
 from deepdiff.errors import DataError
 from deepdiff.simulate.export import expression_csv, split_csv
 
@@ -15,7 +16,7 @@ from deepdiff.simulate.export import expression_csv, split_csv
 def write_cell(folder: Path, cell: str, genes: list[str], role: str = "all", seed: int = 0) -> np.ndarray:
     """A REMC split file of random counts; returns the counts."""
     counts = np.random.default_rng(seed).poisson(2, size=(len(genes), 5, 200)).astype(np.uint16)
-    (folder / f"{cell}.{role}.csv").write_bytes(split_csv(genes, [f"S{g}" for g in genes], counts))
+    (folder / cell_file(cell, role)).write_bytes(split_csv(genes, [f"S{g}" for g in genes], counts))
     return counts
 
 
@@ -65,3 +66,20 @@ def test_bad_directories(tmp_path: Path) -> None:
     write_cell(tmp_path, "B", ["G7"])
     with pytest.raises(DataError, match="no gene in common"):
         load_cells("A-B", tmp_path, progress=False)
+
+
+def test_a_folder_read_for_training_and_for_prediction_has_one_checksum(tmp_path: Path) -> None:
+    from deepdiff.data.loading import load_pair
+
+    genes = [f"G{i}" for i in range(9)]
+    for cell, seed in (("A", 1), ("B", 2)):
+        for i, role in enumerate(("train", "valid", "test")):
+            write_cell(tmp_path, cell, genes[3 * i : 3 * i + 3], role=role, seed=seed + 10 * i)
+        (tmp_path / cell_file(cell, "expr")).write_bytes(expression_csv(genes, np.arange(9.0) * seed))
+    cells = load_cells("A-B", tmp_path, progress=False)
+    data = load_pair("A-B", "local", data_dir=tmp_path, progress=False)
+    assert cells.checksum == data.checksum and cells.meta["file_sha1"] == data.meta["file_sha1"]
+    np.testing.assert_array_equal(
+        cells.x_b, np.concatenate([data.split(s).x_b for s in ("train", "valid", "test")])
+    )
+    np.testing.assert_array_equal(cells.expr_b, np.arange(9.0) * 2)

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from deepdiff.cli import main
+from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
 from deepdiff.results.store import MODEL_FILE, RunResult
 from tests.apply.test_cells import write_cell
 from tests.processes import run_deepdiff
@@ -123,7 +124,9 @@ def test_expression_of_one_gene_is_a_warning_not_a_silent_nan(
     from deepdiff.simulate.export import expression_csv
 
     for cell in ("K562", "HepG2"):
-        (other_cells / f"{cell}.expr.csv").write_bytes(expression_csv(["ENSG00000000000"], np.array([5.0])))
+        (other_cells / cell_file(cell, EXPRESSION_ROLE)).write_bytes(
+            expression_csv(["ENSG00000000000"], np.array([5.0]))
+        )
     args = [
         "predict",
         "--model",

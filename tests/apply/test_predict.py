@@ -10,6 +10,7 @@ import pytest
 import deepdiff
 from deepdiff.apply.cells import load_cells
 from deepdiff.apply.predict import apply_model
+from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
 from deepdiff.results.store import RunResult
 from deepdiff.simulate.export import expression_csv
 from tests.apply.test_cells import write_cell
@@ -57,7 +58,7 @@ def test_with_expression_the_predictions_are_scored(runs: dict[str, RunResult], 
     genes = [f"ENSG{i:011d}" for i in range(25)]
     rng = np.random.default_rng(0)
     for cell in ("K562", "HepG2"):
-        (other_cells / f"{cell}.expr.csv").write_bytes(
+        (other_cells / cell_file(cell, EXPRESSION_ROLE)).write_bytes(
             expression_csv(genes, rng.integers(0, 500, 25).astype(float))
         )
     result = apply_model(

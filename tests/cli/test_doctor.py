@@ -26,6 +26,7 @@ from deepdiff.cli.doctor import (
     format_report,
 )
 from deepdiff.constants import REMC_COMMIT
+from deepdiff.data.layout import FILE_ROLES, cell_file
 
 OURS = Path(doctor.__file__).resolve().parents[1]  # deepdiff/cli/doctor.py -> deepdiff/
 
@@ -145,8 +146,8 @@ def test_cache_contents_and_unwritable_cache(tmp_path: Path) -> None:
     data = root / "downloads" / REMC_COMMIT / "data"
     data.mkdir(parents=True)
     for name in ("Cell1", "Cell2"):
-        for role in ("train", "valid", "test", "expr"):
-            (data / f"{name}.{role}.csv").write_bytes(b"x")
+        for role in FILE_ROLES:
+            (data / cell_file(name, role)).write_bytes(b"x")
     check = check_cache(root)
     assert "8 downloaded files" in check.detail and "sample (data/Cell1, Cell2): yes" in check.detail
     assert "REMC cells complete (data/ProcessedData): none" in check.detail

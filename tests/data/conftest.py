@@ -31,7 +31,8 @@ import urllib3.util.connection
 
 from deepdiff.constants import REMC_COMMIT, SAMPLE_CELLS
 from deepdiff.data import manifest
-from deepdiff.data.manifest import FILE_ROLES, ManifestEntry, file_git_sha1, load_manifest
+from deepdiff.data.layout import FILE_ROLES, cell_file
+from deepdiff.data.manifest import ManifestEntry, file_git_sha1, load_manifest
 from tests.conftest import SampleFiles
 from tests.needs import unavailable
 from tests.synthetic import manifest_text
@@ -152,8 +153,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, sample_files: SampleFiles) 
     for cell, sample_name in SAMPLE_CELLS.items():
         for role in FILE_ROLES:
             shutil.copyfile(
-                sample_files.directory / f"{sample_name}.{role}.csv",
-                data / "ProcessedData" / f"{cell}.{role}.csv",
+                sample_files.directory / cell_file(sample_name, role),
+                data / "ProcessedData" / cell_file(cell, role),
             )
     entries = dict(load_manifest(manifest.packaged_manifest_path()))
     for local in sorted(data.rglob("*.csv")):

@@ -15,6 +15,7 @@ import numpy as np
 
 from deepdiff.data.cache import describe_cache, load_split, parsed_path, read_cached_split
 from deepdiff.data.download import fetch_entries
+from deepdiff.data.layout import cell_file
 from deepdiff.data.manifest import ManifestEntry, cell_entries, file_git_sha1
 from tests.data.conftest import GATE_TIMEOUT_S, RemcServer
 from tests.data.test_remc_format import encode, expected_counts, split_lines
@@ -75,7 +76,7 @@ def _parse_rounds(cache_dir: str, files: list[str], name: str, barrier: Any) -> 
 def test_two_processes_parsing_the_same_split(tmp_path: Path) -> None:
     files = []
     for i in range(ROUNDS):
-        path = tmp_path / f"cell{i}.train.csv"
+        path = tmp_path / cell_file(f"cell{i}", "train")
         path.write_bytes(encode(split_lines(scale=i + 1)))
         files.append(str(path))
     cache = tmp_path / "cache"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from deepdiff.constants import CELLS, SAMPLE_CELLS
+from deepdiff.data.layout import FILE_ROLES
 from deepdiff.data.manifest import (
-    FILE_ROLES,
     cell_entries,
     file_git_sha1,
     git_blob_sha1,

@@ -17,6 +17,7 @@ from deepdiff._util.paths import display_path
 from deepdiff.constants import SPLITS
 from deepdiff.data import sources
 from deepdiff.data.containers import PairData
+from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
 from deepdiff.data.loading import load_pair
 from deepdiff.data.sources import DataSourceWarning, is_cached, resolve_source
 from deepdiff.errors import ConfigError, DataError, DownloadError
@@ -127,9 +128,11 @@ def test_local_missing_cell(tmp_path: Path, synthetic_sample_dir: Path) -> None:
 
 def _write_cell(folder: Path, cell: str, genes=GENES, expr_genes=None) -> None:
     for split in SPLITS:
-        (folder / f"{cell}.{split}.csv").write_bytes(encode(split_lines(genes)))
+        (folder / cell_file(cell, split)).write_bytes(encode(split_lines(genes)))
     expr_genes = [g for g, _ in genes] if expr_genes is None else expr_genes
-    (folder / f"{cell}.expr.csv").write_text("".join(f"{g},{i}\n" for i, g in enumerate(expr_genes)))
+    (folder / cell_file(cell, EXPRESSION_ROLE)).write_text(
+        "".join(f"{g},{i}\n" for i, g in enumerate(expr_genes))
+    )
 
 
 def test_local_any_cell_names_and_validation(tmp_path: Path) -> None:

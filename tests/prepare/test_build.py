@@ -14,6 +14,7 @@ import pytest
 from deepdiff import methods
 from deepdiff.constants import MARKS, SPLITS
 from deepdiff.data.cache import load_split
+from deepdiff.data.layout import cell_file
 from deepdiff.errors import DataError
 from deepdiff.prepare.build import PrepareConfig, prepare
 from deepdiff.prepare.synthetic import SyntheticFiles, genome_bins, write_bigwig
@@ -26,7 +27,7 @@ def _counts(
     out: Path, cell: str, ids: np.ndarray, roles: tuple[str, ...] = SPLITS
 ) -> tuple[np.ndarray, np.ndarray]:
     """Genes and counts of a prepared cell, in the order of ``ids``."""
-    parts = [load_split(out / f"{cell}.{role}.csv", use_cache=False).value for role in roles]
+    parts = [load_split(out / cell_file(cell, role), use_cache=False).value for role in roles]
     genes = np.concatenate([p.genes for p in parts])
     counts = np.concatenate([p.counts for p in parts])
     order = pd.Index(genes).get_indexer(ids)

@@ -21,6 +21,7 @@ import pytest
 from deepdiff.constants import MARKS, PAPER_PAIRS, SAMPLE_CELLS, SPLITS
 from deepdiff.data import remc_format
 from deepdiff.data.containers import PairData
+from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
 from deepdiff.simulate import SimulationConfig, simulate_pair
 from deepdiff.simulate.calibration import default_calibration
 from deepdiff.simulate.generator import draw_latents
@@ -29,9 +30,9 @@ from deepdiff.simulate.stats import lfc_summary, log_expression, mark_summary, p
 
 
 def read_sample(sample_dir: Path, name: str) -> tuple[np.ndarray, np.ndarray]:
-    parts = [remc_format.read_split(sample_dir / f"{name}.{s}.csv") for s in SPLITS]
+    parts = [remc_format.read_split(sample_dir / cell_file(name, s)) for s in SPLITS]
     genes = np.concatenate([p.genes for p in parts])
-    expr = remc_format.read_expression(sample_dir / f"{name}.expr.csv")
+    expr = remc_format.read_expression(sample_dir / cell_file(name, EXPRESSION_ROLE))
     return np.concatenate([p.counts for p in parts]), expr.lookup(genes, expr_path="", split_path="")
 
 
@@ -98,7 +99,7 @@ def test_marks_follow_expression_as_in_the_sample(
 
 def test_expression_distribution_per_cell(expression_dir: Path, simulated_sample_pair: PairData) -> None:
     for side, cell in (("a", "E123"), ("b", "E003")):
-        real_counts = remc_format.read_expression(expression_dir / f"{cell}.expr.csv").values
+        real_counts = remc_format.read_expression(expression_dir / cell_file(cell, EXPRESSION_ROLE)).values
         sim_counts = _stack(simulated_sample_pair, f"expr_{side}")
         # Below the 20 % quantile counts are 0, 1, 2, ...: quantiles jump by up to 0.6 there, so
         # that end is checked through the share of zeros (3,000 genes: sd about 0.006).
@@ -111,7 +112,7 @@ def test_expression_distribution_per_cell(expression_dir: Path, simulated_sample
     latents = draw_latents(np.random.default_rng(11), 18460, change, SimulationConfig())
     levels = np.linspace(0.2, 0.95, 16)
     for latent, cell in ((latents.latent_a, pair.cell_a), (latents.latent_b, pair.cell_b)):
-        real_counts = remc_format.read_expression(expression_dir / f"{cell}.expr.csv").values
+        real_counts = remc_format.read_expression(expression_dir / cell_file(cell, EXPRESSION_ROLE)).values
         sim_counts = counts_from_log_expression(
             log_expression_from_latent(latent, cal.expression_quantiles(cell)[0], change.scale, change.tail)
         )
@@ -125,7 +126,7 @@ def test_expression_distribution_per_cell(expression_dir: Path, simulated_sample
 def test_lfc_spread_of_each_paper_pair(expression_dir: Path, pair: str) -> None:
     a, b = pair.split("-")
     real = lfc_summary(
-        *(remc_format.read_expression(expression_dir / f"{c}.expr.csv").values for c in (a, b))
+        *(remc_format.read_expression(expression_dir / cell_file(c, EXPRESSION_ROLE)).values for c in (a, b))
     )
     cal = default_calibration()
     latents = draw_latents(np.random.default_rng(5), 18460, cal.change(pair), SimulationConfig())
@@ -143,7 +144,10 @@ def test_lfc_spread_of_each_paper_pair(expression_dir: Path, pair: str) -> None:
 
 def test_lfc_spread_of_a_whole_simulated_pair(expression_dir: Path, simulated_sample_pair: PairData) -> None:
     real = lfc_summary(
-        *(remc_format.read_expression(expression_dir / f"{c}.expr.csv").values for c in ("E123", "E003"))
+        *(
+            remc_format.read_expression(expression_dir / cell_file(c, EXPRESSION_ROLE)).values
+            for c in ("E123", "E003")
+        )
     )
     sim = lfc_summary(_stack(simulated_sample_pair, "expr_a"), _stack(simulated_sample_pair, "expr_b"))
     # 3,000 genes: the std of a heavy-tailed LFC has a sampling error of a few percent.
