@@ -4,26 +4,24 @@ A reproduction of Sekhon, Singh & Qi, *DeepDiff: DEEP-learning for predicting
 DIFFerential gene expression from histone modifications*, Bioinformatics 34(17),
 i891-i900 (2018).
 
-Subpackages
------------
-deepdiff.data        REMC file format, verified downloads, caches, the real data sources
+Subpackages, in the order data flows through them
+--------------------------------------------------
+deepdiff.data        the REMC cell-folder format, verified downloads, caches, every data source (load_pair)
 deepdiff.simulate    calibrated simulated pairs with a planted, known mechanism
-deepdiff.data.loading     every data source behind one entry point, :func:`load_pair`
-deepdiff.models      the seven DeepDiff variants and AttentiveChrome
-deepdiff.methods     every method by name (variants and baselines), fitted through one protocol
-deepdiff.training    losses, training loop, profiles
+deepdiff.prepare     the REMC format built from your own BAM or bigWig files and an annotation
+deepdiff.models      the DeepDiff variants and AttentiveChrome, composed of a few building blocks
+deepdiff.training    losses, the training loop, profiles, saved models
 deepdiff.baselines   the paper's baselines and modern ones
-deepdiff.methods.run        the run template: cache key, cached result, result directory
-deepdiff.results.statistics  correlations, bootstrap intervals, relative PCC
+deepdiff.methods     every method by name (registry), what fits it (fitters), the run template (run)
+deepdiff.results     a run's result directory (store), statistics, results bundles
 deepdiff.interpret   attention summaries, gradient attribution, recovery of a planted mechanism
 deepdiff.apply       trained models applied to new cells: load_cells, predict
-deepdiff.prepare     the REMC format built from your own BAM or bigWig files and an annotation
-deepdiff.report      the paper's results beside ours: Table 1, Figures 4 and 5, claims, status
-deepdiff.grid        the paper's grid as jobs (the workflow's), shards, running a grid here
-deepdiff.grid.costs  measured per-run costs, per job
-deepdiff.grid.estimate  the expected wall time of a whole grid
-deepdiff.results.bundle      results bundles: pack, check, unpack and merge runs with a checksum manifest
-deepdiff.cli         the ``deepdiff`` command
+deepdiff.report      the paper's results beside ours: Table 1, Figures 4 and 5, claims, status, notebook helpers
+deepdiff.grid        the paper's grid: settings, jobs, costs, estimate, running, aggregation
+deepdiff.cli         the ``deepdiff`` command (and ``deepdiff doctor``)
+
+Loose modules: ``deepdiff.constants`` (the paper's facts) and ``deepdiff.errors``; the small shared
+utilities live in the private ``deepdiff._util``.
 """
 
 from __future__ import annotations
