@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 
 import pytest
 
 from tests.conftest import ROOT
+
+#: The longest a function of the package may be, in lines (its signature and docstring included).
+MAX_FUNCTION_LINES = 80
 
 TARGETS = [p for p in ("deepdiff", "tests", "benchmarks", "notebooks", "workflow") if (ROOT / p).exists()]
 
@@ -47,3 +51,15 @@ def test_no_merge_conflict_markers_in_tracked_files() -> None:
             if text.startswith(markers) or text.rstrip('",\\n') == "=" * 7:
                 found.append(f"{name}:{number}")
     assert not found, f"merge conflict markers: {', '.join(found)}"
+
+
+def test_no_function_in_the_package_is_over_80_lines() -> None:
+    """A long function is split into named steps; scripts/code_metrics.py measures the package's source."""
+    spec = importlib.util.spec_from_file_location("code_metrics", ROOT / "scripts" / "code_metrics.py")
+    assert spec is not None and spec.loader is not None
+    metrics = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(metrics)
+    figures = metrics.analyse(ROOT / "deepdiff", MAX_FUNCTION_LINES)
+    assert figures["modules"] > 0, "the metrics script found no module of the package"
+    long = [f"{f['where']} ({f['lines']} lines)" for f in figures["long_functions"]]
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines: " + ", ".join(long)

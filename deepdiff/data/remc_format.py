@@ -320,6 +320,61 @@ def _parse_counts(fields: Sequence[str], path: object, number: int, gene: str) -
     return counts
 
 
+def _row_fields(line: str, path: object, number: int) -> list[str]:
+    """The comma-separated fields of a row: its id and one count per mark."""
+    fields = line.split(",")
+    if len(fields) != SPLIT_FIELDS:
+        raise _error(
+            path,
+            number,
+            fields[0].partition("_")[0] or None,
+            f"found {len(fields)} comma-separated fields, expected {SPLIT_FIELDS}",
+            _SPLIT_FIX,
+        )
+    return fields
+
+
+def _check_new_gene(
+    path: object, number: int, gene: str, previous: str | None, next_bin: int, first_line: dict[str, int]
+) -> None:
+    """A gene may start at row ``number`` once the ``previous`` gene has all its bins, and only once per file."""
+    if previous is not None and next_bin != N_BINS + 1:
+        raise _error(
+            path,
+            number - 1,
+            previous,
+            f"the gene ends after {next_bin - 1} bins (its rows start at line {first_line[previous]}), "
+            f"expected exactly {N_BINS} consecutive rows with bins 1..{N_BINS}",
+            _SPLIT_FIX,
+        )
+    if gene in first_line:
+        raise _error(
+            path,
+            number,
+            gene,
+            f"the gene appears a second time (its first rows start at line {first_line[gene]}); "
+            "each gene must appear once per file",
+            "Remove the duplicate rows.",
+        )
+
+
+def _check_bin(path: object, number: int, gene: str, bin_number: int, next_bin: int) -> None:
+    """Row ``number`` must hold the gene's ``next_bin``-th bin, and a gene has no more than ``N_BINS``."""
+    if bin_number != next_bin or next_bin > N_BINS:
+        expected = (
+            f"bin {next_bin}"
+            if next_bin <= N_BINS
+            else f"a new gene, because this gene already has {N_BINS} bins"
+        )
+        raise _error(
+            path,
+            number,
+            gene,
+            f"found bin {bin_number}, expected {expected} (bins 1..{N_BINS}, consecutive, once each)",
+            _SPLIT_FIX,
+        )
+
+
 def parse_split_careful(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> CellSplit:
     """Line-by-line reference reader: the definition of a valid split file.
 
@@ -333,35 +388,10 @@ def parse_split_careful(data: bytes, path: str | os.PathLike[str] = "<bytes>") -
     first_line: dict[str, int] = {}
     next_bin = 1
     for number, line in enumerate(_decode_lines(data, path), start=1):
-        fields = line.split(",")
-        if len(fields) != SPLIT_FIELDS:
-            raise _error(
-                path,
-                number,
-                fields[0].partition("_")[0] or None,
-                f"found {len(fields)} comma-separated fields, expected {SPLIT_FIELDS}",
-                _SPLIT_FIX,
-            )
+        fields = _row_fields(line, path, number)
         gene, symbol, bin_number = _split_row_id(fields[0], path, number)
         if not genes or gene != genes[-1]:
-            if genes and next_bin != N_BINS + 1:
-                raise _error(
-                    path,
-                    number - 1,
-                    genes[-1],
-                    f"the gene ends after {next_bin - 1} bins (its rows start at line {first_line[genes[-1]]}), "
-                    f"expected exactly {N_BINS} consecutive rows with bins 1..{N_BINS}",
-                    _SPLIT_FIX,
-                )
-            if gene in first_line:
-                raise _error(
-                    path,
-                    number,
-                    gene,
-                    f"the gene appears a second time (its first rows start at line {first_line[gene]}); "
-                    "each gene must appear once per file",
-                    "Remove the duplicate rows.",
-                )
+            _check_new_gene(path, number, gene, genes[-1] if genes else None, next_bin, first_line)
             first_line[gene] = number
             genes.append(gene)
             symbols.append(symbol)
@@ -374,19 +404,7 @@ def parse_split_careful(data: bytes, path: str | os.PathLike[str] = "<bytes>") -
                 f"symbol {symbol!r} differs from {symbols[-1]!r} on the gene's first row (line {first_line[gene]})",
                 _SPLIT_FIX,
             )
-        if bin_number != next_bin or next_bin > N_BINS:
-            expected = (
-                f"bin {next_bin}"
-                if next_bin <= N_BINS
-                else f"a new gene, because this gene already has {N_BINS} bins"
-            )
-            raise _error(
-                path,
-                number,
-                gene,
-                f"found bin {bin_number}, expected {expected} (bins 1..{N_BINS}, consecutive, once each)",
-                _SPLIT_FIX,
-            )
+        _check_bin(path, number, gene, bin_number, next_bin)
         flat.extend(_parse_counts(fields[1:], path, number, gene))
         next_bin += 1
     if next_bin != N_BINS + 1:

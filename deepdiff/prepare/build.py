@@ -32,11 +32,11 @@ from deepdiff import __version__
 from deepdiff._util.paths import display_path
 from deepdiff.constants import BIN_SIZE_BP, MARKS, N_BINS, SPLITS
 from deepdiff.errors import ConfigError, DataError
-from deepdiff.prepare.annotation import Genes, read_annotation
+from deepdiff.prepare.annotation import Annotation, Genes, read_annotation
 from deepdiff.prepare.chroms import chromosome_map
-from deepdiff.prepare.expression import read_expression_table
+from deepdiff.prepare.expression import ExpressionTable, read_expression_table
 from deepdiff.prepare.rules import DEFAULT_GENE_TYPES, DEFAULT_MIN_MAPQ, EXCLUDED_FLAGS, SPLIT_CHOICES
-from deepdiff.prepare.sheet import Sample, read_sample_sheet
+from deepdiff.prepare.sheet import Sample, SampleSheet, read_sample_sheet
 from deepdiff.prepare.signal import SignalTask, chromosome_lengths, fill
 from deepdiff.prepare.split import CUTS, assign_splits
 from deepdiff.prepare.windows import HALF_WINDOW_BP, Windows, fits, window_starts
@@ -192,6 +192,134 @@ def _rules(config: PrepareConfig) -> dict[str, Any]:
     }
 
 
+def _kept_genes(
+    genes: Genes, left_out: dict[str, int], table: ExpressionTable | None, samples: Sequence[Sample]
+) -> tuple[Genes, dict[Path, tuple[dict[str, str], dict[str, int]]]]:
+    """The genes the expression table lists, on every signal file's chromosomes, whose window fits.
+
+    Also returns each signal file's chromosome names and lengths (:func:`_signal_lengths`);
+    ``left_out`` counts the genes each rule drops.
+    """
+    if table is not None:
+        genes = _keep(left_out, "not in the expression table", genes, table.genes.get_indexer(genes.ids) >= 0)
+    signal = _signal_lengths(samples, genes.chroms)
+    for mapping, _ in signal.values():
+        genes = _keep(
+            left_out, "chromosome missing from a signal file", genes, np.isin(genes.chroms, list(mapping))
+        )
+    for _, lengths in signal.values():
+        genes = _keep(
+            left_out,
+            f"TSS within {HALF_WINDOW_BP // 1000} kb of a chromosome end",
+            genes,
+            fits(genes, lengths),
+        )
+    if len(genes) == 0:
+        raise DataError(
+            f"no gene is left to prepare (left out: {left_out}); check the annotation and the signal files"
+        )
+    return genes, signal
+
+
+def _bin_signal(
+    samples: Sequence[Sample],
+    genes: Genes,
+    signal: dict[Path, tuple[dict[str, str], dict[str, int]]],
+    config: PrepareConfig,
+    progress: bool,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``fill`` of every sample's windows, in the sample sheet's order, with a progress bar over the files."""
+    from tqdm.auto import tqdm
+
+    tasks = [
+        SignalTask(s, _windows(genes, signal[s.path][0] if s.path in signal else None), config.min_mapq)
+        for s in samples
+    ]
+    results: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(tasks)
+    with tqdm(total=len(tasks), desc="binning signal files", unit="file", disable=not progress) as bar:
+        for i, result in _run(tasks, config.jobs):
+            results[i] = result
+            bar.update()
+    return [r for r in results if r is not None]
+
+
+def _in_matrices(genes: Genes, found: np.ndarray, left_out: dict[str, int]) -> Genes:
+    """The genes every deepTools matrix holds (``found``: all of them for BAM and bigWig files)."""
+    left_out["not in a deepTools matrix"] = int((~found).sum())
+    genes = genes.subset(found)
+    if len(genes) == 0:
+        raise DataError(
+            "no gene of the annotation is in the deepTools matrices; their region names must be gene ids"
+        )
+    return genes
+
+
+def _cell_counts(
+    cells: Sequence[str],
+    results: Sequence[tuple[np.ndarray, np.ndarray]],
+    found: np.ndarray,
+    order: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Per cell, its marks' counts (genes x marks x bins) of the ``found`` genes in ``order``."""
+    counts = {}
+    for c, cell in enumerate(cells):
+        x = np.stack([results[c * len(MARKS) + m][0][found][order] for m in range(len(MARKS))], axis=1)
+        counts[cell] = x
+    return counts
+
+
+def _splits(genes: Genes, split: str) -> tuple[np.ndarray | None, dict[str, int]]:
+    """Each gene's split (None for ``split="none"``) and the genes per file role; none may be empty."""
+    splits = assign_splits(genes.ids) if split == "paper" else None
+    sizes = {s: int((splits == s).sum()) for s in SPLITS} if splits is not None else {"all": len(genes)}
+    empty = [role for role, n in sizes.items() if n == 0]
+    if empty:
+        raise DataError(
+            f"only {len(genes)} genes are kept, and the {', '.join(empty)} split would be empty; use more genes, "
+            "or --split none to prepare cells for prediction only"
+        )
+    return splits, sizes
+
+
+def _provenance(
+    sheet: SampleSheet,
+    notes: Annotation,
+    table: ExpressionTable | None,
+    expr: dict[str, np.ndarray],
+    genes: Genes,
+    sizes: dict[str, int],
+    left_out: dict[str, int],
+    counts: dict[str, np.ndarray],
+    config: PrepareConfig,
+) -> dict[str, Any]:
+    """``prepare.json``: the inputs, what was kept and left out, the rules, each file's total count."""
+    return {
+        "package_version": __version__,
+        "samples": [
+            {
+                "cell": s.cell,
+                "mark": s.mark,
+                "path": str(s.path.resolve()),
+                "kind": s.kind,
+                "bytes": s.path.stat().st_size,
+            }
+            for s in sheet.samples
+        ],
+        "sample_sheet": str(sheet.path.resolve()),
+        "annotation": str(notes.path.resolve()),
+        "annotation_has_gene_types": notes.typed,
+        "expression": None if table is None else str(table.path.resolve()),
+        "cells_with_expression": list(expr),
+        "n_genes": len(genes),
+        "splits": sizes,
+        "left_out": left_out,
+        "rules": _rules(config),
+        "totals": {
+            f"{s.cell}.{s.mark}": int(counts[s.cell][:, MARKS.index(s.mark)].sum()) for s in sheet.samples
+        },
+    }
+
+
 def prepare(
     samples: str | os.PathLike[str],
     annotation: str | os.PathLike[str],
@@ -231,8 +359,6 @@ def prepare(
     DataError
         Bad input, with the file, line or gene and what to do; nothing is written then.
     """
-    from tqdm.auto import tqdm
-
     config = config or PrepareConfig()
     tic = time.perf_counter()
     inputs = {"--samples sheet": samples, "--annotation": annotation, "--expression": expression}
@@ -241,83 +367,18 @@ def prepare(
     inputs |= {f"signal file of {s.cell} {s.mark}": s.path for s in sheet.samples}
     out = check_out_dir(out, overwrite, inputs)
     notes = read_annotation(annotation, config.gene_types)
-    genes, left_out = notes.genes, dict(notes.left_out)
-    table = None
-    if expression is not None:
-        table = read_expression_table(expression, sheet.cells)
-        genes = _keep(left_out, "not in the expression table", genes, table.genes.get_indexer(genes.ids) >= 0)
-    signal = _signal_lengths(sheet.samples, genes.chroms)
-    for mapping, _ in signal.values():
-        genes = _keep(
-            left_out, "chromosome missing from a signal file", genes, np.isin(genes.chroms, list(mapping))
-        )
-    for _, lengths in signal.values():
-        genes = _keep(
-            left_out,
-            f"TSS within {HALF_WINDOW_BP // 1000} kb of a chromosome end",
-            genes,
-            fits(genes, lengths),
-        )
-    if len(genes) == 0:
-        raise DataError(
-            f"no gene is left to prepare (left out: {left_out}); check the annotation and the signal files"
-        )
-    tasks = [
-        SignalTask(s, _windows(genes, signal[s.path][0] if s.path in signal else None), config.min_mapq)
-        for s in sheet.samples
-    ]
-    results: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(tasks)
-    with tqdm(total=len(tasks), desc="binning signal files", unit="file", disable=not progress) as bar:
-        for i, result in _run(tasks, config.jobs):
-            results[i] = result
-            bar.update()
-    found = np.logical_and.reduce([r[1] for r in results if r is not None])
-    left_out["not in a deepTools matrix"] = int((~found).sum())
-    genes = genes.subset(found)
-    if len(genes) == 0:
-        raise DataError(
-            "no gene of the annotation is in the deepTools matrices; their region names must be gene ids"
-        )
+    left_out = dict(notes.left_out)
+    table = None if expression is None else read_expression_table(expression, sheet.cells)
+    genes, signal = _kept_genes(notes.genes, left_out, table, sheet.samples)
+    results = _bin_signal(sheet.samples, genes, signal, config, progress)
+    found = np.logical_and.reduce([r[1] for r in results])
+    genes = _in_matrices(genes, found, left_out)
     order = np.argsort(genes.ids, kind="stable")
     genes = genes.subset(order)
-    counts = {}
-    for c, cell in enumerate(sheet.cells):
-        x = np.stack([results[c * len(MARKS) + m][0][found][order] for m in range(len(MARKS))], axis=1)  # type: ignore[index]
-        counts[cell] = x
-    splits = assign_splits(genes.ids) if config.split == "paper" else None
-    sizes = {s: int((splits == s).sum()) for s in SPLITS} if splits is not None else {"all": len(genes)}
-    empty = [role for role, n in sizes.items() if n == 0]
-    if empty:
-        raise DataError(
-            f"only {len(genes)} genes are kept, and the {', '.join(empty)} split would be empty; use more genes, "
-            "or --split none to prepare cells for prediction only"
-        )
+    counts = _cell_counts(sheet.cells, results, found, order)
+    splits, sizes = _splits(genes, config.split)
     expr = {} if table is None else {cell: table.lookup(cell, genes.ids) for cell in table.values}
-    provenance = {
-        "package_version": __version__,
-        "samples": [
-            {
-                "cell": s.cell,
-                "mark": s.mark,
-                "path": str(s.path.resolve()),
-                "kind": s.kind,
-                "bytes": s.path.stat().st_size,
-            }
-            for s in sheet.samples
-        ],
-        "sample_sheet": str(sheet.path.resolve()),
-        "annotation": str(notes.path.resolve()),
-        "annotation_has_gene_types": notes.typed,
-        "expression": None if table is None else str(table.path.resolve()),
-        "cells_with_expression": list(expr),
-        "n_genes": len(genes),
-        "splits": sizes,
-        "left_out": left_out,
-        "rules": _rules(config),
-        "totals": {
-            f"{s.cell}.{s.mark}": int(counts[s.cell][:, MARKS.index(s.mark)].sum()) for s in sheet.samples
-        },
-    }
+    provenance = _provenance(sheet, notes, table, expr, genes, sizes, left_out, counts, config)
     files = write_prepared(out, genes, counts, splits, expr, provenance, overwrite=overwrite, inputs=inputs)
     return PrepareReport(
         out_dir=out,

@@ -10,7 +10,7 @@ the rule that decides each, are in :mod:`deepdiff.report.paper`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,6 +146,105 @@ def _best_pair(claim: paper.Claim, usable: Mapping[str, PairBootstrap]) -> tuple
     return rank, rank <= top, top
 
 
+@dataclass(frozen=True)
+class _Tally:
+    """What a claim kind finds on the observed PCCs (index 0) and on each bootstrap replicate (1:)."""
+
+    count: np.ndarray
+    count_of: int
+    holds: np.ndarray
+    estimate: np.ndarray
+    estimate_name: str
+    unit: str = "pairs"
+    note: str = ""
+    verdict: str | None = None
+
+
+def _tally_beats(claim: paper.Claim, usable: Mapping[str, PairBootstrap]) -> _Tally:
+    """``beats``: on how many pairs the ``a`` summary beats the ``b`` summary, and by how much on average."""
+    n = len(usable)
+    diffs = np.vstack(
+        [
+            _aggregate(np.vstack([usable[p].get(m) for m in claim.a]), claim.a_stat)
+            - _aggregate(np.vstack([usable[p].get(m) for m in claim.b]), claim.b_stat)
+            for p in sorted(usable)
+        ]
+    )  # (n_pairs, n_boot + 1)
+    wins = (diffs > 0).sum(axis=0)
+    mean_diff = np.nanmean(diffs, axis=0)
+    holds = _holds_count(wins, n, claim, mean_diff)
+    return _Tally(wins, n, holds, mean_diff, "mean PCC difference")
+
+
+def _tally_extreme(claim: paper.Claim, usable: Mapping[str, PairBootstrap]) -> _Tally:
+    """``worst``/``best``: on how many pairs ``a`` is the lowest/highest of ``b``."""
+    n = len(usable)
+    target = claim.b.index(claim.a[0])
+    hits = []
+    for p in sorted(usable):
+        mat = np.vstack([usable[p].get(m) for m in claim.b])
+        pick = np.nanargmin(mat, axis=0) if claim.kind == "worst" else np.nanargmax(mat, axis=0)
+        hits.append(pick == target)
+    count = np.vstack(hits).sum(axis=0)
+    holds = _holds_count(count, n, claim, None)
+    return _Tally(count, n, holds, count / n, "share of pairs")
+
+
+def _tally_relative_above(claim: paper.Claim, usable: Mapping[str, PairBootstrap]) -> _Tally:
+    """``relative_above``: whether every variant of ``a`` has a mean PCC relative to ``b`` above 100%."""
+    base = claim.b[0]
+    pairs = sorted(usable)
+    rel = np.stack(
+        [
+            np.vstack([100.0 * usable[p].get(v) / usable[p].get(base) for p in pairs]).mean(axis=0)
+            for v in claim.a
+        ]
+    )  # (n_variants, n_boot + 1)
+    count = (rel > 100.0).sum(axis=0)
+    holds = count == len(claim.a)
+    return _Tally(count, len(claim.a), holds, rel.min(axis=0), "lowest mean relative PCC (%)", "variants")
+
+
+def _tally_best_pair(claim: paper.Claim, usable: Mapping[str, PairBootstrap]) -> _Tally:
+    """``best_pair``: the rank of the claim's pair among the pairs run."""
+    rank, holds, top = _best_pair(claim, usable)
+    name = f"rank of {claim.detail} of {len(usable)} pairs (1 = best; holds in the top {top})"
+    return _Tally(
+        holds.astype(int), 0, holds, rank.astype(float), name
+    )  # no count of pairs: the rank says it
+
+
+def _tally_wilcoxon(claim: paper.Claim, usable: Mapping[str, PairBootstrap]) -> _Tally:
+    """``wilcoxon``: whether every variant of ``a`` beats the ``b`` summary by a one-sided Wilcoxon test."""
+    n_pairs = len(usable)
+    base = _per_pair(usable, claim.b, claim.b_stat)
+    p_values = np.vstack([wilcoxon_p(_per_pair(usable, (m,), "max"), base) for m in claim.a])
+    significant = p_values < paper.WILCOXON_ALPHA
+    count = significant.sum(axis=0)
+    holds = count == len(claim.a)
+    floor = 0.5**n_pairs
+    note = f"over {n_pairs} pair(s); the smallest p a one-sided test over them can give is {floor:.3g}"
+    verdict = None
+    if not holds[0] and n_pairs < len(PAPER_PAIRS):
+        verdict = "undecided"
+        note += (
+            f": not significant on fewer than the paper's {len(PAPER_PAIRS)} pairs, which does not refute it"
+        )
+    name = "largest one-sided Wilcoxon p of the variants"
+    return _Tally(count, len(claim.a), holds, p_values.max(axis=0), name, "variants", note, verdict)
+
+
+#: How each kind of claim about test PCCs is decided.
+_TALLIES: dict[str, Callable[[paper.Claim, Mapping[str, PairBootstrap]], _Tally]] = {
+    "beats": _tally_beats,
+    "worst": _tally_extreme,
+    "best": _tally_extreme,
+    "relative_above": _tally_relative_above,
+    "best_pair": _tally_best_pair,
+    "wilcoxon": _tally_wilcoxon,
+}
+
+
 def evaluate_claim(
     claim: paper.Claim,
     boots: Mapping[str, PairBootstrap],
@@ -170,86 +269,29 @@ def evaluate_claim(
     if not usable:
         return ClaimResult(claim.id, "not yet run", missing=missing)
     evidence = evidence_of(context, usable, needed)
-    n = len(usable)
-    pairs = sorted(usable)
-    unit, note, verdict = "pairs", "", None
-
-    if claim.kind == "beats":
-        diffs = np.vstack(
-            [
-                _aggregate(np.vstack([usable[p].get(m) for m in claim.a]), claim.a_stat)
-                - _aggregate(np.vstack([usable[p].get(m) for m in claim.b]), claim.b_stat)
-                for p in pairs
-            ]
-        )  # (n_pairs, n_boot + 1)
-        wins = (diffs > 0).sum(axis=0)
-        mean_diff = np.nanmean(diffs, axis=0)
-        holds = _holds_count(wins, n, claim, mean_diff)
-        est, est_name = mean_diff, "mean PCC difference"
-        count = wins
-    elif claim.kind in ("worst", "best"):
-        target = claim.b.index(claim.a[0])
-        hits = []
-        for p in pairs:
-            mat = np.vstack([usable[p].get(m) for m in claim.b])
-            pick = np.nanargmin(mat, axis=0) if claim.kind == "worst" else np.nanargmax(mat, axis=0)
-            hits.append(pick == target)
-        count = np.vstack(hits).sum(axis=0)
-        holds = _holds_count(count, n, claim, None)
-        est, est_name = count / n, "share of pairs"
-    elif claim.kind == "relative_above":
-        base = claim.b[0]
-        rel = np.stack(
-            [
-                np.vstack([100.0 * usable[p].get(v) / usable[p].get(base) for p in pairs]).mean(axis=0)
-                for v in claim.a
-            ]
-        )  # (n_variants, n_boot + 1)
-        count = (rel > 100.0).sum(axis=0)
-        holds = count == len(claim.a)
-        est, est_name = rel.min(axis=0), "lowest mean relative PCC (%)"
-        n, unit = len(claim.a), "variants"
-    elif claim.kind == "best_pair":
-        rank, holds, top = _best_pair(claim, usable)
-        est, est_name = (
-            rank.astype(float),
-            f"rank of {claim.detail} of {n} pairs (1 = best; holds in the top {top})",
-        )
-        count, n = holds.astype(int), 0  # no count of pairs: the rank says it
-    elif claim.kind == "wilcoxon":
-        base = _per_pair(usable, claim.b, claim.b_stat)
-        p_values = np.vstack([wilcoxon_p(_per_pair(usable, (m,), "max"), base) for m in claim.a])
-        significant = p_values < paper.WILCOXON_ALPHA
-        count = significant.sum(axis=0)
-        holds = count == len(claim.a)
-        est, est_name = p_values.max(axis=0), "largest one-sided Wilcoxon p of the variants"
-        n, unit = len(claim.a), "variants"
-        floor = 0.5 ** len(pairs)
-        note = f"over {len(pairs)} pair(s); the smallest p a one-sided test over them can give is {floor:.3g}"
-        if not holds[0] and len(pairs) < len(PAPER_PAIRS):
-            verdict = "undecided"
-            note += f": not significant on fewer than the paper's {len(PAPER_PAIRS)} pairs, which does not refute it"
-    else:
+    tally_of = _TALLIES.get(claim.kind)
+    if tally_of is None:
         raise ValueError(f"unknown claim kind {claim.kind!r}")
-
-    count_low, count_high = percentile_ci(count[1:], level)
-    est_low, est_high = percentile_ci(est[1:], level)
+    tally = tally_of(claim, usable)
+    count_low, count_high = percentile_ci(tally.count[1:], level)
+    est_low, est_high = percentile_ci(tally.estimate[1:], level)
+    holds = tally.holds
     return ClaimResult(
         claim_id=claim.id,
-        verdict=verdict or ("holds" if bool(holds[0]) else "does not hold"),
-        count=int(count[0]),
-        count_of=n,
+        verdict=tally.verdict or ("holds" if bool(holds[0]) else "does not hold"),
+        count=int(tally.count[0]),
+        count_of=tally.count_of,
         count_low=count_low,
         count_high=count_high,
-        estimate=float(est[0]),
+        estimate=float(tally.estimate[0]),
         estimate_low=est_low,
         estimate_high=est_high,
-        estimate_name=est_name,
+        estimate_name=tally.estimate_name,
         support=float(np.mean(holds[1:])) if holds.size > 1 else math.nan,
         evidence=evidence,
         missing=missing,
-        note=note,
-        unit=unit,
+        note=tally.note,
+        unit=tally.unit,
     )
 
 

@@ -39,7 +39,14 @@ from deepdiff.constants import FULL_SPLIT_SIZES, MARKS, N_BINS, N_MARKS, SPLITS
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.data.pair import Pair
 from deepdiff.errors import ConfigError
-from deepdiff.simulate.calibration import Calibration, MarkModel, PairChange, default_calibration, pair_key
+from deepdiff.simulate.calibration import (
+    Calibration,
+    GeneEffects,
+    MarkModel,
+    PairChange,
+    default_calibration,
+    pair_key,
+)
 from deepdiff.simulate.config import SIMULATOR_VERSION, SimulationConfig
 from deepdiff.simulate.marks import cell_counts, draw_pair
 from deepdiff.simulate.mechanism import (
@@ -231,6 +238,119 @@ def _truth(
     )
 
 
+@dataclass(frozen=True)
+class _Expression:
+    """Both cells' expression counts of a simulated pair, their LFC and the LFC the marks explain."""
+
+    expr_a: np.ndarray
+    expr_b: np.ndarray
+    lfc: np.ndarray
+    oracle_lfc: np.ndarray
+
+
+def _expression(
+    latents: Latents, quant_a: np.ndarray, quant_b: np.ndarray, change: PairChange
+) -> _Expression:
+    """Expression counts from the latent values, through each cell's real quantiles."""
+    shape = (change.scale, change.tail)
+    log_a = log_expression_from_latent(latents.latent_a, quant_a, *shape)
+    log_b = log_expression_from_latent(latents.latent_b, quant_b, *shape)
+    expr_a, expr_b = counts_from_log_expression(log_a), counts_from_log_expression(log_b)
+    lfc = np.log2(expr_b + 1.0) - np.log2(expr_a + 1.0)
+    oracle_lfc = log_expression_from_latent(latents.oracle_b, quant_b, *shape) - log_expression_from_latent(
+        latents.oracle_a, quant_a, *shape
+    )
+    return _Expression(expr_a, expr_b, lfc, oracle_lfc)
+
+
+def _mark_counts(
+    mark_root: np.random.SeedSequence,
+    latents: Latents,
+    effects: GeneEffects,
+    models: tuple[MarkModel, MarkModel],
+    config: SimulationConfig,
+    desc: str,
+    progress: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both cells' mark counts (genes x marks x bins), :data:`CHUNK_GENES` genes per random stream."""
+    n = len(latents.activity_a)
+    x_a = np.empty((n, N_MARKS, N_BINS), dtype=np.uint16)
+    x_b = np.empty((n, N_MARKS, N_BINS), dtype=np.uint16)
+    kernels = planted_kernels()
+    starts = range(0, n, CHUNK_GENES)
+    streams = mark_root.spawn(len(starts))
+    for start, stream in tqdm(
+        list(zip(starts, streams, strict=True)), desc=desc, unit="chunk", disable=not progress
+    ):
+        stop = min(start + CHUNK_GENES, n)
+        rng = np.random.default_rng(stream)
+        draws_a, draws_b = draw_pair(rng, stop - start, effects, models)
+        for out, model, activity, draws in (
+            (x_a, models[0], latents.activity_a, draws_a),
+            (x_b, models[1], latents.activity_b, draws_b),
+        ):
+            out[start:stop] = cell_counts(
+                rng,
+                model,
+                kernels,
+                activity[start:stop],
+                draws,
+                coupling_scale=config.mark_coupling,
+                depth=config.depth,
+            )
+    return x_a, x_b
+
+
+def _bounds(sizes: dict[str, int]) -> dict[str, slice]:
+    """Each split's genes in simulation order: train, then valid, then test."""
+    offsets = np.cumsum([0] + [sizes[s] for s in SPLITS])
+    return {s: slice(int(offsets[i]), int(offsets[i + 1])) for i, s in enumerate(SPLITS)}
+
+
+def _mark_models(
+    calibration: Calibration, pair: Pair, config: SimulationConfig
+) -> tuple[tuple[MarkModel, MarkModel], GeneEffects]:
+    """Both cells' mark models, linked to activity as ``config`` says, and the genes' effects on them."""
+    models = (
+        linked_mark_model(calibration.mark_model(pair.cell_a), config),
+        linked_mark_model(calibration.mark_model(pair.cell_b), config),
+    )
+    effects = dataclasses.replace(
+        calibration.gene_effects,
+        mark_loading=calibration.gene_effects.mark_loading * config.mark_loading_scale,
+    )
+    return models, effects
+
+
+def _splits(
+    genes: np.ndarray, x_a: np.ndarray, x_b: np.ndarray, expression: _Expression, bounds: dict[str, slice]
+) -> dict[str, SplitData]:
+    """The simulated genes cut into the splits of ``bounds``."""
+    return {
+        s: SplitData(
+            genes=genes[sl],
+            x_a=x_a[sl],
+            x_b=x_b[sl],
+            expr_a=expression.expr_a[sl],
+            expr_b=expression.expr_b[sl],
+        )
+        for s, sl in bounds.items()
+    }
+
+
+def _sources(
+    pair: Pair, change: PairChange, models: tuple[MarkModel, MarkModel], expression_keys: tuple[str, str]
+) -> dict[str, str]:
+    """Which calibration each part of the simulation came from."""
+    return {
+        "change": change.source,
+        f"marks {pair.cell_a}": models[0].source,
+        f"marks {pair.cell_b}": models[1].source,
+        f"expression {pair.cell_a}": expression_keys[0],
+        f"expression {pair.cell_b}": expression_keys[1],
+    }
+
+
 def simulate_pair(
     pair: str | Pair = "E003-E004",
     *,
@@ -271,71 +391,23 @@ def simulate_pair(
     n = sum(sizes.values())
     calibration = default_calibration()
     change = calibration.change(pair)
-    models = (
-        linked_mark_model(calibration.mark_model(pair.cell_a), config),
-        linked_mark_model(calibration.mark_model(pair.cell_b), config),
-    )
-    effects = dataclasses.replace(
-        calibration.gene_effects,
-        mark_loading=calibration.gene_effects.mark_loading * config.mark_loading_scale,
-    )
+    models, effects = _mark_models(calibration, pair, config)
     (quant_a, key_a), (quant_b, key_b) = (
         calibration.expression_quantiles(c) for c in (pair.cell_a, pair.cell_b)
     )
     latent_stream, mark_root = _seed_sequence(seed, pair).spawn(2)
     latents = draw_latents(np.random.default_rng(latent_stream), n, change, config)
 
-    shape = (change.scale, change.tail)
-    log_a = log_expression_from_latent(latents.latent_a, quant_a, *shape)
-    log_b = log_expression_from_latent(latents.latent_b, quant_b, *shape)
-    expr_a, expr_b = counts_from_log_expression(log_a), counts_from_log_expression(log_b)
-    lfc = np.log2(expr_b + 1.0) - np.log2(expr_a + 1.0)
-    oracle_lfc = log_expression_from_latent(latents.oracle_b, quant_b, *shape) - log_expression_from_latent(
-        latents.oracle_a, quant_a, *shape
-    )
-
-    x_a = np.empty((n, N_MARKS, N_BINS), dtype=np.uint16)
-    x_b = np.empty((n, N_MARKS, N_BINS), dtype=np.uint16)
-    kernels = planted_kernels()
-    starts = range(0, n, CHUNK_GENES)
-    streams = mark_root.spawn(len(starts))
-    for start, stream in tqdm(
-        list(zip(starts, streams, strict=True)), desc=f"simulating {pair}", unit="chunk", disable=not progress
-    ):
-        stop = min(start + CHUNK_GENES, n)
-        rng = np.random.default_rng(stream)
-        draws_a, draws_b = draw_pair(rng, stop - start, effects, models)
-        for out, model, activity, draws in (
-            (x_a, models[0], latents.activity_a, draws_a),
-            (x_b, models[1], latents.activity_b, draws_b),
-        ):
-            out[start:stop] = cell_counts(
-                rng,
-                model,
-                kernels,
-                activity[start:stop],
-                draws,
-                coupling_scale=config.mark_coupling,
-                depth=config.depth,
-            )
-
-    genes = gene_ids(n)
-    offsets = np.cumsum([0] + [sizes[s] for s in SPLITS])
-    bounds = {s: slice(int(offsets[i]), int(offsets[i + 1])) for i, s in enumerate(SPLITS)}
-    splits = {
-        s: SplitData(genes=genes[sl], x_a=x_a[sl], x_b=x_b[sl], expr_a=expr_a[sl], expr_b=expr_b[sl])
-        for s, sl in bounds.items()
-    }
+    expression = _expression(latents, quant_a, quant_b, change)
+    x_a, x_b = _mark_counts(mark_root, latents, effects, models, config, f"simulating {pair}", progress)
+    bounds = _bounds(sizes)
+    splits = _splits(gene_ids(n), x_a, x_b, expression, bounds)
     own = change.source == pair_key(pair)
-    sources = {
-        "change": change.source,
-        f"marks {pair.cell_a}": models[0].source,
-        f"marks {pair.cell_b}": models[1].source,
-        f"expression {pair.cell_a}": key_a,
-        f"expression {pair.cell_b}": key_b,
-    }
+    sources = _sources(pair, change, models, (key_a, key_b))
     calibrated_to = str(pair) if own else f"the default calibration ({pair} has no real expression data)"
-    truth = _truth(pair, seed, config, models, latents, lfc, oracle_lfc, bounds, sources)
+    truth = _truth(
+        pair, seed, config, models, latents, expression.lfc, expression.oracle_lfc, bounds, sources
+    )
     return PairData(
         pair=pair,
         train=splits["train"],

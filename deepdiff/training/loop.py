@@ -11,6 +11,7 @@ result of an uninterrupted one on the CPU.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 import time
@@ -197,6 +198,153 @@ def resume_message(desc: str, done: int, max_epochs: int, checkpoint: str | Path
     return f"resuming {desc} at epoch {done + 1} of {max_epochs} ({epochs} done, checkpoint {checkpoint})"
 
 
+@dataclass(frozen=True)
+class _Trainer:
+    """What one run trains with: the model, its optimiser and shuffling generator change in place."""
+
+    model: nn.Module
+    task: Task
+    config: TrainConfig
+    device: torch.device
+    optimizer: torch.optim.Optimizer
+    generator: torch.Generator
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """Where a run stands after its epochs so far: their records and the epoch selected."""
+
+    history: list[dict[str, Any]]
+    best_state: dict[str, Tensor]
+    best_score: float | None
+    best_epoch: int
+    stale: int
+    stopped: bool
+
+    def checkpoint(self, trainer: _Trainer, fingerprint: str) -> dict[str, Any]:
+        """The complete state to resume from, as :func:`~deepdiff.training.checkpoint.save_checkpoint` saves it."""
+        return {
+            "fingerprint": fingerprint,
+            "model": _cpu_state(trainer.model),
+            "optimizer": trainer.optimizer.state_dict(),
+            "rng": rng_state(trainer.generator, trainer.device),
+            "history": self.history,
+            "best_state": self.best_state,
+            "best_score": self.best_score,
+            "best_epoch": self.best_epoch,
+            "stale": self.stale,
+            "stopped": self.stopped,
+        }
+
+    def result(self, resumed_from: int) -> FitResult:
+        """What :func:`fit` returns once no epoch is left to run."""
+        score = self.best_score
+        return FitResult(
+            best_state=self.best_state,
+            best_epoch=self.best_epoch,
+            best_score=score if score is not None and math.isfinite(score) else float("nan"),
+            history=self.history,
+            stopped_early=self.stopped,
+            resumed_from=resumed_from,
+        )
+
+
+def _resumed(state: dict[str, Any], trainer: _Trainer) -> _Standing:
+    """Restore the model, optimiser and random states of a checkpoint; where the run stood."""
+    trainer.model.load_state_dict(state["model"])
+    trainer.optimizer.load_state_dict(state["optimizer"])
+    restore_rng_state(state["rng"], trainer.generator, trainer.device)
+    return _Standing(
+        history=list(state["history"]),
+        best_state=state["best_state"],
+        best_score=state["best_score"],
+        best_epoch=state["best_epoch"],
+        stale=state["stale"],
+        stopped=state["stopped"],
+    )
+
+
+def _epoch_record(
+    epoch: int, train_losses: dict[str, float], val: Prediction, score: float, task: Task, seconds: float
+) -> dict[str, Any]:
+    """The history record of one epoch, from its training losses and validation predictions."""
+    y, p = val.targets[task.score_target], val.outputs[task.score_key]
+    return {
+        "epoch": epoch,
+        "train_loss": train_losses.pop("loss"),
+        **{f"train_{k}": v for k, v in train_losses.items()},
+        "valid_loss": val.loss,
+        "valid_pearson": score if math.isfinite(score) else None,
+        "valid_mse": float(np.mean((y.astype(np.float64) - p) ** 2)),
+        "seconds": seconds,
+    }
+
+
+def _run_epoch(
+    trainer: _Trainer,
+    train: SplitData,
+    valid: SplitData,
+    targets: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+    epoch: int,
+    progress: bool,
+) -> tuple[dict[str, Any], float]:
+    """Train one epoch and score it on the validation genes: its record and validation PCC."""
+    model, task, config, device = trainer.model, trainer.task, trainer.config, trainer.device
+    tic = time.perf_counter()
+    with tqdm(total=len(train), desc=f"epoch {epoch}", unit="gene", leave=False, disable=not progress) as bar:
+        train_losses = _train_epoch(
+            model, task, train, targets[0], trainer.optimizer, trainer.generator, config, device, bar
+        )
+    val = predict(
+        model,
+        task,
+        valid,
+        device=device,
+        batch_size=config.eval_batch_size,
+        with_loss=True,
+        targets=targets[1],
+    )
+    score = val.score(task)
+    return _epoch_record(epoch, train_losses, val, score, task, time.perf_counter() - tic), score
+
+
+def _after_epoch(
+    standing: _Standing, record: dict[str, Any], score: float, model: nn.Module, patience: int | None
+) -> _Standing:
+    """Where the run stands once an epoch's record is in: selected if it improves, else one more stale epoch."""
+    history = [*standing.history, record]
+    if is_improvement(score, standing.best_score):
+        return _Standing(history, _cpu_state(model), _score(score), record["epoch"], 0, standing.stopped)
+    stale = standing.stale + 1
+    stopped = patience is not None and stale >= patience
+    return dataclasses.replace(standing, history=history, stale=stale, stopped=stopped)
+
+
+def _start(trainer: _Trainer, checkpoint_path: str | Path | None, fingerprint: str, desc: str) -> _Standing:
+    """A fresh start, or where the checkpoint stood when it has this run's ``fingerprint`` (restored into ``trainer``)."""
+    state = load_checkpoint(checkpoint_path) if checkpoint_path is not None else None
+    if state is None or state.get("fingerprint") != fingerprint:
+        return _Standing([], _cpu_state(trainer.model), None, 0, 0, False)
+    standing = _resumed(state, trainer)
+    # Said even without progress bars: a restarted run must say that it is not starting afresh.
+    max_epochs = trainer.config.max_epochs
+    ended = standing.stopped or len(standing.history) >= max_epochs
+    tqdm.write(
+        resume_message(desc, len(standing.history), max_epochs, checkpoint_path, ended), file=sys.stderr
+    )
+    return standing
+
+
+def _show(epochs: tqdm, record: dict[str, Any], score: float, standing: _Standing) -> None:
+    """Advance the bar over epochs, showing the epoch's loss and PCC and the selected epoch."""
+    epochs.update(1)
+    epochs.set_postfix(
+        loss=f"{record['train_loss']:.4f}",
+        valid_pcc=f"{score:.3f}",
+        best=f"{standing.best_score:.3f}@{standing.best_epoch}",
+    )
+
+
 def fit(
     model: nn.Module,
     task: Task,
@@ -246,106 +394,25 @@ def fit(
     """
     model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    generator = torch.Generator().manual_seed(seed)
-    train_targets = task.targets(train)
-    valid_targets = task.targets(valid)
-
-    history: list[dict[str, Any]] = []
-    best_state = _cpu_state(model)
-    best_score: float | None = None
-    best_epoch = 0
-    stale = 0
-    stopped = False
-    resumed_from = 0
+    trainer = _Trainer(model, task, config, device, optimizer, torch.Generator().manual_seed(seed))
+    targets = (task.targets(train), task.targets(valid))
     with seeded(seed, device):
-        state = load_checkpoint(checkpoint_path) if checkpoint_path is not None else None
-        if state is not None and state.get("fingerprint") == fingerprint:
-            model.load_state_dict(state["model"])
-            optimizer.load_state_dict(state["optimizer"])
-            restore_rng_state(state["rng"], generator, device)
-            history = list(state["history"])
-            best_state = state["best_state"]
-            best_score = state["best_score"]
-            best_epoch = state["best_epoch"]
-            stale = state["stale"]
-            stopped = state["stopped"]
-            resumed_from = len(history)
-            # Said even without progress bars: a restarted run must say that it is not starting afresh.
-            ended = stopped or resumed_from >= config.max_epochs
-            message = resume_message(desc, resumed_from, config.max_epochs, checkpoint_path, ended)
-            tqdm.write(message, file=sys.stderr)
+        standing = _start(trainer, checkpoint_path, fingerprint, desc)
+        resumed_from = len(standing.history)
 
         epochs = tqdm(
-            total=config.max_epochs, initial=len(history), desc=desc, unit="epoch", disable=not progress
+            total=config.max_epochs, initial=resumed_from, desc=desc, unit="epoch", disable=not progress
         )
         try:
-            while len(history) < config.max_epochs and not stopped:
-                epoch = len(history) + 1
-                tic = time.perf_counter()
-                with tqdm(
-                    total=len(train), desc=f"epoch {epoch}", unit="gene", leave=False, disable=not progress
-                ) as bar:
-                    train_losses = _train_epoch(
-                        model, task, train, train_targets, optimizer, generator, config, device, bar
-                    )
-                val = predict(
-                    model,
-                    task,
-                    valid,
-                    device=device,
-                    batch_size=config.eval_batch_size,
-                    with_loss=True,
-                    targets=valid_targets,
-                )
-                score = val.score(task)
-                y, p = val.targets[task.score_target], val.outputs[task.score_key]
-                record: dict[str, Any] = {
-                    "epoch": epoch,
-                    "train_loss": train_losses.pop("loss"),
-                    **{f"train_{k}": v for k, v in train_losses.items()},
-                    "valid_loss": val.loss,
-                    "valid_pearson": score if math.isfinite(score) else None,
-                    "valid_mse": float(np.mean((y.astype(np.float64) - p) ** 2)),
-                    "seconds": time.perf_counter() - tic,
-                }
-                history.append(record)
-                if is_improvement(score, best_score):
-                    best_score, best_epoch, best_state, stale = _score(score), epoch, _cpu_state(model), 0
-                else:
-                    stale += 1
-                    stopped = config.patience is not None and stale >= config.patience
+            while len(standing.history) < config.max_epochs and not standing.stopped:
+                epoch = len(standing.history) + 1
+                record, score = _run_epoch(trainer, train, valid, targets, epoch, progress)
+                standing = _after_epoch(standing, record, score, model, config.patience)
                 if checkpoint_path is not None:
-                    save_checkpoint(
-                        checkpoint_path,
-                        {
-                            "fingerprint": fingerprint,
-                            "model": _cpu_state(model),
-                            "optimizer": optimizer.state_dict(),
-                            "rng": rng_state(generator, device),
-                            "history": history,
-                            "best_state": best_state,
-                            "best_score": best_score,
-                            "best_epoch": best_epoch,
-                            "stale": stale,
-                            "stopped": stopped,
-                        },
-                    )
-                epochs.update(1)
-                epochs.set_postfix(
-                    loss=f"{record['train_loss']:.4f}",
-                    valid_pcc=f"{score:.3f}",
-                    best=f"{best_score:.3f}@{best_epoch}",
-                )
+                    save_checkpoint(checkpoint_path, standing.checkpoint(trainer, fingerprint))
+                _show(epochs, record, score, standing)
                 if on_epoch_end is not None:
                     on_epoch_end(record)
         finally:
             epochs.close()
-    final_score = best_score if best_score is not None and math.isfinite(best_score) else float("nan")
-    return FitResult(
-        best_state=best_state,
-        best_epoch=best_epoch,
-        best_score=final_score,
-        history=history,
-        stopped_early=stopped,
-        resumed_from=resumed_from,
-    )
+    return standing.result(resumed_from)

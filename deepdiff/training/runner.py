@@ -30,7 +30,7 @@ from torch import nn
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.methods.method import Method, RunOptions
 from deepdiff.methods.run import RunPlan, plan_run, reuse, run_metrics, write_run
-from deepdiff.models import ModelConfig
+from deepdiff.models import AttentiveChrome, ModelConfig, build_model, init_uniform_
 from deepdiff.models.spec import get_variant
 from deepdiff.results.store import RunResult, split_metrics
 from deepdiff.training.config import TrainConfig, training_config
@@ -176,8 +176,6 @@ def _train_one(
     on_epoch_end: EpochCallback | None,
 ) -> _Trained:
     """Build a network under the seed, initialise it uniformly, train it, predict with the best weights."""
-    from deepdiff.models import init_uniform_
-
     tic = time.perf_counter()
     with seeded(plan.seed, device):
         model = network.build()
@@ -206,6 +204,44 @@ def _train_one(
     test_pred = predict(model, network.task, test, device=device, batch_size=bs, attention=True)
     return _Trained(
         network, model, result, ckpt, valid_pred, test_pred, (fit_s, time.perf_counter() - tic - fit_s)
+    )
+
+
+def _timings(trained: Sequence[_Trained], total_s: float) -> dict[str, float]:
+    """Seconds spent training and predicting, in all and per epoch run by this call."""
+    epochs = [r["seconds"] for t in trained for r in t.fit.history[t.fit.resumed_from :]]
+    return {
+        "fit_s": sum(t.seconds[0] for t in trained),
+        "predict_s": sum(t.seconds[1] for t in trained),
+        "total_s": total_s,
+        "mean_epoch_s": float(np.mean(epochs)) if epochs else 0.0,
+    }
+
+
+def _metrics(
+    plan: RunPlan,
+    data: PairData,
+    train: SplitData,
+    valid: SplitData,
+    trained: Sequence[_Trained],
+    out: _Outputs,
+    device: str,
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    """The run's metrics, from its (subsampled) training and validation genes and its networks' outputs."""
+    return run_metrics(
+        plan,
+        data,
+        train=train,
+        valid=valid,
+        valid_pred=out.valid_pred,
+        test_pred=out.predictions["lfc_pred"].to_numpy(),
+        device=device,
+        timings=timings,
+        history=out.history,
+        selected=out.selected,
+        n_params=sum(_n_params(t.model) for t in trained),
+        **out.extra,
     )
 
 
@@ -276,28 +312,8 @@ def train(
             for net in plan_recipe.networks(config, train, str(data.pair))
         ]
         out = plan_recipe.outputs(data, valid, trained)
-        total_s = time.perf_counter() - tic
-        epochs = [r["seconds"] for t in trained for r in t.fit.history[t.fit.resumed_from :]]
-        timings = {
-            "fit_s": sum(t.seconds[0] for t in trained),
-            "predict_s": sum(t.seconds[1] for t in trained),
-            "total_s": total_s,
-            "mean_epoch_s": float(np.mean(epochs)) if epochs else 0.0,
-        }
-        metrics = run_metrics(
-            plan,
-            data,
-            train=train,
-            valid=valid,
-            valid_pred=out.valid_pred,
-            test_pred=out.predictions["lfc_pred"].to_numpy(),
-            device=str(device),
-            timings=timings,
-            history=out.history,
-            selected=out.selected,
-            n_params=sum(_n_params(t.model) for t in trained),
-            **out.extra,
-        )
+        timings = _timings(trained, time.perf_counter() - tic)
+        metrics = _metrics(plan, data, train, valid, trained, out, str(device), timings)
         files = saved_model_files(metrics, [(t.model, t.network.task) for t in trained], plan_model_config)
         leftovers = [t.checkpoint for t in trained]
         return write_run(
@@ -323,8 +339,6 @@ def _predictions(data: PairData, trained: Sequence[_Trained]) -> dict[str, Any]:
 
 def variant_recipe(method: Method, model_config: ModelConfig) -> Recipe:
     """One DeepDiff network learning the variant's task; its outputs as they are."""
-    from deepdiff.models import build_model
-
     variant = method.name
 
     def networks(config: TrainConfig, train: SplitData, pair: str) -> list[_Network]:
@@ -349,7 +363,6 @@ _SIDES = ("a", "b")
 
 def attentivechrome_recipe(method: Method, model_config: ModelConfig) -> Recipe:
     """One AttentiveChrome regression model per cell; LFC = B's prediction minus A's."""
-    from deepdiff.models import AttentiveChrome
 
     def networks(config: TrainConfig, train: SplitData, pair: str) -> list[_Network]:
         means = target_means(train)
