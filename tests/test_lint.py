@@ -53,13 +53,28 @@ def test_no_merge_conflict_markers_in_tracked_files() -> None:
     assert not found, f"merge conflict markers: {', '.join(found)}"
 
 
-def test_no_function_in_the_package_is_over_80_lines() -> None:
-    """A long function is split into named steps; scripts/code_metrics.py measures the package's source."""
+def _package_figures() -> dict:
+    """scripts/code_metrics.py's figures of the package's source."""
     spec = importlib.util.spec_from_file_location("code_metrics", ROOT / "scripts" / "code_metrics.py")
     assert spec is not None and spec.loader is not None
     metrics = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(metrics)
     figures = metrics.analyse(ROOT / "deepdiff", MAX_FUNCTION_LINES)
     assert figures["modules"] > 0, "the metrics script found no module of the package"
-    long = [f"{f['where']} ({f['lines']} lines)" for f in figures["long_functions"]]
+    return figures
+
+
+def test_no_function_in_the_package_is_over_80_lines() -> None:
+    """A long function is split into named steps; scripts/code_metrics.py measures the package's source."""
+    long = [f"{f['where']} ({f['lines']} lines)" for f in _package_figures()["long_functions"]]
     assert not long, f"functions over {MAX_FUNCTION_LINES} lines: " + ", ".join(long)
+
+
+def test_the_package_has_no_import_cycle_and_no_reimport_inside_a_function() -> None:
+    """Imports run one way (imports inside functions counted), and a function never imports again what its file
+    imports at the top; only ``constants`` and ``errors`` stand loose beside the subpackages."""
+    figures = _package_figures()
+    assert not figures["import_cycles"], f"import cycles: {figures['import_cycles']}"
+    again = [f"{r['where']} ({r['function']})" for r in figures["reimports_inside_functions"]]
+    assert not again, "imports inside functions of modules the file already imports: " + ", ".join(again)
+    assert figures["loose_modules"] == ["constants.py", "errors.py"], figures["loose_modules"]

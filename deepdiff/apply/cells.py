@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,6 +184,24 @@ def _expression_of(read: CellRead, genes: np.ndarray) -> np.ndarray:
     return values
 
 
+def _read_both(
+    to_read: Mapping[str, Mapping[str, Path]], pair: Pair, cache: Path, progress: bool
+) -> dict[str, CellRead]:
+    """:func:`read_cell` of cells A and B, side -> what was read."""
+    from tqdm.auto import tqdm
+
+    # The two cells are parsed at once: the parser releases the GIL, so this halves the wait on
+    # two cores (a genome's cell is some 140 MB of text).
+    with tqdm(total=2, desc=f"reading {pair}", unit="cell", disable=not progress) as bar:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {
+                side: pool.submit(read_cell, to_read[side], side, cache_dir=cache) for side in ("A", "B")
+            }
+            for _ in as_completed(futures.values()):
+                bar.update()
+        return {side: future.result() for side, future in futures.items()}
+
+
 def load_cells(
     pair: str | Pair,
     data_dir: str | os.PathLike[str],
@@ -208,8 +227,6 @@ def load_cells(
         A missing directory or cell, a malformed file (with file, line and gene), a gene listed
         twice for a cell, or no gene common to the two cells.
     """
-    from tqdm.auto import tqdm
-
     pair = Pair.parse(pair)
     root = Path(data_dir).expanduser()
     if not root.is_dir():
@@ -221,17 +238,7 @@ def load_cells(
         side: {role: p for role, p in found.items() if with_expression or role != EXPRESSION_ROLE}
         for side, found in files.items()
     }
-    cache = default_cache_dir(cache_dir)
-    # The two cells are parsed at once: the parser releases the GIL, so this halves the wait on
-    # two cores (a genome's cell is some 140 MB of text).
-    with tqdm(total=2, desc=f"reading {pair}", unit="cell", disable=not progress) as bar:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {
-                side: pool.submit(read_cell, to_read[side], side, cache_dir=cache) for side in ("A", "B")
-            }
-            for _ in as_completed(futures.values()):
-                bar.update()
-        read = {side: future.result() for side, future in futures.items()}
+    read = _read_both(to_read, pair, default_cache_dir(cache_dir), progress)
     (genes_a, symbols, x_a), (genes_b, _, x_b) = (_marks_of(read[side], files[side]) for side in ("A", "B"))
     index_b = pd.Index(genes_b).get_indexer(genes_a)
     keep = np.flatnonzero(index_b >= 0)

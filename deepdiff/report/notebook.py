@@ -23,7 +23,7 @@ from deepdiff._util.paths import display_path, resolve_results_dir
 from deepdiff.constants import CELLS, DATA_SOURCES, PAPER_PAIRS
 from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
-from deepdiff.data.sources import check_sample_pair
+from deepdiff.data.sources import check_sample_pair, resolve_source
 from deepdiff.errors import ConfigError, DataError
 
 if TYPE_CHECKING:
@@ -192,7 +192,6 @@ def load_data(
         For ``data='local'``.
     """
     from deepdiff.data.loading import load_pair
-    from deepdiff.data.sources import resolve_source
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
