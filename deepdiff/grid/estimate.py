@@ -33,7 +33,8 @@ def _bounds(seconds: Sequence[tuple[float, float]], slots: int) -> dict[str, flo
 def estimate(
     grid: GridConfig, *, cores: Sequence[int] = (2,), shards: int | None = None, shard_cores: int = 4
 ) -> dict[str, Any]:
-    """The expected wall time of a grid's jobs, from :data:`MEASURED`, as a range.
+    """The expected wall time of a grid's jobs, from the measured costs
+    (:func:`~deepdiff.grid.costs.measured`), as a range.
 
     Every figure has two bounds: ``idle`` (an idle machine that uses both threads of every job
     fully: the measured times scaled by their CPU share) and ``measured`` (the wall times as

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from deepdiff import methods
 from deepdiff.errors import ConfigError
 from deepdiff.grid.costs import (
     ASSUMED_GPU_SPEEDUP,
-    MEASURED,
     REFERENCE_THREADS,
+    costs_path,
     job_mem_mb,
     job_runtime_min,
     job_seconds,
     makespan,
+    measured,
+    parse_costs,
     unit_cost,
 )
 from deepdiff.grid.estimate import estimate, format_estimate
@@ -22,8 +26,8 @@ from deepdiff.grid.settings import GridConfig
 
 
 def test_every_method_has_a_measured_cost_in_every_profile() -> None:
-    assert set(MEASURED) == {"paper", "quick"}
-    for profile, costs in MEASURED.items():
+    assert set(measured()) == {"paper", "quick"}
+    for profile, costs in measured().items():
         assert set(costs) == set(methods.METHODS), profile
         for name, cost in costs.items():
             assert cost.fixed_s > 0 and cost.peak_mb > 0, (profile, name)
@@ -33,6 +37,44 @@ def test_every_method_has_a_measured_cost_in_every_profile() -> None:
             assert cost.provenance.date and cost.provenance.machine and "python benchmarks/" in where
     with pytest.raises(ConfigError, match="no measured cost"):
         unit_cost("raw", "fast")
+
+
+def _costs_file() -> dict:
+    return json.loads(costs_path().read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda o: o["costs"].update(fast={}), r"unknown profile 'fast'; choose one of paper, quick"),
+        (lambda o: o["costs"].update(book={}), r"unknown profile 'book'.*book: derived"),
+        (
+            lambda o: o["costs"]["paper"].update(svr3=o["costs"]["paper"]["svr1"]),
+            r"paper svr3: unknown method",
+        ),
+        (
+            lambda o: o["costs"]["quick"]["raw"].pop("peak_mb"),
+            r"quick raw: expected the keys.*missing \['peak_mb'\]",
+        ),
+        (lambda o: o["costs"]["quick"]["raw"].update(run_s=0), r"quick raw: run_s must be a positive number"),
+        (
+            lambda o: o["costs"]["quick"]["raw"].update(epoch_s="3"),
+            r"quick raw: epoch_s must be a non-negative number, got .3.",
+        ),
+        (
+            lambda o: o["costs"]["quick"]["raw"].update(provenance="lab"),
+            r"quick raw: unknown provenance .lab.; choose one of bench",
+        ),
+        (lambda o: o["provenance"]["bench"].pop("date"), r"provenance 'bench'.*missing \['date'\]"),
+        (lambda o: o.update(extra=1), r"expected the keys.*unknown \['extra'\]"),
+    ],
+)
+def test_a_bad_costs_file_is_refused_naming_the_file_and_the_entry(change, message) -> None:
+    obj = _costs_file()
+    assert parse_costs(obj, "costs.json") == measured()
+    change(obj)
+    with pytest.raises(ConfigError, match=r"^costs\.json: " + message):
+        parse_costs(obj, "costs.json")
 
 
 def test_job_time_follows_epochs_genes_and_the_gpu_assumption() -> None:
