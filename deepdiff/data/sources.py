@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from deepdiff._util.paths import display_path
-from deepdiff.constants import DATA_SOURCES, REMC_COMMIT, SAMPLE_CELLS, SAMPLE_PAIR, SPLITS, SUBSET_MARK
+from deepdiff.constants import REMC_COMMIT, SAMPLE_CELLS, SAMPLE_PAIR, SPLITS, SUBSET_MARK, check_data_source
 from deepdiff.data.cache import default_cache_dir, load_expression, load_split
 from deepdiff.data.containers import PairData
 from deepdiff.data.download import (
@@ -192,8 +192,7 @@ def resolve_source(
     ConfigError
         For an unknown source.
     """
-    if source not in DATA_SOURCES:
-        raise ConfigError(f"unknown data source {source!r}; expected one of {', '.join(DATA_SOURCES)}")
+    check_data_source(source)
     if source != "auto":
         return source
     if pair is not None and is_cached(pair, "remc", cache_dir=cache_dir):

@@ -34,7 +34,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from deepdiff import methods
-from deepdiff.constants import FULL_SPLIT_SIZES, PROFILE_NAMES, SAMPLE_SPLIT_SIZE
+from deepdiff.constants import FULL_SPLIT_SIZES, SAMPLE_SPLIT_SIZE, check_profile
 from deepdiff.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -198,12 +198,9 @@ def parse_costs(obj: Any, where: str) -> Mapping[str, Mapping[str, UnitCost]]:
         provenances[key] = Provenance(**record)
     measured: dict[str, Mapping[str, UnitCost]] = {}
     for profile, rows in obj["costs"].items():
-        if profile not in PROFILE_NAMES or profile in DERIVED_PROFILES:
-            measurable = [p for p in PROFILE_NAMES if p not in DERIVED_PROFILES]
-            raise ConfigError(
-                f"{where}: unknown profile {profile!r}; choose one of {', '.join(measurable)} "
-                f"({', '.join(DERIVED_PROFILES)}: derived in deepdiff.grid.costs, not measured)"
-            )
+        if profile in DERIVED_PROFILES:
+            raise ConfigError(f"{where}: profile {profile!r} is derived in deepdiff.grid.costs, not measured")
+        check_profile(profile, where=where)
         if not isinstance(rows, dict):
             raise ConfigError(f"{where}: costs of {profile!r} must be a JSON object")
         costs = {}

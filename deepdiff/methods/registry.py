@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from deepdiff.errors import ConfigError
+from deepdiff.constants import check_profile
+from deepdiff.errors import ConfigError, check_choice
 from deepdiff.methods import fitters
 from deepdiff.models.spec import VARIANTS, VariantSpec
 
@@ -140,10 +141,7 @@ class Method:
 
     def profile_config(self, profile: str) -> Any:
         """The configuration of ``profile``; a ConfigError naming the valid profiles otherwise."""
-        profiles = self.profiles()
-        if profile not in profiles:
-            raise ConfigError(f"unknown profile {profile!r}; choose one of {', '.join(profiles)}")
-        return profiles[profile]
+        return self.profiles()[check_profile(profile)]
 
     def fit(
         self,
@@ -344,9 +342,7 @@ def get(name: str, allowed: Sequence[str] | None = None, what: str = "method") -
     ``what`` names them in the message.
     """
     allowed = tuple(METHODS) if allowed is None else tuple(allowed)
-    if name not in allowed:
-        raise ConfigError(f"unknown {what} {name!r}; choose one of {', '.join(allowed)}")
-    return METHODS[name]
+    return METHODS[check_choice(name, allowed, what)]
 
 
 def label(name: str) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from deepdiff._util.paths import display_path, resolve_results_dir
-from deepdiff.constants import CELLS, DATA_SOURCES, PAPER_PAIRS
+from deepdiff.constants import CELLS, PAPER_PAIRS, check_data_source, check_profile
 from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
 from deepdiff.data.sources import check_sample_pair
@@ -129,21 +129,18 @@ def validate_params(
     ConfigError
         Naming the bad parameter and the allowed values.
     """
-    from deepdiff.training.config import PROFILES
     from deepdiff.training.device import resolve_device
 
     if data == "auto" and os.environ.get(DATA_ENV, "").strip():
         # The book is built with DEEPDIFF_DATA set (e.g. remc for the published book).
         data = os.environ[DATA_ENV].strip()
-    if data not in DATA_SOURCES:
-        raise ConfigError(f"parameter data={data!r} is unknown; choose one of {', '.join(DATA_SOURCES)}")
+    check_data_source(data, setting="parameter data")
     if data == "local" and data_dir is None:
         raise ConfigError(
             "parameter data='local' needs data_dir, the folder with CELL.{train,valid,test,expr}.csv"
         )
     parsed = check_pair(pair, data)
-    if profile not in PROFILES:
-        raise ConfigError(f"parameter profile={profile!r} is unknown; choose one of {', '.join(PROFILES)}")
+    check_profile(profile, setting="parameter profile")
     if variant is not None:
         from deepdiff.methods import ALL_VARIANTS
 

@@ -47,7 +47,10 @@ def _costs_file() -> dict:
     ("change", "message"),
     [
         (lambda o: o["costs"].update(fast={}), r"unknown profile 'fast'; choose one of paper, quick"),
-        (lambda o: o["costs"].update(book={}), r"unknown profile 'book'.*book: derived"),
+        (
+            lambda o: o["costs"].update(book={}),
+            r"profile 'book' is derived in deepdiff.grid.costs, not measured",
+        ),
         (
             lambda o: o["costs"]["paper"].update(svr3=o["costs"]["paper"]["svr1"]),
             r"paper svr3: unknown method",

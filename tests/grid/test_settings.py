@@ -114,7 +114,9 @@ def test_config_errors() -> None:
         GridConfig(data="remc", data_dir="/x")
     with pytest.raises(ConfigError, match="no method"):
         GridConfig(variants=(), baselines=())
-    with pytest.raises(ConfigError, match="profile='quik'; choose one of paper, quick"):
+    with pytest.raises(
+        ConfigError, match="grid setting profile='quik' is unknown; choose one of paper, quick"
+    ):
         GridConfig(profile="quik")
     with pytest.raises(ConfigError, match="device='gpu'; choose one of auto, cpu"):
         GridConfig(device="gpu")
