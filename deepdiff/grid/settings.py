@@ -239,6 +239,22 @@ class GridConfig:
         return env
 
 
+#: The book's reduced grid (chapter 5, ``notebooks/05_results``, and the workflow's
+#: ``workflow/grids/quick.yaml``, tested against it): the pair E003-E004 (chapters 2 and 3 ran its
+#: baselines and Raw:c) x Table 1's seven variants x one seed, plus the paper's four baselines, with the
+#: ``book`` profile, whose runs reach a plateau. The notebook runs it on its ``data`` parameter; the
+#: workflow's quick grid on simulated data of the notebooks' size
+#: (:data:`deepdiff.report.notebook.SIMULATED_GENES` genes).
+BOOK_GRID: GridConfig = GridConfig(
+    pairs=("E003-E004",),
+    variants=PAPER_VARIANTS,
+    baselines=PAPER_BASELINES,
+    seeds=(0,),
+    data="simulated",
+    profile="book",
+)
+
+
 def kind_methods(kind: JobKind) -> tuple[str, ...]:
     """The methods a rule runs: ``train``, those with a training loop; ``baseline``, the others."""
     return methods.names(training_loop=True) if kind == "train" else methods.names(training_loop=False)
