@@ -108,6 +108,12 @@ def estimate(
 
 
 def _hours(h: float) -> str:
+    """Hours in the unit that suits them: seconds under a minute, minutes under an hour, then hours."""
+    seconds = h * 3600
+    if seconds < 0.5:
+        return "0 s" if seconds <= 0 else "< 1 s"
+    if seconds < 59.5:
+        return f"{seconds:.0f} s"
     if h < 1:
         return f"{h * 60:.0f} min"
     return f"{h:.1f} h" if h < 48 else f"{h:.0f} h ({h / 24:.1f} days)"
@@ -142,6 +148,9 @@ def format_estimate(result: Mapping[str, Any]) -> str:
             f"{sh['runner_hours']:.0f} runner-hours in all"
         )
     lines.append("measured where:")
+    covered: dict[str, list[str]] = {}
     for method, where in result["provenance"].items():
-        lines.append(f"  {method}: {where}")
+        covered.setdefault(where, []).append(method)
+    for where, names in covered.items():
+        lines.append(f"  {', '.join(names)}: {where}")
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -145,3 +146,29 @@ def test_the_workflow_readme_states_the_current_estimate() -> None:
     result = estimate(GridConfig(), cores=(2, 16, 64, 256))
     current = format_estimate(result).split("\nmeasured where:")[0]
     assert block.strip() == current.strip(), "rerun deepdiff grid estimate and update workflow/README.md"
+
+
+def test_short_jobs_print_in_seconds_and_each_provenance_once() -> None:
+    small = GridConfig(
+        pairs=("E003-E004",),
+        variants=("raw_d", "raw"),
+        baselines=("ridge",),
+        seeds=(0,),
+        profile="quick",
+        data="simulated",
+        genes=300,
+    )
+    text = format_estimate(estimate(small, cores=(2,)))
+    assert " 0 min" not in text
+    assert re.search(r"on     2 cores: \d+ s to \d+ s\n", text)
+    assert re.search(r"  ridge +< 1 s to < 1 s ", text)
+    where = text.split("measured where:\n", 1)[1].splitlines()
+    assert len(where) == 1 and where[0].startswith(
+        "  raw_d, raw, ridge: benchmarks/grid_costs.py, 2026-11-30"
+    )
+    result = estimate(GridConfig(), cores=(2,))
+    where = format_estimate(result).split("measured where:\n", 1)[1].splitlines()
+    assert len(where) == len(set(result["provenance"].values())) == 3
+    assert sorted(m for line in where for m in line.split(":", 1)[0].strip().split(", ")) == sorted(
+        result["provenance"]
+    )
