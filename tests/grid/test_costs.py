@@ -23,7 +23,7 @@ from deepdiff.grid.costs import (
 )
 from deepdiff.grid.estimate import estimate, format_estimate
 from deepdiff.grid.jobs import plan_jobs
-from deepdiff.grid.settings import GridConfig
+from deepdiff.grid.settings import GridConfig, load_grid
 
 
 def test_every_method_has_a_measured_cost_in_every_profile() -> None:
@@ -172,3 +172,17 @@ def test_short_jobs_print_in_seconds_and_each_provenance_once() -> None:
     assert sorted(m for line in where for m in line.split(":", 1)[0].strip().split(", ")) == sorted(
         result["provenance"]
     )
+
+
+def test_the_workflow_readmes_small_example_states_its_current_estimate() -> None:
+    """The "small, offline" Snakemake example is small: its stated job time is what the estimate gives."""
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "workflow" / "README.md").read_text(encoding="utf-8")
+    line = next(ln for ln in readme.splitlines() if "# small, offline" in ln)
+    settings = line.split("--config", 1)[1].split("#", 1)[0].split()
+    grid = load_grid(None, settings)
+    result = estimate(grid, cores=(2,))
+    stated = f"jobs {format_estimate(result).split('on     2 cores: ', 1)[1].splitlines()[0]} on 2 cores"
+    assert stated in line, f"rerun deepdiff grid estimate on {settings} and update workflow/README.md"
+    assert result["cores"]["2"]["measured"] < 0.25  # hours
