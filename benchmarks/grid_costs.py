@@ -15,13 +15,15 @@ Every row also has the CPU seconds of the run (this process and its worker proce
 simulation before it not counted), the peak resident memory of the process and its workers, and
 the load average before and after: other work on the machine slows the wall time, so the wall
 time is an upper bound and CPU time / threads the bound on an idle machine with perfect use of
-its threads. The measured numbers are copied, with this run's date, machine and
-command, into :data:`deepdiff.grid.costs.MEASURED`.
+its threads. The measured numbers, with this run's date, machine and command, go into
+``deepdiff/grid/costs.json``: ``grid_costs.json`` holds them in that file's form (its ``costs`` rows
+and one ``provenance`` record, whose load averages and note are to be filled in), to be merged by hand.
 
     python benchmarks/grid_costs.py [--methods raw_d,raw_c,...] [--profile paper] [--threads 2]
                                     [--epochs 1] [--genes N] [--out benchmarks/out]
 
-Writes ``grid_costs.csv`` and ``grid_costs.md`` under ``--out`` and prints the table.
+Writes ``grid_costs.csv``, ``grid_costs.md`` and ``grid_costs.json`` under ``--out`` and prints the
+table and the JSON.
 """
 
 from __future__ import annotations
@@ -186,6 +188,21 @@ def _markdown(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(lines)
 
 
+#: The fields of a row of ``deepdiff/grid/costs.json`` that a measurement gives.
+COST_FIELDS = ("epoch_s", "fixed_s", "cpu_s", "run_s", "peak_mb")
+
+
+def costs_entries(rows: list[dict], *, profile: str, key: str, provenance: dict[str, str]) -> dict:
+    """The rows in the form of ``deepdiff/grid/costs.json``: one provenance record (under ``key``)
+    and one cost row per method (0 seconds per epoch for methods without a training loop)."""
+    costs = {
+        r["method"]: {f: (r[f] if r["training_loop"] or f != "epoch_s" else 0) for f in COST_FIELDS}
+        | {"provenance": key}
+        for r in rows
+    }
+    return {"provenance": {key: provenance}, "costs": {profile: costs}}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", default=",".join(default_methods()))
@@ -216,10 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         "load_before",
         "load_after",
     ]
+    command = "python benchmarks/grid_costs.py " + " ".join(argv if argv is not None else sys.argv[1:])
     header = (
         f"Grid costs measured {when} on {machine}: profile {args.profile}, {args.threads} threads, "
-        f"full-size simulated pair (or --genes {args.genes}); command: python benchmarks/grid_costs.py "
-        + " ".join(argv if argv is not None else sys.argv[1:])
+        f"full-size simulated pair (or --genes {args.genes}); command: {command}"
     )
     table = _markdown(rows, columns)
     print()
@@ -230,6 +247,19 @@ def main(argv: list[str] | None = None) -> int:
     keys = list(rows[0]) if rows else columns
     lines = [",".join(keys)] + [",".join(str(r[k]) for k in keys) for r in rows]
     (args.out / "grid_costs.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    provenance = {
+        "source": "benchmarks/grid_costs.py",
+        "machine": machine,
+        "date": when[:10],
+        "command": command,
+    }
+    entries = costs_entries(
+        rows, profile=args.profile, key=f"grid_costs_{when[:10]}", provenance=provenance | {"note": ""}
+    )
+    text = json.dumps(entries, indent=2)
+    print()
+    print(text)
+    (args.out / "grid_costs.json").write_text(text + "\n", encoding="utf-8")
     return 0
 
 

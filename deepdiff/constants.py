@@ -1,12 +1,15 @@
 """Fixed facts of the REMC data and of the paper (Sekhon, Singh & Qi, 2018).
 
 Everything here is read off the paper or the authors' repository; see
-``book/method.md`` for the sources.
+``book/method.md`` for the sources. The checks of a profile and of a data source live beside their
+lists, so that every caller refuses a bad one with the same message.
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+from deepdiff.errors import check_choice
 
 #: The five core histone marks, in the column order of the authors' files.
 MARKS: Final[tuple[str, ...]] = ("H3K4me1", "H3K4me3", "H3K9me3", "H3K27me3", "H3K36me3")
@@ -21,6 +24,14 @@ FULL_SPLIT_SIZES: Final[dict[str, int]] = {"train": 10_000, "valid": 2_360, "tes
 #: The named budgets: every method has one configuration per name (``paper`` = the authors', ``quick`` = laptops
 #: and CI, ``book`` = the offline book: steps enough for its runs to reach a plateau).
 PROFILE_NAMES: Final[tuple[str, ...]] = ("paper", "quick", "book")
+
+
+def check_profile(profile: str, *, setting: str | None = None, where: str | None = None) -> str:
+    """``profile`` when it is one of :data:`PROFILE_NAMES`; otherwise a ConfigError listing them (see
+    :func:`deepdiff.errors.check_choice` for ``setting`` and ``where``)."""
+    return check_choice(profile, PROFILE_NAMES, "profile", setting=setting, where=where)
+
+
 #: Torch devices a run may name (``cuda:N``: the N-th GPU).
 DEVICE_CHOICES: Final[tuple[str, ...]] = ("auto", "cpu", "cuda", "cuda:N", "mps")
 #: What the data label of a random subset of genes says (no report takes a subset for the full data).
@@ -64,6 +75,13 @@ RESULT_KINDS: Final[tuple[str, ...]] = ("deepdiff", "baseline")
 #: Every data source (see :mod:`deepdiff.data.sources`); ``auto`` is ``remc`` when reachable,
 #: else ``simulated``.
 DATA_SOURCES: Final[tuple[str, ...]] = ("remc", "sample", "local", "simulated", "auto")
+
+
+def check_data_source(source: str, *, setting: str | None = None, where: str | None = None) -> str:
+    """``source`` when it is one of :data:`DATA_SOURCES`; otherwise a ConfigError listing them (see
+    :func:`deepdiff.errors.check_choice` for ``setting`` and ``where``)."""
+    return check_choice(source, DATA_SOURCES, "data source", setting=setting, where=where)
+
 
 #: The authors' repository and the commit whose data we use.
 REMC_REPO: Final[str] = "QData/DeepDiffChrome"

@@ -41,9 +41,9 @@
 # %% tags=["parameters"]
 pair = "E003-E004"  # always part of the grid run here (chapters 2 and 3 ran its baselines and Raw:c)
 extra_pairs = []  # the other pairs of the reduced grid, e.g. ["E123-E116"] (Figure 5's pair)
-variants = None  # None: all seven variants
-baselines = None  # None: the paper's four baselines
-seeds = [0]  # training seeds of the grid
+variants = None  # None: the reduced grid's (deepdiff.grid.settings.BOOK_GRID): all seven variants
+baselines = None  # None: the reduced grid's: the paper's four baselines
+seeds = None  # None: the reduced grid's (seed 0); or training seeds, e.g. [0, 1, 2]
 data = "auto"  # auto, remc, sample, simulated, local
 data_dir = None  # with data local: the folder of each cell's train, valid, test and expr CSV files
 profile = "book"  # book (this book's offline budget), quick or paper (the authors')

@@ -28,6 +28,7 @@ from tests.conftest import ROOT
 PACKAGE_DATA = (
     "deepdiff/py.typed",
     "deepdiff/data/remc_manifest.tsv",
+    "deepdiff/grid/costs.json",
     "deepdiff/simulate/calibration.json",
     "deepdiff/simulate/learnability.json",
     "deepdiff/models/kernels/bilstm.c",
@@ -43,6 +44,7 @@ CHECK = textwrap.dedent(
 
     import deepdiff
     from deepdiff.data.manifest import load_manifest
+    from deepdiff.grid.costs import measured
     from deepdiff.models import build_model, init_uniform_, set_backend
     from deepdiff.models.kernels import native
     from deepdiff.simulate import simulate_pair
@@ -53,6 +55,7 @@ CHECK = textwrap.dedent(
     data = simulate_pair("E003-E004", n_genes=60, seed=0, progress=False)
     assert len(data.train) + len(data.valid) + len(data.test) == 60
     assert load_manifest(), "the packaged manifest is empty"
+    assert measured()["paper"], "the packaged measured costs are empty"
 
     lib = native.kernel(32)
     assert (lib is not None) == expect_kernel, native.unavailable_reason(32)

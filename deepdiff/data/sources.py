@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from deepdiff._util.paths import display_path
-from deepdiff.constants import DATA_SOURCES, REMC_COMMIT, SAMPLE_CELLS, SAMPLE_PAIR, SPLITS, SUBSET_MARK
+from deepdiff.constants import REMC_COMMIT, SAMPLE_CELLS, SAMPLE_PAIR, SPLITS, SUBSET_MARK, check_data_source
 from deepdiff.data.cache import default_cache_dir
 from deepdiff.data.cell_reader import data_checksum, read_cell
 from deepdiff.data.containers import PairData
@@ -196,8 +196,7 @@ def resolve_source(
     ConfigError
         For an unknown source.
     """
-    if source not in DATA_SOURCES:
-        raise ConfigError(f"unknown data source {source!r}; expected one of {', '.join(DATA_SOURCES)}")
+    check_data_source(source)
     if source != "auto":
         return source
     if pair is not None and is_cached(pair, "remc", cache_dir=cache_dir):

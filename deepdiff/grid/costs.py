@@ -1,6 +1,6 @@
 """What the grid's jobs cost: measured per-unit costs, in one place, and the estimates built on them.
 
-:data:`MEASURED` holds, per profile and method, the measured cost of one run on a full-size pair
+``costs.json`` (beside this module, read by :func:`measured`) holds, per profile and method, the measured cost of one run on a full-size pair
 (10,000 / 2,360 / 6,100 genes) with 2 CPU threads: seconds per epoch of the methods trained by the
 training loop, the fixed seconds of a run outside its epochs (for the other baselines: the whole
 run), and the peak memory of the job's processes. Each entry names where it was measured
@@ -23,15 +23,18 @@ threads); memory is the full-size pair's at any size.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from deepdiff import methods
-from deepdiff.constants import FULL_SPLIT_SIZES, SAMPLE_SPLIT_SIZE
+from deepdiff.constants import FULL_SPLIT_SIZES, SAMPLE_SPLIT_SIZE, check_profile
 from deepdiff.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -120,56 +123,127 @@ class UnitCost:
     provenance: Provenance
 
 
-_BENCH = Provenance(
-    source="benchmarks/grid_costs.py",
-    machine="x86_64 (AVX2), 2 CPUs, nothing else running (load average 0.9-2.5 with the benchmark's 2 threads)",
-    date="2026-11-30",
-    command="python benchmarks/grid_costs.py --methods raw_d,raw_c,raw,aux,raw_aux,aux_siamese,raw_aux_siamese,"
-    "attentivechrome_diff --profile paper --threads 2 --epochs 1",
-    note="one epoch of the paper's budget per method, remeasured after the recurrence's gate activations were sped up",
-)
-_BASELINES_PAGE = Provenance(
-    source="book/baselines.md (benchmarks/baselines.py)",
-    machine="x86_64, 2 CPUs, shared with a test run during the first method",
-    date="2026-11-25",
-    command="python benchmarks/baselines.py --profile paper --n-jobs 2",
-    note="wall time measured; peak memory NOT measured at this budget: 2,000 MB assumed",
-)
-_QUICK = Provenance(
-    source="benchmarks/grid_costs.py",
-    machine=_BENCH.machine,
-    date="2026-11-30",
-    command="python benchmarks/grid_costs.py --profile quick --threads 2 --epochs 6 "
-    "(and --methods ridge,hgb,cnn)",
-    note="whole runs of the quick profile on a full-size pair (the DeepDiff variants and AttentiveChrome-diff "
-    "remeasured after the recurrence's gate activations were sped up)",
-)
+#: The packaged file of measured costs (beside this module), and the fields of one of its rows: the
+#: columns of ``benchmarks/grid_costs.py`` and the key of the row's provenance.
+COSTS_FILE: str = "costs.json"
+_ROW_FIELDS: tuple[str, ...] = ("epoch_s", "fixed_s", "cpu_s", "run_s", "peak_mb", "provenance")
+_PROVENANCE_FIELDS: frozenset[str] = frozenset(f.name for f in dataclasses.fields(Provenance))
+#: Profiles whose costs are derived in code, not measured (:func:`book_costs`).
+DERIVED_PROFILES: tuple[str, ...] = ("book",)
 
 
-_CLS_BENCH = Provenance(
-    source="benchmarks/grid_costs.py",
-    machine="x86_64, 2 CPUs, shared with other work (load average 1.4-5.5 during the runs)",
-    date="2026-12-07",
-    command="python benchmarks/grid_costs.py --methods aux_cls,raw_aux_cls --profile paper --threads 2 --epochs 1",
-    note="one epoch of the paper's budget; the machine was busy, so the wall times are well above those of aux "
-    "and raw_aux (their CPU seconds are close): an upper bound",
-)
-_CLS_QUICK = Provenance(
-    source="benchmarks/grid_costs.py",
-    machine=_CLS_BENCH.machine.replace("1.4-5.5", "4.7-5.0"),
-    date="2026-12-07",
-    command="python benchmarks/grid_costs.py --methods aux_cls,raw_aux_cls --profile quick --threads 2 --epochs 6",
-    note="whole runs of the quick profile on a full-size pair, on a busy machine: an upper bound",
-)
+def _training_config(profile: str) -> TrainConfig:
+    """:func:`deepdiff.training.config.training_config`, imported on first use: the package
+    ``deepdiff.training`` imports torch, which estimating a grid does not need."""
+    from deepdiff.training.config import training_config
+
+    return training_config(profile)
 
 
-def _cost(
-    epoch_s: float, fixed_s: float, cpu_s: float, run_s: float, peak_mb: int, provenance: Provenance
-) -> UnitCost:
+def costs_path() -> Path:
+    """The packaged ``costs.json``."""
+    return Path(str(resources.files("deepdiff.grid").joinpath(COSTS_FILE)))
+
+
+def _cost(row: Mapping[str, Any], provenance: Provenance) -> UnitCost:
     """A cost from one benchmark row: the run's CPU and wall seconds give its CPU share."""
     return UnitCost(
-        float(epoch_s), float(fixed_s), min(float(REFERENCE_THREADS), cpu_s / run_s), int(peak_mb), provenance
+        float(row["epoch_s"]),
+        float(row["fixed_s"]),
+        min(float(REFERENCE_THREADS), row["cpu_s"] / row["run_s"]),
+        int(row["peak_mb"]),
+        provenance,
     )
+
+
+def _check_keys(where: str, found: Iterable[str], expected: Iterable[str]) -> None:
+    """A ConfigError naming ``where`` when ``found`` lacks or adds keys to ``expected``."""
+    found, expected = set(found), set(expected)
+    if found != expected:
+        raise ConfigError(
+            f"{where}: expected the keys {sorted(expected)}; missing {sorted(expected - found)}, "
+            f"unknown {sorted(found - expected)}"
+        )
+
+
+def parse_costs(obj: Any, where: str) -> Mapping[str, Mapping[str, UnitCost]]:
+    """Profile -> method -> :class:`UnitCost` from the content of a costs file, checked.
+
+    Parameters
+    ----------
+    obj
+        The parsed JSON.
+    where : str
+        The file's name, for the errors.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and the entry: an unknown profile or method, a missing or unknown field, a
+        value that is not a non-negative number (a positive one for the run's seconds and memory),
+        or an unknown provenance.
+    """
+    if not isinstance(obj, dict):
+        raise ConfigError(f"{where}: expected a JSON object")
+    _check_keys(where, obj, ("comment", "provenance", "costs"))
+    if not isinstance(obj["provenance"], dict) or not isinstance(obj["costs"], dict):
+        raise ConfigError(f"{where}: 'provenance' and 'costs' must be JSON objects")
+    provenances = {}
+    for key, record in obj["provenance"].items():
+        if not isinstance(record, dict):
+            raise ConfigError(f"{where}: provenance {key!r} must be a JSON object")
+        _check_keys(f"{where}: provenance {key!r}", record, _PROVENANCE_FIELDS)
+        if not all(isinstance(v, str) for v in record.values()):
+            raise ConfigError(f"{where}: provenance {key!r}: every field must be a string")
+        provenances[key] = Provenance(**record)
+    measured: dict[str, Mapping[str, UnitCost]] = {}
+    for profile, rows in obj["costs"].items():
+        if profile in DERIVED_PROFILES:
+            raise ConfigError(f"{where}: profile {profile!r} is derived in deepdiff.grid.costs, not measured")
+        check_profile(profile, where=where)
+        if not isinstance(rows, dict):
+            raise ConfigError(f"{where}: costs of {profile!r} must be a JSON object")
+        costs = {}
+        for method, row in rows.items():
+            at = f"{where}: {profile} {method}"
+            if method not in methods.METHODS:
+                raise ConfigError(
+                    f"{at}: unknown method {method!r}; choose one of {', '.join(methods.METHODS)}"
+                )
+            if not isinstance(row, dict):
+                raise ConfigError(f"{at}: expected a JSON object")
+            _check_keys(at, row, _ROW_FIELDS)
+            for name in _ROW_FIELDS[:-1]:
+                value = row[name]
+                positive = name in ("run_s", "peak_mb")
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, (int, float))
+                    or not (value > 0 if positive else value >= 0)
+                ):
+                    raise ConfigError(
+                        f"{at}: {name} must be a {'positive' if positive else 'non-negative'} number, got {value!r}"
+                    )
+            if row["provenance"] not in provenances:
+                raise ConfigError(
+                    f"{at}: unknown provenance {row['provenance']!r}; choose one of {', '.join(provenances)}"
+                )
+            costs[method] = _cost(row, provenances[row["provenance"]])
+        measured[profile] = MappingProxyType(costs)
+    return MappingProxyType(measured)
+
+
+@cache
+def measured() -> Mapping[str, Mapping[str, UnitCost]]:
+    """Profile -> method -> measured cost of one run, from the packaged :data:`COSTS_FILE` (see
+    :class:`UnitCost` and each provenance); the book profile's are derived from quick's
+    (:func:`book_costs`)."""
+    path = costs_path()
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read the measured costs ({err})") from err
+    return parse_costs(obj, str(path))
 
 
 @cache
@@ -177,17 +251,15 @@ def book_costs() -> Mapping[str, UnitCost]:
     """The book profile's costs, derived from quick's (not measured): the book profile is quick with
     more genes per epoch on a full-size pair (its epoch is longer in proportion) and, for the CNN, five
     times the epochs (an upper bound: its patience stops it earlier)."""
-    from deepdiff.training.config import training_config
-
-    ratio = _epoch_genes(FULL_SPLIT_SIZES["train"], FULL_SPLIT_SIZES["valid"], training_config("book")) / (
-        _epoch_genes(FULL_SPLIT_SIZES["train"], FULL_SPLIT_SIZES["valid"], training_config("quick"))
+    ratio = _epoch_genes(FULL_SPLIT_SIZES["train"], FULL_SPLIT_SIZES["valid"], _training_config("book")) / (
+        _epoch_genes(FULL_SPLIT_SIZES["train"], FULL_SPLIT_SIZES["valid"], _training_config("quick"))
     )
     note = (
         f"derived from this quick measurement: epoch seconds times {ratio:.2f} (genes read per epoch), the "
         "CNN's run times 5 (epochs); not measured"
     )
     out = {}
-    for name, cost in MEASURED["quick"].items():
+    for name, cost in measured()["quick"].items():
         if name == "cnn":
             cost = dataclasses.replace(cost, fixed_s=cost.fixed_s * 5)
         elif cost.epoch_s:
@@ -196,63 +268,15 @@ def book_costs() -> Mapping[str, UnitCost]:
     return MappingProxyType(out)
 
 
-#: Profile -> method -> measured cost of one run (see :class:`UnitCost` and each provenance); the book
-#: profile's are derived from quick's (:func:`book_costs`).
-MEASURED: Mapping[str, Mapping[str, UnitCost]] = MappingProxyType(
-    {
-        "paper": MappingProxyType(
-            {
-                "raw_d": _cost(37.2, 13.5, 77.4, 50.7, 666, _BENCH),
-                "raw_c": _cost(50.7, 15.9, 117.8, 66.6, 843, _BENCH),
-                "raw": _cost(67.0, 21.9, 160.0, 88.8, 942, _BENCH),
-                "aux": _cost(56.7, 17.1, 126.2, 73.8, 823, _BENCH),
-                "raw_aux": _cost(107.2, 30.5, 256.7, 137.6, 1175, _BENCH),
-                "aux_siamese": _cost(56.2, 16.5, 130.8, 72.7, 801, _BENCH),
-                "raw_aux_siamese": _cost(108.9, 30.5, 262.4, 139.4, 1192, _BENCH),
-                "aux_cls": _cost(142.1, 35.9, 114.8, 177.9, 800, _CLS_BENCH),
-                "raw_aux_cls": _cost(440.6, 39.7, 278.1, 480.3, 1190, _CLS_BENCH),
-                "attentivechrome_diff": _cost(66.1, 17.3, 145.0, 83.4, 793, _BENCH),
-                "svr1": _cost(0, 15.0 * 60, 15.1 * 60, 15.0 * 60, 2000, _BASELINES_PAGE),
-                "svr2": _cost(0, 18.0 * 60, 26.9 * 60, 18.0 * 60, 2000, _BASELINES_PAGE),
-                "relief_rf": _cost(0, 3.2 * 60, 6.1 * 60, 3.2 * 60, 2000, _BASELINES_PAGE),
-                "ridge": _cost(0, 1, 3, 1, 2000, _BASELINES_PAGE),
-                "hgb": _cost(0, 14, 26, 14, 2000, _BASELINES_PAGE),
-                "cnn": _cost(0, 42, 82, 42, 2000, _BASELINES_PAGE),
-            }
-        ),
-        "quick": MappingProxyType(
-            {
-                "raw_d": _cost(1.9, 9.2, 32.3, 20.4, 727, _QUICK),
-                "raw_c": _cost(2.8, 13.7, 50.5, 30.3, 910, _QUICK),
-                "raw": _cost(3.6, 17.7, 68.1, 39.5, 1120, _QUICK),
-                "aux": _cost(2.8, 13.4, 51.3, 30.4, 915, _QUICK),
-                "raw_aux": _cost(5.9, 25.0, 108.0, 60.4, 1348, _QUICK),
-                "aux_siamese": _cost(2.9, 13.8, 53.3, 31.4, 915, _QUICK),
-                "raw_aux_siamese": _cost(6.0, 24.7, 108.9, 60.6, 1349, _QUICK),
-                "aux_cls": _cost(4.3, 8.9, 32.6, 34.6, 882, _CLS_QUICK),
-                "raw_aux_cls": _cost(14.5, 24.5, 87.2, 111.5, 1394, _CLS_QUICK),
-                "attentivechrome_diff": _cost(3.6, 13.6, 58.0, 34.9, 909, _QUICK),
-                "svr1": _cost(0, 46.1, 76.5, 46.1, 1567, _QUICK),
-                "svr2": _cost(0, 870.3, 1700.2, 870.3, 1765, _QUICK),
-                "relief_rf": _cost(0, 44.3, 82.1, 44.3, 803, _QUICK),
-                "ridge": _cost(0, 4.8, 5, 4.8, 486, _QUICK),
-                "hgb": _cost(0, 3.7, 4.3, 3.7, 465, _QUICK),
-                "cnn": _cost(0, 16.3, 27.7, 16.3, 617, _QUICK),
-            }
-        ),
-    }
-)
-
-
 def unit_cost(method: str, profile: str) -> UnitCost:
     """The measured cost of ``method`` under ``profile``; a ConfigError when none was measured."""
     try:
-        return (book_costs() if profile == "book" else MEASURED[profile])[method]
+        return (book_costs() if profile == "book" else measured()[profile])[method]
     except KeyError:
-        measured = ", ".join(f"{p}: {', '.join(m)}" for p, m in MEASURED.items())
+        listed = ", ".join(f"{p}: {', '.join(m)}" for p, m in measured().items())
         raise ConfigError(
-            f"no measured cost of {method!r} with profile {profile!r} (measured: {measured}); "
-            "run benchmarks/grid_costs.py and add it to deepdiff.grid.costs.MEASURED"
+            f"no measured cost of {method!r} with profile {profile!r} (measured: {listed}); "
+            f"run benchmarks/grid_costs.py and add it to {costs_path()}"
         ) from None
 
 
@@ -278,9 +302,7 @@ def epoch_scale(grid: GridSettings) -> float:
     Linear in the pair's genes, except where the profile caps the genes of an epoch (``quick``
     trains on at most 500 genes and validates on 250 whatever the pair's size).
     """
-    from deepdiff.training.config import training_config
-
-    config = training_config(grid.profile)
+    config = _training_config(grid.profile)
     if grid.genes is None and grid.data == "sample":
         train = valid = float(SAMPLE_SPLIT_SIZE)
     else:  # the paper's proportions at the grid's size
@@ -304,9 +326,7 @@ def job_seconds(job: JobMethod, grid: GridSettings, *, gpu: bool = False, idle: 
     cost = unit_cost(job.method, grid.profile)
     epochs_s = 0.0
     if methods.METHODS[job.method].training_loop:
-        from deepdiff.training.config import training_config
-
-        epochs = grid.epochs if grid.epochs is not None else training_config(grid.profile).max_epochs
+        epochs = grid.epochs if grid.epochs is not None else _training_config(grid.profile).max_epochs
         epochs_s = epochs * cost.epoch_s * epoch_scale(grid) / (ASSUMED_GPU_SPEEDUP if gpu else 1.0)
     share = cost.cpu_share / REFERENCE_THREADS if idle else 1.0
     return (cost.fixed_s * data_scale(grid) + epochs_s) * share

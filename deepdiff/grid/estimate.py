@@ -33,7 +33,8 @@ def _bounds(seconds: Sequence[tuple[float, float]], slots: int) -> dict[str, flo
 def estimate(
     grid: GridConfig, *, cores: Sequence[int] = (2,), shards: int | None = None, shard_cores: int = 4
 ) -> dict[str, Any]:
-    """The expected wall time of a grid's jobs, from :data:`MEASURED`, as a range.
+    """The expected wall time of a grid's jobs, from the measured costs
+    (:func:`~deepdiff.grid.costs.measured`), as a range.
 
     Every figure has two bounds: ``idle`` (an idle machine that uses both threads of every job
     fully: the measured times scaled by their CPU share) and ``measured`` (the wall times as
@@ -107,6 +108,12 @@ def estimate(
 
 
 def _hours(h: float) -> str:
+    """Hours in the unit that suits them: seconds under a minute, minutes under an hour, then hours."""
+    seconds = h * 3600
+    if seconds < 0.5:
+        return "0 s" if seconds <= 0 else "< 1 s"
+    if seconds < 59.5:
+        return f"{seconds:.0f} s"
     if h < 1:
         return f"{h * 60:.0f} min"
     return f"{h:.1f} h" if h < 48 else f"{h:.0f} h ({h / 24:.1f} days)"
@@ -141,6 +148,9 @@ def format_estimate(result: Mapping[str, Any]) -> str:
             f"{sh['runner_hours']:.0f} runner-hours in all"
         )
     lines.append("measured where:")
+    covered: dict[str, list[str]] = {}
     for method, where in result["provenance"].items():
-        lines.append(f"  {method}: {where}")
+        covered.setdefault(where, []).append(method)
+    for where, names in covered.items():
+        lines.append(f"  {', '.join(names)}: {where}")
     return "\n".join(lines)

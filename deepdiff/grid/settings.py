@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from deepdiff import methods
-from deepdiff.constants import DATA_SOURCES, DEVICE_CHOICES, PAPER_PAIRS, PROFILE_NAMES
+from deepdiff.constants import DEVICE_CHOICES, PAPER_PAIRS, check_data_source, check_profile
 from deepdiff.data.pair import Pair
 from deepdiff.errors import ConfigError, DataError
 from deepdiff.grid.files import BOOK_MARKER, GRID_RUNS_FILE, REPORT_NOTEBOOK
@@ -123,16 +123,12 @@ class GridConfig:
             raise ConfigError("the grid needs at least one seed")
         for seed in self.seeds:
             _positive("seeds", seed, allow_zero=True)
-        if self.profile not in PROFILE_NAMES:
-            raise ConfigError(
-                f"grid setting profile={self.profile!r}; choose one of {', '.join(PROFILE_NAMES)}"
-            )
+        check_profile(self.profile, setting="grid setting profile")
         if self.device not in DEVICE_CHOICES and not re.fullmatch(r"cuda:\d+", self.device):
             raise ConfigError(
                 f"grid setting device={self.device!r}; choose one of {', '.join(DEVICE_CHOICES)}"
             )
-        if self.data not in DATA_SOURCES:
-            raise ConfigError(f"grid setting data={self.data!r}; choose one of {', '.join(DATA_SOURCES)}")
+        check_data_source(self.data, setting="grid setting data")
         if self.data == "local" and not self.data_dir:
             raise ConfigError("data: local needs data_dir, the folder with CELL.{train,valid,test,expr}.csv")
         if self.data != "local" and self.data_dir:
@@ -241,6 +237,22 @@ class GridConfig:
         if self.data in ("remc", "simulated"):
             env["DEEPDIFF_DATA"] = self.data
         return env
+
+
+#: The book's reduced grid (chapter 5, ``notebooks/05_results``, and the workflow's
+#: ``workflow/grids/quick.yaml``, tested against it): the pair E003-E004 (chapters 2 and 3 ran its
+#: baselines and Raw:c) x Table 1's seven variants x one seed, plus the paper's four baselines, with the
+#: ``book`` profile, whose runs reach a plateau. The notebook runs it on its ``data`` parameter; the
+#: workflow's quick grid on simulated data of the notebooks' size
+#: (:data:`deepdiff.report.notebook.SIMULATED_GENES` genes).
+BOOK_GRID: GridConfig = GridConfig(
+    pairs=("E003-E004",),
+    variants=PAPER_VARIANTS,
+    baselines=PAPER_BASELINES,
+    seeds=(0,),
+    data="simulated",
+    profile="book",
+)
 
 
 def kind_methods(kind: JobKind) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from deepdiff.constants import check_profile
 from deepdiff.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -125,10 +126,7 @@ class Method:
 
     def profile_config(self, profile: str) -> Any:
         """The configuration of ``profile``; a ConfigError naming the valid profiles otherwise."""
-        profiles = self.profiles()
-        if profile not in profiles:
-            raise ConfigError(f"unknown profile {profile!r}; choose one of {', '.join(profiles)}")
-        return profiles[profile]
+        return self.profiles()[check_profile(profile)]
 
     def fit(
         self,

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import deepdiff.methods.fitters as fitters
-from deepdiff.errors import ConfigError
+from deepdiff.errors import ConfigError, check_choice
 from deepdiff.methods.method import ATTENTIVECHROME_DIFF, Kind, Method, RunOptions
 from deepdiff.models.spec import VARIANTS, VariantSpec
 
@@ -197,9 +197,7 @@ def get(name: str, allowed: Sequence[str] | None = None, what: str = "method") -
     ``what`` names them in the message.
     """
     allowed = tuple(METHODS) if allowed is None else tuple(allowed)
-    if name not in allowed:
-        raise ConfigError(f"unknown {what} {name!r}; choose one of {', '.join(allowed)}")
-    return METHODS[name]
+    return METHODS[check_choice(name, allowed, what)]
 
 
 def label(name: str) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from deepdiff._util.paths import display_path, resolve_results_dir
-from deepdiff.constants import CELLS, DATA_SOURCES, PAPER_PAIRS
+from deepdiff.constants import CELLS, PAPER_PAIRS, check_data_source, check_profile
 from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
 from deepdiff.data.sources import check_sample_pair, resolve_source
@@ -129,21 +129,18 @@ def validate_params(
     ConfigError
         Naming the bad parameter and the allowed values.
     """
-    from deepdiff.training.config import PROFILES
     from deepdiff.training.device import resolve_device
 
     if data == "auto" and os.environ.get(DATA_ENV, "").strip():
         # The book is built with DEEPDIFF_DATA set (e.g. remc for the published book).
         data = os.environ[DATA_ENV].strip()
-    if data not in DATA_SOURCES:
-        raise ConfigError(f"parameter data={data!r} is unknown; choose one of {', '.join(DATA_SOURCES)}")
+    check_data_source(data, setting="parameter data")
     if data == "local" and data_dir is None:
         raise ConfigError(
             "parameter data='local' needs data_dir, the folder with CELL.{train,valid,test,expr}.csv"
         )
     parsed = check_pair(pair, data)
-    if profile not in PROFILES:
-        raise ConfigError(f"parameter profile={profile!r} is unknown; choose one of {', '.join(PROFILES)}")
+    check_profile(profile, setting="parameter profile")
     if variant is not None:
         from deepdiff.methods import ALL_VARIANTS
 
@@ -212,29 +209,33 @@ def notebook_grid(
     extra_pairs: Sequence[str],
     variants: Sequence[str] | None,
     baselines: Sequence[str] | None,
-    seeds: int | Sequence[int],
+    seeds: int | Sequence[int] | None,
     data_dir: str | os.PathLike[str] | None = None,
 ) -> GridConfig:
     """The grid a notebook runs: its pair and ``extra_pairs`` × variants × seeds, plus the baselines.
 
-    ``variants`` and ``baselines`` default (None) to the paper's (Table 1's seven variants), and may
-    be empty (the appendix's variants and baselines beyond the paper's are accepted); every
-    parameter is checked. ``data_dir`` is the folder of ``data='local'``.
+    ``variants``, ``baselines`` and ``seeds`` default (None) to those of the book's reduced grid
+    (:data:`deepdiff.grid.settings.BOOK_GRID`: Table 1's seven variants, the paper's four baselines,
+    seed 0); the methods may be empty (the appendix's variants and baselines beyond the paper's are
+    accepted); every parameter is checked. ``data_dir`` is the folder of ``data='local'``.
     """
-    from deepdiff.grid.settings import GridConfig
-    from deepdiff.methods import ALL_VARIANTS, PAPER_BASELINES, PAPER_VARIANTS, names
+    from deepdiff.grid.settings import BOOK_GRID
+    from deepdiff.methods import ALL_VARIANTS, names
 
-    return GridConfig(
+    return dataclasses.replace(
+        BOOK_GRID,
         pairs=tuple(check_pairs([params.pair, *extra_pairs], params.data)),
         variants=tuple(
-            PAPER_VARIANTS if variants is None else validate_methods(variants, ALL_VARIANTS, "variants")
+            BOOK_GRID.variants if variants is None else validate_methods(variants, ALL_VARIANTS, "variants")
         ),
         baselines=tuple(
-            PAPER_BASELINES
+            BOOK_GRID.baselines
             if baselines is None
             else validate_methods(baselines, names(kind="baseline"), "baselines")
         ),
-        seeds=tuple(int(s) for s in ([seeds] if isinstance(seeds, int) else seeds)),
+        seeds=BOOK_GRID.seeds
+        if seeds is None
+        else tuple(int(s) for s in ([seeds] if isinstance(seeds, int) else seeds)),
         data=params.data,
         profile=params.profile,
         results_dir=str(params.results_dir),

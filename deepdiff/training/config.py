@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from deepdiff.constants import DE_THRESHOLD
+from deepdiff.constants import DE_THRESHOLD, check_profile
 from deepdiff.errors import ConfigError
 
 
@@ -153,9 +153,7 @@ def training_config(profile: str = "quick", overrides: Mapping[str, Any] | None 
     ConfigError
         For an unknown profile or field, or an invalid value.
     """
-    if profile not in PROFILES:
-        raise ConfigError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
-    config = PROFILES[profile]
+    config = PROFILES[check_profile(profile)]
     if not overrides:
         return config
     fields = {f.name for f in dataclasses.fields(TrainConfig)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -46,3 +47,23 @@ def test_main_measures_each_method_in_its_own_process(bench: ModuleType, tmp_pat
     assert ridge["epochs"] == "0" and float(ridge["run_s"]) > 0
     assert all(int(r["peak_mb"]) > 0 and float(r["cpu_s"]) > 0 for r in records)
     assert "| raw_d |" in (tmp_path / "grid_costs.md").read_text()
+    assert set(json.loads((tmp_path / "grid_costs.json").read_text())["costs"]["quick"]) == {"raw_d", "ridge"}
+
+
+def test_its_rows_merge_into_the_packaged_costs_file(bench: ModuleType) -> None:
+    """The JSON it writes has the form of deepdiff/grid/costs.json: merged into it, the file still parses."""
+    from deepdiff.grid.costs import costs_path, parse_costs
+
+    row = {"epoch_s": float("nan"), "fixed_s": 4.0, "cpu_s": 5.0, "run_s": 4.0, "peak_mb": 400}
+    rows = [
+        row | {"method": "ridge", "training_loop": False},
+        row | {"method": "raw", "training_loop": True, "epoch_s": 2.0},
+    ]
+    fields = dict.fromkeys(("source", "machine", "date", "command", "note"), "x")
+    entries = bench.costs_entries(rows, profile="quick", key="new", provenance=fields)
+    obj = json.loads(costs_path().read_text(encoding="utf-8"))
+    obj["provenance"] |= entries["provenance"]
+    obj["costs"]["quick"] |= entries["costs"]["quick"]
+    costs = parse_costs(obj, "merged")["quick"]
+    assert costs["ridge"].epoch_s == 0 and costs["raw"].epoch_s == 2.0 and costs["raw"].cpu_share == 1.25
+    assert costs["raw"].provenance.source == "x"

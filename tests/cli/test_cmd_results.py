@@ -115,6 +115,10 @@ def test_grid_plan_and_estimate(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grid", "estimate", "--cores", "2", "--shards", "2", "--max-shard-hours", "0.01"]) == 1
     captured = capsys.readouterr()
     assert "ESTIMATE" in captured.out and "over 0.01 h" in captured.err
+    assert main(["grid", "estimate", *_sets(*TINY), "--cores", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "on     2 cores: " in text and " min" not in text  # seconds, not "0 min to 0 min"
+    assert text.count("benchmarks/grid_costs.py, 2026-11-30") == 1 and "  raw, ridge: " in text
     assert main(["grid", "estimate", "--max-shard-hours", "4"]) == 2
     assert "give --shards N too" in capsys.readouterr().err
     assert main(["grid", "plan", "--set", "seeds=[]"]) == 2

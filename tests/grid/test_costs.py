@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from deepdiff import methods
 from deepdiff.errors import ConfigError
 from deepdiff.grid.costs import (
     ASSUMED_GPU_SPEEDUP,
-    MEASURED,
     REFERENCE_THREADS,
+    costs_path,
     job_mem_mb,
     job_runtime_min,
     job_seconds,
     makespan,
+    measured,
+    parse_costs,
     unit_cost,
 )
 from deepdiff.grid.estimate import estimate, format_estimate
 from deepdiff.grid.jobs import plan_jobs
-from deepdiff.grid.settings import GridConfig
+from deepdiff.grid.settings import GridConfig, load_grid
 
 
 def test_every_method_has_a_measured_cost_in_every_profile() -> None:
-    assert set(MEASURED) == {"paper", "quick"}
-    for profile, costs in MEASURED.items():
+    assert set(measured()) == {"paper", "quick"}
+    for profile, costs in measured().items():
         assert set(costs) == set(methods.METHODS), profile
         for name, cost in costs.items():
             assert cost.fixed_s > 0 and cost.peak_mb > 0, (profile, name)
@@ -33,6 +38,47 @@ def test_every_method_has_a_measured_cost_in_every_profile() -> None:
             assert cost.provenance.date and cost.provenance.machine and "python benchmarks/" in where
     with pytest.raises(ConfigError, match="no measured cost"):
         unit_cost("raw", "fast")
+
+
+def _costs_file() -> dict:
+    return json.loads(costs_path().read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda o: o["costs"].update(fast={}), r"unknown profile 'fast'; choose one of paper, quick"),
+        (
+            lambda o: o["costs"].update(book={}),
+            r"profile 'book' is derived in deepdiff.grid.costs, not measured",
+        ),
+        (
+            lambda o: o["costs"]["paper"].update(svr3=o["costs"]["paper"]["svr1"]),
+            r"paper svr3: unknown method",
+        ),
+        (
+            lambda o: o["costs"]["quick"]["raw"].pop("peak_mb"),
+            r"quick raw: expected the keys.*missing \['peak_mb'\]",
+        ),
+        (lambda o: o["costs"]["quick"]["raw"].update(run_s=0), r"quick raw: run_s must be a positive number"),
+        (
+            lambda o: o["costs"]["quick"]["raw"].update(epoch_s="3"),
+            r"quick raw: epoch_s must be a non-negative number, got .3.",
+        ),
+        (
+            lambda o: o["costs"]["quick"]["raw"].update(provenance="lab"),
+            r"quick raw: unknown provenance .lab.; choose one of bench",
+        ),
+        (lambda o: o["provenance"]["bench"].pop("date"), r"provenance 'bench'.*missing \['date'\]"),
+        (lambda o: o.update(extra=1), r"expected the keys.*unknown \['extra'\]"),
+    ],
+)
+def test_a_bad_costs_file_is_refused_naming_the_file_and_the_entry(change, message) -> None:
+    obj = _costs_file()
+    assert parse_costs(obj, "costs.json") == measured()
+    change(obj)
+    with pytest.raises(ConfigError, match=r"^costs\.json: " + message):
+        parse_costs(obj, "costs.json")
 
 
 def test_job_time_follows_epochs_genes_and_the_gpu_assumption() -> None:
@@ -100,3 +146,43 @@ def test_the_workflow_readme_states_the_current_estimate() -> None:
     result = estimate(GridConfig(), cores=(2, 16, 64, 256))
     current = format_estimate(result).split("\nmeasured where:")[0]
     assert block.strip() == current.strip(), "rerun deepdiff grid estimate and update workflow/README.md"
+
+
+def test_short_jobs_print_in_seconds_and_each_provenance_once() -> None:
+    small = GridConfig(
+        pairs=("E003-E004",),
+        variants=("raw_d", "raw"),
+        baselines=("ridge",),
+        seeds=(0,),
+        profile="quick",
+        data="simulated",
+        genes=300,
+    )
+    text = format_estimate(estimate(small, cores=(2,)))
+    assert " 0 min" not in text
+    assert re.search(r"on     2 cores: \d+ s to \d+ s\n", text)
+    assert re.search(r"  ridge +< 1 s to < 1 s ", text)
+    where = text.split("measured where:\n", 1)[1].splitlines()
+    assert len(where) == 1 and where[0].startswith(
+        "  raw_d, raw, ridge: benchmarks/grid_costs.py, 2026-11-30"
+    )
+    result = estimate(GridConfig(), cores=(2,))
+    where = format_estimate(result).split("measured where:\n", 1)[1].splitlines()
+    assert len(where) == len(set(result["provenance"].values())) == 3
+    assert sorted(m for line in where for m in line.split(":", 1)[0].strip().split(", ")) == sorted(
+        result["provenance"]
+    )
+
+
+def test_the_workflow_readmes_small_example_states_its_current_estimate() -> None:
+    """The "small, offline" Snakemake example is small: its stated job time is what the estimate gives."""
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "workflow" / "README.md").read_text(encoding="utf-8")
+    line = next(ln for ln in readme.splitlines() if "# small, offline" in ln)
+    settings = line.split("--config", 1)[1].split("#", 1)[0].split()
+    grid = load_grid(None, settings)
+    result = estimate(grid, cores=(2,))
+    stated = f"jobs {format_estimate(result).split('on     2 cores: ', 1)[1].splitlines()[0]} on 2 cores"
+    assert stated in line, f"rerun deepdiff grid estimate on {settings} and update workflow/README.md"
+    assert result["cores"]["2"]["measured"] < 0.25  # hours

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ from deepdiff.constants import PAPER_PAIRS
 from deepdiff.errors import ConfigError
 from deepdiff.grid.jobs import all_jobs, plan_jobs, shard_jobs
 from deepdiff.grid.running import notebook_parameters
-from deepdiff.grid.settings import GridConfig, kind_methods, load_grid
+from deepdiff.grid.settings import BOOK_GRID, GridConfig, kind_methods, load_grid
 from deepdiff.methods import ALL_VARIANTS, APPENDIX_VARIANTS, PAPER_BASELINES, PAPER_VARIANTS
 from tests.conftest import ROOT
 
@@ -38,10 +39,13 @@ def test_default_grid_is_the_papers() -> None:
     assert len({j.id for j in jobs}) == len(jobs)
 
 
-def test_the_config_file_is_the_default_grid_and_every_setting() -> None:
-    text = yaml.safe_load((ROOT / "workflow" / "config.yaml").read_text())
-    assert set(text) == set(GridConfig.__dataclass_fields__)  # every setting can be overridden there
-    assert load_grid(ROOT / "workflow" / "config.yaml") == GridConfig()
+def test_the_config_file_is_the_default_grid_and_every_setting_but_the_methods() -> None:
+    """The methods come from the registry (GridConfig's defaults); the file shows how to set them."""
+    path = ROOT / "workflow" / "config.yaml"
+    text = yaml.safe_load(path.read_text())
+    assert set(text) == set(GridConfig.__dataclass_fields__) - {"variants", "baselines"}
+    assert load_grid(path) == GridConfig()
+    assert "#   variants: [" in path.read_text() and "#   baselines: [" in path.read_text()
 
 
 def test_a_method_independent_of_its_seed_runs_once() -> None:
@@ -114,7 +118,9 @@ def test_config_errors() -> None:
         GridConfig(data="remc", data_dir="/x")
     with pytest.raises(ConfigError, match="no method"):
         GridConfig(variants=(), baselines=())
-    with pytest.raises(ConfigError, match="profile='quik'; choose one of paper, quick"):
+    with pytest.raises(
+        ConfigError, match="grid setting profile='quik' is unknown; choose one of paper, quick"
+    ):
         GridConfig(profile="quik")
     with pytest.raises(ConfigError, match="device='gpu'; choose one of auto, cpu"):
         GridConfig(device="gpu")
@@ -284,13 +290,17 @@ def test_run_grid_in_two_processes_gives_the_runs_of_one(tmp_path: Path) -> None
     assert runs[1] == runs[2]
 
 
-def test_the_quick_grid_keeps_table_1s_seven_variants() -> None:
-    """The book's quick grid costs what it did: the appendix's variants are in the paper's grid only."""
+def test_the_quick_grid_is_the_books_reduced_grid() -> None:
+    """workflow/grids/quick.yaml is BOOK_GRID on the notebooks' simulated data; Table 1's seven variants only
+    (the appendix's are in the paper's grid)."""
+    from deepdiff.report.notebook import SIMULATED_GENES
+
     merged = {
         **yaml.safe_load((ROOT / "workflow" / "config.yaml").read_text()),
         **yaml.safe_load((ROOT / "workflow" / "grids" / "quick.yaml").read_text()),
     }
     quick = GridConfig.from_mapping(merged)
+    assert quick == dataclasses.replace(BOOK_GRID, genes=SIMULATED_GENES)
     assert quick.variants == PAPER_VARIANTS
     assert len(plan_jobs(quick)) == len(quick.pairs) * (len(PAPER_VARIANTS) + len(PAPER_BASELINES))
     assert set(APPENDIX_VARIANTS) <= set(GridConfig().variants)

@@ -90,3 +90,32 @@ def test_own_data_inputs_of_the_notebook_06(tmp_path: Path) -> None:
     other = notebook.validate_params(**{**GOOD, "data": "remc"})
     with pytest.raises(ConfigError, match="this notebook prepares its own files"):
         notebook.own_data_inputs(other, predict_pair="E116-E005", **files)
+
+
+def test_the_results_notebook_runs_the_books_reduced_grid_by_default(tmp_path: Path) -> None:
+    """notebooks/05_results's default parameters give deepdiff.grid.settings.BOOK_GRID (on its data)."""
+    import ast
+    import dataclasses
+
+    import jupytext
+
+    from deepdiff.grid.settings import BOOK_GRID
+    from tests.conftest import ROOT
+
+    cell = next(c for c in jupytext.read(ROOT / "notebooks" / "05_results.py").cells if c.cell_type == "code")
+    defaults = {
+        t.id: ast.literal_eval(node.value) for node in ast.parse(cell.source).body for t in node.targets
+    }
+    params = notebook.validate_params(
+        **{k: defaults[k] for k in ("pair", "profile", "seed")},
+        data="simulated",
+        device="cpu",
+        results_dir=str(tmp_path),
+    )
+    grid = notebook.notebook_grid(
+        params, defaults["extra_pairs"], defaults["variants"], defaults["baselines"], defaults["seeds"]
+    )
+    assert grid == dataclasses.replace(BOOK_GRID, results_dir=str(tmp_path.resolve()), device="cpu")
+    changed = notebook.notebook_grid(params, ["E123-E116"], ["raw"], [], 2)
+    assert changed.pairs == ("E003-E004", "E123-E116") and changed.variants == ("raw",)
+    assert changed.baselines == () and changed.seeds == (2,)
