@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from deepdiff.baselines import run_baseline
 from deepdiff.methods import METHODS
+from deepdiff.methods.by_name import run_baseline
 
 #: Seconds each of the paper's baselines may take on two cores, and all of them together.
 TARGET_EACH_S = 30 * 60

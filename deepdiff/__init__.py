@@ -6,14 +6,16 @@ i891-i900 (2018).
 
 Subpackages, in the order data flows through them
 --------------------------------------------------
-deepdiff.data        the REMC cell-folder format, verified downloads, caches, every data source (load_pair)
+deepdiff.data        the REMC cell-folder format, verified downloads, caches
 deepdiff.simulate    calibrated simulated pairs with a planted, known mechanism
+deepdiff.sources     every data source, real and simulated, behind one entry point (load_pair)
 deepdiff.prepare     the REMC format built from your own BAM or bigWig files and an annotation
 deepdiff.models      the DeepDiff variants and AttentiveChrome, composed of a few building blocks
+deepdiff.results     a run's result directory (store), statistics, intervals, results bundles
+deepdiff.runs        one run: the method record, run options, the template every fitter follows
 deepdiff.training    losses, the training loop, profiles, saved models
 deepdiff.baselines   the paper's baselines and modern ones
-deepdiff.methods     every method by name (registry), what fits it (fitters), the run template (run)
-deepdiff.results     a run's result directory (store), statistics, results bundles
+deepdiff.methods     every method by name (registry), what fits each (fitters), run_baseline by name
 deepdiff.interpret   attention summaries, gradient attribution, recovery of a planted mechanism
 deepdiff.apply       trained models applied to new cells: load_cells, predict
 deepdiff.report      the paper's results beside ours: Table 1, Figures 4 and 5, claims, status, notebook helpers
@@ -37,7 +39,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 # The public face, imported on first use so that ``import deepdiff`` stays light.
 _EXPORTS = {
-    "load_pair": "deepdiff.data.loading",
+    "load_pair": "deepdiff.sources.loading",
     "run_method": "deepdiff.methods",
     "load_model": "deepdiff.training.saved",
     "load_cells": "deepdiff.apply.cells",

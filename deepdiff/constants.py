@@ -72,7 +72,7 @@ DE_THRESHOLD: Final[float] = 2.0
 #: What a result is (``kind`` in ``metrics.json``): a DeepDiff variant or a baseline.
 RESULT_KINDS: Final[tuple[str, ...]] = ("deepdiff", "baseline")
 
-#: Every data source (see :mod:`deepdiff.data.sources`); ``auto`` is ``remc`` when reachable,
+#: Every data source (see :mod:`deepdiff.sources.real`); ``auto`` is ``remc`` when reachable,
 #: else ``simulated``.
 DATA_SOURCES: Final[tuple[str, ...]] = ("remc", "sample", "local", "simulated", "auto")
 

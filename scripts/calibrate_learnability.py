@@ -36,10 +36,10 @@ import torch
 from deepdiff import methods
 from deepdiff._util.io import atomic_write_json
 from deepdiff.data.manifest import git_blob_sha1
-from deepdiff.data.sources import load_sample_folder
 from deepdiff.report.learnability import method_pccs, twin_pccs
 from deepdiff.simulate import SIMULATOR_VERSION, SimulationConfig
 from deepdiff.simulate.learnability import FITTED_SETTINGS, LearnabilityRecord, learnability_path
+from deepdiff.sources.real import load_sample_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The candidates: link strength x peak-height spread x shared mark factor.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
+import re
 import shutil
 import subprocess
 
@@ -78,3 +80,36 @@ def test_the_package_has_no_import_cycle_and_no_reimport_inside_a_function() -> 
     again = [f"{r['where']} ({r['function']})" for r in figures["reimports_inside_functions"]]
     assert not again, "imports inside functions of modules the file already imports: " + ", ".join(again)
     assert figures["loose_modules"] == ["constants.py", "errors.py"], figures["loose_modules"]
+
+
+def test_packages_import_only_those_the_readme_lists_above_them() -> None:
+    """The README's table of packages is their layering: each imports only packages listed above it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+    order = [
+        name
+        for line in section.splitlines()
+        if line.startswith("| `deepdiff/")
+        for name in re.findall(r"`deepdiff/([a-z_]+)/`", line)
+    ]
+    packages = {
+        p.name for p in (ROOT / "deepdiff").iterdir() if (p / "__init__.py").is_file() and p.name != "_util"
+    }
+    assert set(order) == packages, f"the README's table and the packages differ: {set(order) ^ packages}"
+    against = set()
+    for path in (ROOT / "deepdiff").rglob("*.py"):
+        source = path.relative_to(ROOT / "deepdiff").parts[0]
+        if source not in order:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("deepdiff."):
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names if alias.name.startswith("deepdiff.")]
+            else:
+                continue
+            for name in names:
+                target = name.split(".")[1]
+                if target in order and order.index(target) > order.index(source):
+                    against.add(f"{path.relative_to(ROOT)} imports {name}")
+    assert not against, "imports against the README's layering: " + ", ".join(sorted(against))

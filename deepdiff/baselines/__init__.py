@@ -8,7 +8,7 @@ boosting (``hgb``) and a DeepChrome-style 1-D CNN (``cnn``).
 
 Each is one entry of :data:`deepdiff.methods.METHODS`. Every baseline is fitted on the training
 split, selects its hyper-parameters by the validation Pearson correlation and predicts the test
-split once; :func:`run_baseline` writes the shared result directory (:mod:`deepdiff.results.store`).
+split once; :func:`deepdiff.baselines.run.fit_baseline` writes the shared result directory (:mod:`deepdiff.results.store`).
 Input representations: :mod:`deepdiff.baselines.features`.
 
 Names are imported on first use, so that importing the package loads neither numpy,
@@ -24,7 +24,6 @@ _EXPORTS = {
     "FittedBaseline": "deepdiff.baselines.base",
     "RunContext": "deepdiff.baselines.base",
     "fit_baseline": "deepdiff.baselines.run",
-    "run_baseline": "deepdiff.baselines.by_name",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -7,7 +7,7 @@ A baseline is a pair of plain objects in its module:
 
 ``fit`` sees only the training and validation splits: every hyper-parameter is chosen by the
 validation Pearson correlation (the paper's metric), and the test split reaches a baseline only
-through :meth:`FittedBaseline.predict`, after selection is over. :func:`deepdiff.baselines.run_baseline`
+through :meth:`FittedBaseline.predict`, after selection is over. :func:`deepdiff.methods.by_name.run_baseline`
 wires this to the shared result format.
 """
 

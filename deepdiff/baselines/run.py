@@ -1,7 +1,7 @@
 """Run one baseline on one pair and write its result directory (cached like every run).
 
 :func:`fit_baseline` is the :class:`~deepdiff.methods.Fitter` of the baselines fitted here: look
-the profile up, plan the run (:mod:`deepdiff.methods.run`) and return the complete cached result if
+the profile up, plan the run (:mod:`deepdiff.runs.template`) and return the complete cached result if
 there is one; otherwise fit on the training split and select on the validation split (the
 baseline never sees the test split), then predict the test genes once and write ``metrics.json``
 and ``predictions.csv``.
@@ -20,9 +20,9 @@ from deepdiff._util.threads import limited_threads
 from deepdiff.baselines.base import FittedBaseline, RunContext
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.errors import ConfigError
-from deepdiff.methods.method import Method, RunOptions
-from deepdiff.methods.run import plan_run, reuse, run_metrics, write_run
 from deepdiff.results.store import RunResult
+from deepdiff.runs.method import Method, RunOptions
+from deepdiff.runs.template import plan_run, reuse, run_metrics, write_run
 
 #: ``fit(train, valid, config, ctx)`` of a baseline algorithm.
 Algorithm = Callable[[SplitData, SplitData, Any, RunContext], FittedBaseline]

@@ -79,8 +79,8 @@ def run_fetch(args: argparse.Namespace) -> int:
     from deepdiff.data.cache import default_cache_dir
     from deepdiff.data.download import download_path, file_url
     from deepdiff.data.manifest import cell_entries
-    from deepdiff.data.sources import REMOTE_SOURCES
     from deepdiff.errors import ConfigError
+    from deepdiff.sources.real import REMOTE_SOURCES
 
     pair = pair_of(args)
     if args.print_urls and args.data not in REMOTE_SOURCES:

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     from deepdiff._util.paths import resolve_results_dir
     from deepdiff.errors import ConfigError, DataError
-    from deepdiff.report.runs import evaluate_results
+    from deepdiff.results.intervals import evaluate_results
 
     root = resolve_results_dir(args.results_dir)
     if not root.is_dir():

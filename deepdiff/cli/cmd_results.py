@@ -14,6 +14,7 @@ deepdiff results notebook notebooks/05_results.ipynb results/grid_report.ipynb -
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 from deepdiff.cli.common import add_grid_arguments, grid_of, has_grid
 
@@ -116,6 +117,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
 
 def run_pack(args: argparse.Namespace) -> int:
     """Pack; print the bundle's summary and checksum."""
+    from deepdiff.grid.aggregate import grid_runs
     from deepdiff.report.figure5 import attention_runs
     from deepdiff.report.paper import FIGURE5_PAIR
     from deepdiff.results.bundle import pack
@@ -130,6 +132,7 @@ def run_pack(args: argparse.Namespace) -> int:
         label=args.label,
         grid=grid.to_mapping() if grid is not None else None,
         attention_pairs=pairs,
+        choose_runs=partial(grid_runs, grid) if grid is not None else None,
         keep_attention=attention_runs,
     )
     print(info.describe())

@@ -57,8 +57,8 @@ def pair_of(args: argparse.Namespace) -> Pair:
 
 def load_data(args: argparse.Namespace, pair: Pair | None = None) -> PairData:
     """The pair the data arguments name (or ``pair``), loaded from the source they name."""
-    from deepdiff.data.loading import load_pair
     from deepdiff.errors import ConfigError
+    from deepdiff.sources.loading import load_pair
 
     if args.data == "local" and not getattr(args, "data_dir", None):
         raise ConfigError(

@@ -1,6 +1,6 @@
 """Data: REMC file format, verified downloads, caches and the real data sources.
 
-The entry point for every source, simulated ones included, is :func:`deepdiff.data.loading.load_pair`.
+The entry point for every source, simulated ones included, is :func:`deepdiff.sources.loading.load_pair`.
 Names other than the containers are imported on first use, so that importing the containers does
 not import pandas.
 """
@@ -14,9 +14,6 @@ from deepdiff.data.containers import CellSplit, PairData, SplitData
 from deepdiff.data.pair import Pair
 
 _LAZY = {
-    "load_real_pair": "deepdiff.data.sources",
-    "resolve_source": "deepdiff.data.sources",
-    "DataSourceWarning": "deepdiff.data.sources",
     "read_split": "deepdiff.data.remc_format",
     "read_expression": "deepdiff.data.remc_format",
     "Expression": "deepdiff.data.remc_format",

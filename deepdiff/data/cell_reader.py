@@ -1,6 +1,6 @@
 """Reading one cell's files (:mod:`deepdiff.data.layout`), with the checksums that name the data.
 
-Both readers of a cell folder, the training data (:mod:`deepdiff.data.sources`) and the cells to
+Both readers of a cell folder, the training data (:mod:`deepdiff.sources.real`) and the cells to
 predict (:mod:`deepdiff.apply.cells`), parse it here, so the same bytes in the same roles give
 the same data checksum: the SHA-256 over the sorted lines ``<side>.<role>.csv <git blob SHA-1>``
 (:func:`data_checksum`).

@@ -17,7 +17,7 @@ from deepdiff.grid.files import GRID_MISSING_FILE, GRID_RUNS_FILE, GRID_SUMMARY_
 from deepdiff.grid.jobs import plan_jobs
 from deepdiff.grid.running import data_checksums
 from deepdiff.grid.settings import GridConfig
-from deepdiff.report.runs import with_intervals
+from deepdiff.results.intervals import with_intervals
 from deepdiff.results.store import collect_results
 
 
@@ -198,3 +198,24 @@ def aggregate_grid(
     }
     atomic_write_json(root / GRID_SUMMARY_FILE, summary)
     return summary
+
+
+def grid_runs(grid: GridConfig, results: pd.DataFrame) -> pd.DataFrame:
+    """The runs of ``results`` that are jobs of ``grid``: a job's pair, method and seed, at the grid's
+    profile and on its data source. A grid's bundle holds these, not the other runs of its directory."""
+    jobs = {(job.pair, job.method, job.seed) for job in plan_jobs(grid)}
+    if results.empty:
+        return results
+    keep = results["profile"] == grid.profile
+    keep &= results.index.isin(
+        [
+            index
+            for index, pair, method, seed in zip(
+                results.index, results["pair"], results["method"], results["seed"], strict=True
+            )
+            if (str(pair), str(method), int(seed)) in jobs
+        ]
+    )
+    if grid.data != "auto":
+        keep &= results["source"] == grid.data
+    return results[keep]

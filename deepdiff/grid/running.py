@@ -23,7 +23,7 @@ from deepdiff.grid.settings import GridConfig
 
 def load_grid_pair(grid: GridConfig, pair: str, *, progress: bool = False) -> PairData:
     """One pair of the grid, loaded as its jobs load it (same source, folder, genes and data seed)."""
-    from deepdiff.data.loading import load_pair
+    from deepdiff.sources.loading import load_pair
 
     return load_pair(
         pair, grid.data, data_dir=grid.data_dir, n_genes=grid.genes, seed=grid.data_seed, progress=progress

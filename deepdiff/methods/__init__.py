@@ -1,6 +1,6 @@
 """Every method the project can run, by name, and the one way each is fitted.
 
-- :mod:`.method`: one method (:class:`~deepdiff.methods.method.Method`), its run options and the fitter protocol;
+- :mod:`.method`: one method (:class:`~deepdiff.runs.method.Method`), its run options and the fitter protocol;
 - :mod:`.registry`: the methods (DeepDiff's variants and every baseline), their labels and budgets;
 - :mod:`.fitters`: the fitter of each family of methods, loaded on first use;
 - :mod:`.run`: the run template every fitter follows (plan, reuse a cached run, write the result).
@@ -8,7 +8,6 @@
 The registry's names are re-exported here: ``from deepdiff import methods; methods.METHODS``.
 """
 
-from deepdiff.methods.method import ATTENTIVECHROME_DIFF, Fitter, Kind, Method, RunOptions
 from deepdiff.methods.registry import (
     ALL_VARIANTS,
     APPENDIX_VARIANTS,
@@ -22,6 +21,7 @@ from deepdiff.methods.registry import (
     run_method,
     select,
 )
+from deepdiff.runs.method import ATTENTIVECHROME_DIFF, Fitter, Kind, Method, RunOptions
 
 __all__ = [
     "ALL_VARIANTS",

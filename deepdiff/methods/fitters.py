@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData
-    from deepdiff.methods.method import Method
     from deepdiff.results.store import RunResult
+    from deepdiff.runs.method import Method
 
 
 # --- fitters: the run template of a family (see :class:`deepdiff.methods.registry.Fitter`) ------

@@ -9,7 +9,7 @@ Every method is fitted through one protocol, :meth:`Method.fit`::
 
     fit(data, method, *, profile, seed, options, overrides) -> RunResult
 
-and every fitter follows the same run template (:mod:`deepdiff.methods.run`): plan the run, return a
+and every fitter follows the same run template (:mod:`deepdiff.runs.template`): plan the run, return a
 complete cached result, or fit, predict the test genes once and write the result directory.
 
 Each method names its fitter, algorithm and budgets as functions of :mod:`deepdiff.methods.fitters`,
@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import deepdiff.methods.fitters as fitters
 from deepdiff.errors import ConfigError, check_choice
-from deepdiff.methods.method import ATTENTIVECHROME_DIFF, Kind, Method, RunOptions
 from deepdiff.models.spec import VARIANTS, VariantSpec
+from deepdiff.runs.method import ATTENTIVECHROME_DIFF, Kind, Method, RunOptions
 
 if TYPE_CHECKING:
     from deepdiff.data.containers import PairData

@@ -19,10 +19,10 @@ from deepdiff._util.paths import shared_data_dir
 from deepdiff.constants import SAMPLE_PAIR, SAMPLE_SPLIT_SIZE, SPLITS
 from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
-from deepdiff.data.sources import is_cached, load_real_pair, load_sample_folder
 from deepdiff.errors import DataError, DownloadError
 from deepdiff.simulate import SimulationConfig, simulate_pair
 from deepdiff.simulate.learnability import LEARNABILITY_METHODS, LEARNABILITY_PROFILE, TOLERANCE
+from deepdiff.sources.real import is_cached, load_real_pair, load_sample_folder
 
 #: The twin's split sizes: those of the real sample.
 TWIN_SIZES: Mapping[str, int] = {split: SAMPLE_SPLIT_SIZE for split in SPLITS}

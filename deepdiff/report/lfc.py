@@ -19,8 +19,8 @@ from deepdiff._util.paths import default_expression_dir
 from deepdiff.constants import DE_THRESHOLD, PAPER_PAIRS
 from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
 from deepdiff.data.pair import Pair
-from deepdiff.data.sources import fetch_expression_files
 from deepdiff.errors import DataError, DeepDiffError
+from deepdiff.sources.real import fetch_expression_files
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from deepdiff._util.paths import display_path, resolve_results_dir
 from deepdiff.constants import CELLS, PAPER_PAIRS, check_data_source, check_profile
 from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
-from deepdiff.data.sources import check_sample_pair, resolve_source
 from deepdiff.errors import ConfigError, DataError
+from deepdiff.sources.real import check_sample_pair, resolve_source
 
 if TYPE_CHECKING:
     from deepdiff.apply.cells import CellsToPredict
@@ -188,7 +188,7 @@ def load_data(
     data_dir : path-like, optional
         For ``data='local'``.
     """
-    from deepdiff.data.loading import load_pair
+    from deepdiff.sources.loading import load_pair
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

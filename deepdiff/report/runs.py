@@ -1,4 +1,4 @@
-"""Tables of runs: every run with its interval, a pair's runs, paired comparisons, coverage.
+"""Tables of runs: a pair's runs, paired comparisons, coverage, runs by context.
 
 The notebooks and ``deepdiff evaluate`` show runs through these functions, so every table of runs
 carries the same columns: what was run, on which data, with which budget, and how well it did.
@@ -16,44 +16,7 @@ from deepdiff import methods
 from deepdiff.data.containers import PairData
 from deepdiff.report.context import contexts, data_families, in_context
 from deepdiff.results.statistics import bootstrap_pearson_ci, paired_bootstrap
-from deepdiff.results.store import PREDICTIONS_FILE, RunResult, collect_results, load_result
-
-
-def evaluate_results(
-    results_dir: str | os.PathLike[str], n_boot: int = 1000, level: float = 0.95, seed: int = 0
-) -> pd.DataFrame:
-    """Every complete run under ``results_dir`` with its test PCC and a bootstrap interval.
-
-    Returns
-    -------
-    DataFrame
-        The columns of :func:`deepdiff.results.store.collect_results` plus ``n_test``,
-        ``test_pearson_low`` and ``test_pearson_high`` (recomputed from ``predictions.csv``).
-    """
-    return with_intervals(collect_results(results_dir), n_boot=n_boot, level=level, seed=seed)
-
-
-def with_intervals(
-    table: pd.DataFrame, n_boot: int = 1000, level: float = 0.95, seed: int = 0
-) -> pd.DataFrame:
-    """``table`` (rows of :func:`deepdiff.results.store.collect_results`) with ``n_test``,
-    ``test_pearson_low`` and ``test_pearson_high``, from each run's ``predictions.csv``."""
-    lows, highs, ns = [], [], []
-    for path in table["path"]:
-        pred = pd.read_csv(os.path.join(path, PREDICTIONS_FILE), usecols=["lfc_true", "lfc_pred"])
-        ns.append(len(pred))
-        low = high = float("nan")
-        if len(pred) >= 2:
-            low, high = bootstrap_pearson_ci(
-                pred["lfc_true"].to_numpy(),
-                pred["lfc_pred"].to_numpy(),
-                n_boot=n_boot,
-                level=level,
-                seed=seed,
-            )
-        lows.append(low)
-        highs.append(high)
-    return table.assign(n_test=ns, test_pearson_low=lows, test_pearson_high=highs)
+from deepdiff.results.store import RunResult, collect_results, load_result
 
 
 def run_summary(runs: Sequence[RunResult], n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:

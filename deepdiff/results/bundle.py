@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from deepdiff._util.io import atomic_write_json, commit_directory, creation_mask
 from deepdiff.data.download import download_checked, file_sha256, sha256_check
@@ -57,6 +57,9 @@ from deepdiff.results.store import (
     is_complete,
     result_path,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Name of the manifest, the first member of every bundle.
 MANIFEST = "MANIFEST.json"
@@ -177,44 +180,24 @@ class BundleInfo:
 AttentionChoice = Callable[[Path, Collection[str]], set[Path]]
 
 
-def _grid_rows(results: Any, grid: Mapping[str, Any]) -> Any:
-    """The runs of ``results`` that are jobs of ``grid`` (pair, method and seed of a job, the grid's
-    profile and data source): a grid's bundle holds its runs, not the others of the directory."""
-    from deepdiff.grid.jobs import plan_jobs
-    from deepdiff.grid.settings import GridConfig
-
-    config = GridConfig.from_mapping(grid)
-    jobs = {(job.pair, job.method, job.seed) for job in plan_jobs(config)}
-    if results.empty:
-        return results
-    keep = results["profile"] == config.profile
-    keep &= results.index.isin(
-        [
-            index
-            for index, pair, method, seed in zip(
-                results.index, results["pair"], results["method"], results["seed"], strict=True
-            )
-            if (str(pair), str(method), int(seed)) in jobs
-        ]
-    )
-    if config.data != "auto":
-        keep &= results["source"] == config.data
-    return results[keep]
+#: Which runs of a results directory go in a bundle: ``collect_results`` rows -> the rows kept
+#: (:func:`deepdiff.grid.aggregate.grid_runs`: the runs of one grid).
+RunChoice = Callable[[pd.DataFrame], pd.DataFrame]
 
 
 def _run_files(
     results_dir: Path,
     attention_pairs: Collection[str],
-    grid: Mapping[str, Any] | None = None,
+    choose_runs: RunChoice | None = None,
     keep_attention: AttentionChoice | None = None,
 ) -> dict[str, Path]:
-    """Bundle path -> file on disk, for every complete run under ``results_dir`` (of ``grid`` only, when given)."""
+    """Bundle path -> file on disk, for every complete run under ``results_dir`` that ``choose_runs`` keeps."""
     root = results_dir.resolve()
     with_attention = keep_attention(root, attention_pairs) if keep_attention is not None else set()
     files: dict[str, Path] = {}
     results = collect_results(root)
-    if grid is not None:
-        results = _grid_rows(results, grid)
+    if choose_runs is not None:
+        results = choose_runs(results)
     for path in results["path"]:
         run = Path(path).resolve()
         rel = run.relative_to(root).as_posix()
@@ -297,6 +280,7 @@ def pack(
     label: str | None = None,
     grid: Mapping[str, Any] | None = None,
     attention_pairs: Collection[str] = (),
+    choose_runs: RunChoice | None = None,
     keep_attention: AttentionChoice | None = None,
 ) -> BundleInfo:
     """Pack every complete run under ``results_dir`` into the bundle ``out`` (written atomically).
@@ -309,9 +293,13 @@ def pack(
     label : str, optional
         Free text recorded in the manifest (e.g. where the runs were computed).
     grid : mapping, optional
-        The grid the runs belong to (:meth:`deepdiff.grid.settings.GridConfig.to_mapping`), recorded; only
-        its runs are packed (the jobs' pairs, methods and seeds, at its profile and on its data),
-        not the other runs of ``results_dir`` (those of the book's own pages, say).
+        The grid the runs belong to (:meth:`deepdiff.grid.settings.GridConfig.to_mapping`), recorded in
+        the manifest.
+    choose_runs : callable, optional
+        Which runs of ``results_dir`` go in (:data:`RunChoice`); None: every complete run. For a grid's
+        bundle the command line passes :func:`deepdiff.grid.aggregate.grid_runs`, so that it holds the
+        grid's runs (the jobs' pairs, methods and seeds, at its profile and on its data), not the other
+        runs of ``results_dir`` (those of the book's own pages, say).
     attention_pairs : collection of str
         Passed to ``keep_attention``: pairs whose variants' attention is kept too (a shard's Figure 5 pair).
     keep_attention : callable, optional
@@ -326,8 +314,8 @@ def pack(
     root = Path(results_dir)
     if not root.is_dir():
         raise DataError(f"results directory {root} does not exist; nothing to pack")
-    paths = _run_files(root, attention_pairs, grid, keep_attention)
-    if not paths and grid is not None:
+    paths = _run_files(root, attention_pairs, choose_runs, keep_attention)
+    if not paths and choose_runs is not None:
         raise DataError(
             f"{root} holds no run of the grid (its pairs, methods and seeds, profile and data); nothing to pack"
         )

@@ -1,6 +1,6 @@
 """Train a DeepDiff variant or the AttentiveChrome-diff baseline and write one cached result.
 
-Both follow one template, :func:`train` (on top of :mod:`deepdiff.methods.run`): resolve the profile,
+Both follow one template, :func:`train` (on top of :mod:`deepdiff.runs.template`): resolve the profile,
 plan the run and return a complete cached result if there is one; otherwise subsample the
 training and validation genes as the profile says, build and initialise each network under the
 seed, :func:`~deepdiff.training.loop.fit` it with per-epoch checkpoints beside the result
@@ -28,11 +28,11 @@ import torch
 from torch import nn
 
 from deepdiff.data.containers import PairData, SplitData
-from deepdiff.methods.method import Method, RunOptions
-from deepdiff.methods.run import RunPlan, plan_run, reuse, run_metrics, write_run
 from deepdiff.models import AttentiveChrome, ModelConfig, build_model, init_uniform_
 from deepdiff.models.spec import get_variant
 from deepdiff.results.store import RunResult, split_metrics
+from deepdiff.runs.method import Method, RunOptions
+from deepdiff.runs.template import RunPlan, plan_run, reuse, run_metrics, write_run
 from deepdiff.training.config import TrainConfig, training_config
 from deepdiff.training.device import cpu_threads, resolve_device
 from deepdiff.training.loop import EpochCallback, FitResult, Prediction, fit, predict, seeded
@@ -263,7 +263,7 @@ def train(
     Parameters
     ----------
     data : PairData
-        The pair (:func:`deepdiff.data.loading.load_pair`); its checksum is part of the cache key.
+        The pair (:func:`deepdiff.sources.loading.load_pair`); its checksum is part of the cache key.
     method : Method
         The registry's entry (:func:`deepdiff.methods.get`) of a DeepDiff variant (:data:`deepdiff.models.spec.VARIANTS`: Table 1's ``raw_d``, ``raw_c``,
         ``raw``, ``aux``, ``raw_aux``, ``aux_siamese``, ``raw_aux_siamese``; Appendix Section 1.6's

@@ -39,9 +39,9 @@ from torch import nn
 from deepdiff import __version__
 from deepdiff.constants import BIN_SIZE_BP, MARKS, N_BINS
 from deepdiff.errors import DataError
-from deepdiff.methods.method import ATTENTIVECHROME_DIFF
 from deepdiff.models import AttentiveChrome, DeepDiff, ModelConfig, build_model, get_variant
 from deepdiff.results.store import MODEL_FILE, MODEL_META_FILE, canonical_json, code_version
+from deepdiff.runs.method import ATTENTIVECHROME_DIFF
 from deepdiff.training.tasks import PairTask, SingleCellTask, Task
 
 #: Files a saved model consists of.

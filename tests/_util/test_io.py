@@ -155,7 +155,7 @@ def _metrics(key: str) -> dict[str, Any]:
 
 def _write_result_rounds(results: str, replace: bool, name: str, barrier: Any) -> list[list[str]]:
     """Write the same result ROUNDS times, as two shards of a grid, or the book and the workflow,
-    would; without ``replace`` read it back after each write, as :func:`deepdiff.methods.run.write_run` does.
+    would; without ``replace`` read it back after each write, as :func:`deepdiff.runs.template.write_run` does.
 
     Each write is tagged ``writer:round``; the result is ``[outcome, tag read back]`` per round (the
     tag is empty with ``replace``, where the other writer may be replacing it during the read).

@@ -69,7 +69,7 @@ def test_bad_directories(tmp_path: Path) -> None:
 
 
 def test_a_folder_read_for_training_and_for_prediction_has_one_checksum(tmp_path: Path) -> None:
-    from deepdiff.data.loading import load_pair
+    from deepdiff.sources.loading import load_pair
 
     genes = [f"G{i}" for i in range(9)]
     for cell, seed in (("A", 1), ("B", 2)):

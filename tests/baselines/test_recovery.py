@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from deepdiff.baselines import run_baseline
 from deepdiff.data.containers import PairData
 from deepdiff.methods import METHODS
+from deepdiff.methods.by_name import run_baseline
 from tests.baselines.conftest import HAND_PEAK_BINS, hand_pair
 
 OWN_METHODS = [m for m, spec in METHODS.items() if spec.kind == "baseline" and not spec.training_loop]

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from deepdiff.baselines import run_baseline
 from deepdiff.data.containers import PairData
 from deepdiff.errors import ConfigError, DataError
 from deepdiff.methods import ATTENTIVECHROME_DIFF, METHODS
+from deepdiff.methods.by_name import run_baseline
 from deepdiff.results.store import PREDICTION_COLUMNS, REQUIRED_KEYS, cache_key, collect_results
 from tests.baselines.conftest import hand_pair
 

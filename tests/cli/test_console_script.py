@@ -18,9 +18,9 @@ import pytest
 from deepdiff import methods
 from deepdiff._util.paths import display_path
 from deepdiff.constants import REMC_COMMIT
-from deepdiff.data.loading import load_pair
 from deepdiff.methods import RunOptions
 from deepdiff.results.store import collect_results, load_result
+from deepdiff.sources.loading import load_pair
 from deepdiff.training import runner
 from tests.cli.console import deepdiff
 

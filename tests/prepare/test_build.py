@@ -58,8 +58,8 @@ def test_every_cell_gets_back_its_counts_in_the_paper_split(
 
 def test_prepared_cells_load_through_the_local_source_and_train(prepared: Path, tmp_path: Path) -> None:
     from deepdiff._util.threads import limited_threads
-    from deepdiff.data.loading import load_pair
     from deepdiff.methods import RunOptions
+    from deepdiff.sources.loading import load_pair
     from deepdiff.training.runner import train
     from tests.training.standins import FAST_BUDGET as FAST
     from tests.training.standins import SMALL_MODEL as SMALL

@@ -21,9 +21,9 @@ def test_contexts_order_real_full_before_sample_before_simulated(tmp_path: Path)
 
 
 def test_a_random_subset_of_the_real_data_is_not_the_full_data(tmp_path: Path) -> None:
-    from deepdiff.data.sources import subset_genes
     from deepdiff.report.context import context_of
     from deepdiff.simulate import simulate_pair
+    from deepdiff.sources.real import subset_genes
 
     data = dataclasses.replace(
         simulate_pair("E003-E004", n_genes=300, seed=0), source="remc", label="real full REMC"

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from deepdiff import methods
-from deepdiff.data.sources import load_sample_folder
 from deepdiff.errors import DataError
 from deepdiff.report.learnability import (
     find_sample,
@@ -19,6 +18,7 @@ from deepdiff.report.learnability import (
 )
 from deepdiff.simulate import split_sizes
 from deepdiff.simulate.learnability import TOLERANCE
+from deepdiff.sources.real import load_sample_folder
 
 
 def test_the_table_says_where_the_real_sample_is_missing() -> None:

@@ -13,6 +13,7 @@ import shutil
 import tarfile
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import deepdiff.results.bundle
 from deepdiff.constants import PAPER_PAIRS
 from deepdiff.data.download import file_sha256
 from deepdiff.errors import ConfigError, DataError, DownloadError
+from deepdiff.grid.aggregate import grid_runs
 from deepdiff.report.figure5 import attention_runs
 from deepdiff.report.paper import FIGURE5_PAIR
 from deepdiff.report.status import runs_provenance, status_table
@@ -553,17 +555,19 @@ def test_a_bundle_packed_for_a_grid_holds_only_the_grids_runs(tmp_path: Path) ->
     write_runs(root, pairs=PAPER_PAIRS[2:3], seeds=(0,), n=60)  # another pair: the book's own runs
     write_runs(root, pairs=PAPER_PAIRS[:1], seeds=(5,), n=60)  # another seed
     grid = GridConfig(pairs=PAPER_PAIRS[:2], seeds=(0,), data="simulated", profile="quick")
-    info = pack(root, tmp_path / "grid.tar.gz", grid=grid.to_mapping())
+    info = pack(root, tmp_path / "grid.tar.gz", grid=grid.to_mapping(), choose_runs=partial(grid_runs, grid))
     runs = collect_results(root)
     wanted = runs[runs["pair"].isin(PAPER_PAIRS[:2]) & (runs["seed"] == 0)]
     assert len(info.runs) == len(wanted) < len(runs)
     assert {r.split("/")[0] for r in info.runs} == set(PAPER_PAIRS[:2])
     assert info.manifest["grid"]["pairs"] == list(PAPER_PAIRS[:2])
+    other = GridConfig(pairs=PAPER_PAIRS[5:6], profile="quick")
     with pytest.raises(DataError, match="holds no run of the grid"):
         pack(
             root,
             tmp_path / "none.tar.gz",
-            grid=GridConfig(pairs=PAPER_PAIRS[5:6], profile="quick").to_mapping(),
+            grid=other.to_mapping(),
+            choose_runs=partial(grid_runs, other),
         )
 
 

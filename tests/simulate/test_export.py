@@ -11,10 +11,10 @@ import pytest
 from deepdiff.constants import N_BINS, SPLITS
 from deepdiff.data import remc_format
 from deepdiff.data.containers import PairData
-from deepdiff.data.loading import load_pair
 from deepdiff.errors import DataError
 from deepdiff.simulate import simulate_pair, write_remc_directory
 from deepdiff.simulate.export import expression_csv, split_csv
+from deepdiff.sources.loading import load_pair
 
 
 @pytest.fixture(scope="module")

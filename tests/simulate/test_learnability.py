@@ -10,7 +10,6 @@ import pytest
 
 from deepdiff import methods
 from deepdiff.data.manifest import git_blob_sha1
-from deepdiff.data.sources import load_sample_folder
 from deepdiff.errors import DataError
 from deepdiff.report.learnability import method_pccs, sample_twin
 from deepdiff.simulate import SimulationConfig
@@ -22,6 +21,7 @@ from deepdiff.simulate.learnability import (
     default_learnability,
     read_learnability,
 )
+from deepdiff.sources.real import load_sample_folder
 
 
 def test_the_simulator_defaults_are_the_fitted_settings() -> None:

@@ -8,7 +8,7 @@ remc       the authors' full data (``data/ProcessedData/{cell}.*`` at the pinned
 sample     the authors' small real pair (``data/Cell1.*`` = E123, ``data/Cell2.*`` = E003),
            fetched the same way; pairs ``E123-E003`` or ``E003-E123``
 local      a directory with ``{cell}.{train,valid,test}.csv`` and ``{cell}.expr.csv``
-simulated  not here: :mod:`deepdiff.simulate`; :func:`deepdiff.data.loading.load_pair` dispatches
+simulated  not here: :mod:`deepdiff.simulate`; :func:`deepdiff.sources.loading.load_pair` dispatches
 auto       ``remc`` when it is cached or reachable, else ``simulated`` (with a loud warning)
 ========== ====================================================================================
 

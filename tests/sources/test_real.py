@@ -15,12 +15,12 @@ import pytest
 
 from deepdiff._util.paths import display_path
 from deepdiff.constants import SPLITS
-from deepdiff.data import sources
 from deepdiff.data.containers import PairData
 from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
-from deepdiff.data.loading import load_pair
-from deepdiff.data.sources import DataSourceWarning, is_cached, resolve_source
 from deepdiff.errors import ConfigError, DataError, DownloadError
+from deepdiff.sources import real as sources
+from deepdiff.sources.loading import load_pair
+from deepdiff.sources.real import DataSourceWarning, is_cached, resolve_source
 from tests.conftest import SampleFiles
 from tests.data.conftest import RemcServer
 from tests.data.test_remc_format import GENES, encode, split_lines

@@ -23,7 +23,6 @@ from deepdiff._util.paths import resolve_results_dir
 from deepdiff.constants import SPLITS
 from deepdiff.data.containers import PairData, SplitData
 from deepdiff.errors import DataError
-from deepdiff.methods.method import Method, RunOptions
 from deepdiff.results.store import (
     RunResult,
     cache_key,
@@ -33,6 +32,7 @@ from deepdiff.results.store import (
     split_metrics,
     write_result,
 )
+from deepdiff.runs.method import Method, RunOptions
 
 #: Smallest split sizes a method can be fitted and scored on.
 MIN_GENES: Mapping[str, int] = {"train": 10, "valid": 3, "test": 1}

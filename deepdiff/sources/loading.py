@@ -1,6 +1,6 @@
 """Every data source behind one entry point, :func:`load_pair`: real files or the simulator.
 
-The real sources (``remc``, ``sample``, ``local``) live in :mod:`deepdiff.data.sources`, the
+The real sources (``remc``, ``sample``, ``local``) live in :mod:`deepdiff.sources.real`, the
 simulated one in :mod:`deepdiff.simulate`; this module sits above both and chooses.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 
 from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
-from deepdiff.data.sources import load_real_pair, resolve_source, subset_genes
 from deepdiff.errors import ConfigError
+from deepdiff.sources.real import load_real_pair, resolve_source, subset_genes
 
 
 def load_pair(
@@ -33,7 +33,7 @@ def load_pair(
     pair : str or Pair
         ``"A-B"``; the target is ``log2((expr_B + 1) / (expr_A + 1))``.
     source : {"remc", "sample", "local", "simulated", "auto"}
-        See :mod:`deepdiff.data.sources`; ``auto`` is ``remc`` when reachable, else ``simulated``.
+        See :mod:`deepdiff.sources.real`; ``auto`` is ``remc`` when reachable, else ``simulated``.
     data_dir : path-like, optional
         The folder of ``source="local"`` (required there, refused elsewhere).
     cache_dir : path-like, optional

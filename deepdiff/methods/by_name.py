@@ -7,8 +7,8 @@ import os
 from deepdiff import methods
 from deepdiff.baselines.run import resolve_jobs
 from deepdiff.data.containers import PairData
-from deepdiff.methods.method import RunOptions
 from deepdiff.results.store import RunResult
+from deepdiff.runs.method import RunOptions
 
 
 def run_baseline(
