@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import os
-import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from deepdiff import methods
 from deepdiff.errors import DataError
+from deepdiff.grid.jobs import plan_jobs
+from deepdiff.grid.settings import GridConfig
 from deepdiff.methods import RunOptions
+from deepdiff.methods.parallel import MethodCall, run_methods
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from deepdiff.data.containers import PairData
-from deepdiff.grid.jobs import Job, plan_jobs
-from deepdiff.grid.settings import GridConfig
 
 
 def load_grid_pair(grid: GridConfig, pair: str, *, progress: bool = False) -> PairData:
@@ -114,9 +114,9 @@ def run_grid(
     progress : bool
         A progress bar over the jobs (with one worker: each run's own bars).
     workers : int, optional
-        Jobs run at once, each in its own process with one CPU thread (the small networks gain
-        little from more threads, and independent runs use every core). Default: the CPUs this
-        process may use, or 1 when training runs on a GPU. Results do not depend on it.
+        Jobs run at once, each in its own process with one CPU thread
+        (:func:`deepdiff.methods.parallel.run_methods`). Default: the CPUs this process may use, or 1
+        when training runs on a GPU. Results do not depend on it.
 
     Returns
     -------
@@ -124,70 +124,23 @@ def run_grid(
         One row per job: ``pair``, ``method``, ``seed``, ``cached`` (found in the result cache),
         ``seconds``.
     """
-    import pandas as pd
-
     jobs = plan_jobs(grid)
-    n_workers = min(len(jobs), default_workers(grid.device) if workers is None else workers)
-    options = RunOptions(
-        results_dir=grid.results_dir, device=grid.device, progress=progress and n_workers <= 1
-    )
-    calls = [(data[job.pair], job, grid.profile, grid.epochs, options) for job in jobs]
-    if n_workers <= 1:
-        rows = [_timed_job(*call) for call in calls]
-    else:
-        rows = _run_in_processes(calls, n_workers, progress)
+    calls = [
+        MethodCall(
+            data[job.pair],
+            job.method,
+            grid.profile,
+            job.seed,
+            {"max_epochs": grid.epochs}
+            if grid.epochs is not None and methods.METHODS[job.method].training_loop
+            else None,
+        )
+        for job in jobs
+    ]
+    options = RunOptions(results_dir=grid.results_dir, device=grid.device, progress=progress)
+    done = run_methods(calls, options, workers=workers, progress=progress, desc="grid")
+    rows = [
+        {"pair": job.pair, "method": job.method, "seed": job.seed, "cached": run.reused, "seconds": seconds}
+        for job, (run, seconds) in zip(jobs, done, strict=True)
+    ]
     return pd.DataFrame(rows, columns=["pair", "method", "seed", "cached", "seconds"])
-
-
-def default_workers(device: str) -> int:
-    """Processes :func:`run_grid` uses by default: the usable CPUs, or 1 when training uses a GPU."""
-    if device not in ("auto", "cpu"):
-        return 1
-    if device == "auto":
-        import torch
-
-        if torch.cuda.is_available() or torch.backends.mps.is_available():
-            return 1
-    from deepdiff._util.threads import usable_cpus
-
-    return usable_cpus()
-
-
-def _timed_job(
-    data: PairData, job: Job, profile: str, epochs: int | None, options: RunOptions
-) -> dict[str, Any]:
-    """Run one job (a worker of :func:`run_grid`); its row of the timing table."""
-    overrides = None
-    if epochs is not None and methods.METHODS[job.method].training_loop:
-        overrides = {"max_epochs": epochs}
-    tic = time.perf_counter()
-    run = methods.run_method(
-        data, job.method, profile=profile, seed=job.seed, options=options, overrides=overrides
-    )
-    return {"pair": job.pair, "method": job.method, "seed": job.seed, "cached": run.reused} | {
-        "seconds": time.perf_counter() - tic
-    }
-
-
-def _run_in_processes(
-    calls: Sequence[tuple[Any, ...]], n_workers: int, progress: bool
-) -> list[dict[str, Any]]:
-    """:func:`_timed_job` of every call in ``n_workers`` fresh processes; rows in the calls' order."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    from tqdm.auto import tqdm
-
-    # spawn, not fork: forking a process whose torch has started its thread pools can hang.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(n_workers, mp_context=context) as pool:
-        futures = [pool.submit(_timed_job, *call) for call in calls]
-        try:
-            for done in tqdm(
-                as_completed(futures), total=len(futures), desc="grid", unit="run", disable=not progress
-            ):
-                done.result()  # the first failure stops the grid
-            return [f.result() for f in futures]
-        except BaseException:
-            pool.shutdown(cancel_futures=True)
-            raise

@@ -20,6 +20,7 @@ from deepdiff.constants import SAMPLE_PAIR, SAMPLE_SPLIT_SIZE, SPLITS
 from deepdiff.data.containers import PairData
 from deepdiff.data.pair import Pair
 from deepdiff.errors import DataError, DownloadError
+from deepdiff.methods.parallel import MethodCall, run_methods
 from deepdiff.simulate import SimulationConfig, simulate_pair
 from deepdiff.simulate.learnability import LEARNABILITY_METHODS, LEARNABILITY_PROFILE, TOLERANCE
 from deepdiff.sources.real import is_cached, load_real_pair, load_sample_folder
@@ -65,6 +66,22 @@ def run_seeds(name: str, seeds: Sequence[int]) -> list[int]:
     return list(seeds) if methods.get(name).seeded else list(seeds[:1])
 
 
+def _pccs(
+    runs: Sequence[tuple[PairData, str, int]], options: methods.RunOptions | None
+) -> dict[str, list[float]]:
+    """Method -> test PCC of each of ``runs`` (data, method, run seed; profile :data:`LEARNABILITY_PROFILE`),
+    run in worker processes (:func:`deepdiff.methods.parallel.run_methods`), in the order given."""
+    done = run_methods(
+        [MethodCall(data, name, LEARNABILITY_PROFILE, seed) for data, name, seed in runs],
+        options,
+        desc="learnability",
+    )
+    out: dict[str, list[float]] = {}
+    for (_, name, _), (run, _) in zip(runs, done, strict=True):
+        out.setdefault(name, []).append(float(run.test_pearson))
+    return out
+
+
 def method_pccs(
     data: PairData,
     names: Iterable[str] = LEARNABILITY_METHODS,
@@ -73,17 +90,7 @@ def method_pccs(
     options: methods.RunOptions | None = None,
 ) -> dict[str, list[float]]:
     """Method -> test PCC of each run (profile :data:`LEARNABILITY_PROFILE`) on ``data``."""
-    return {
-        name: [
-            float(
-                methods.run_method(
-                    data, name, profile=LEARNABILITY_PROFILE, seed=s, options=options
-                ).test_pearson
-            )
-            for s in run_seeds(name, seeds)
-        ]
-        for name in names
-    }
+    return _pccs([(data, name, s) for name in names for s in run_seeds(name, seeds)], options)
 
 
 def twin_pccs(
@@ -95,13 +102,8 @@ def twin_pccs(
     options: methods.RunOptions | None = None,
 ) -> dict[str, list[float]]:
     """Method -> test PCC on the twin of each data seed (one run each, seed ``run_seed``)."""
-    out: dict[str, list[float]] = {name: [] for name in names}
-    for seed in data_seeds:
-        for name, values in method_pccs(
-            sample_twin(seed, config), names, (run_seed,), options=options
-        ).items():
-            out[name] += values
-    return out
+    twins = [sample_twin(seed, config) for seed in data_seeds]
+    return _pccs([(twin, name, run_seed) for name in names for twin in twins], options)
 
 
 def learnability_table(
@@ -147,21 +149,24 @@ def scores_by_training_genes(
     """Test PCC of each method on simulated pairs of ``pair`` with more and more genes.
 
     One simulated pair per entry of ``gene_counts`` (data seed ``data_seed``, the paper's split
-    proportions), each method run once (``profile``, run seed ``seed``). Columns: ``genes``,
+    proportions), each method run once (``profile``, run seed ``seed``), the runs in worker processes
+    (:func:`deepdiff.methods.parallel.run_methods`). Columns: ``genes``,
     ``training genes``, ``method`` (its label), ``name``, ``test PCC``.
     """
-    rows = []
-    for n in gene_counts:
-        data = simulate_pair(pair, n_genes=int(n), seed=data_seed)
-        for name in names:
-            run = methods.run_method(data, name, profile=profile, seed=seed, options=options)
-            rows.append(
-                {
-                    "genes": int(n),
-                    "training genes": len(data.train),
-                    "method": methods.label(name),
-                    "name": name,
-                    "test PCC": float(run.test_pearson),
-                }
-            )
+    sizes = list(dict.fromkeys(int(n) for n in gene_counts))
+    pairs = {n: simulate_pair(pair, n_genes=n, seed=data_seed) for n in sizes}
+    keys = [(n, name) for n in sizes for name in names]
+    done = run_methods(
+        [MethodCall(pairs[n], name, profile, seed) for n, name in keys], options, desc="training sizes"
+    )
+    rows = [
+        {
+            "genes": n,
+            "training genes": len(pairs[n].train),
+            "method": methods.label(name),
+            "name": name,
+            "test PCC": float(run.test_pearson),
+        }
+        for (n, name), (run, _) in zip(keys, done, strict=True)
+    ]
     return pd.DataFrame(rows)

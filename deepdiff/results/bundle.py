@@ -182,7 +182,7 @@ AttentionChoice = Callable[[Path, Collection[str]], set[Path]]
 
 #: Which runs of a results directory go in a bundle: ``collect_results`` rows -> the rows kept
 #: (:func:`deepdiff.grid.aggregate.grid_runs`: the runs of one grid).
-RunChoice = Callable[[pd.DataFrame], pd.DataFrame]
+RunChoice = Callable[["pd.DataFrame"], "pd.DataFrame"]
 
 
 def _run_files(

@@ -7,6 +7,7 @@ import pytest
 from deepdiff import methods
 from deepdiff.constants import PROFILE_NAMES
 from deepdiff.errors import ConfigError
+from deepdiff.methods.parallel import MethodCall, run_methods
 from deepdiff.models import VARIANTS
 
 
@@ -109,8 +110,10 @@ def test_seeded_says_whether_a_result_depends_on_the_seed(tmp_path) -> None:
     data = simulate_pair("E003-E004", n_genes=1200, seed=0, progress=False)
     assert len(data.train) > 500  # more than the quick SVR screen's subsample, so the seed matters there
     options = methods.RunOptions(results_dir=tmp_path, progress=False)
-    for name in ("ridge", "svr1", "svr2", "relief_rf", "hgb"):
-        a, b = (methods.run_method(data, name, profile="quick", seed=s, options=options) for s in (0, 1))
+    names = ("ridge", "svr1", "svr2", "relief_rf", "hgb")
+    done = run_methods([MethodCall(data, name, "quick", s) for name in names for s in (0, 1)], options)
+    for n, name in enumerate(names):
+        a, b = done[2 * n].run, done[2 * n + 1].run
         same = a.predictions["lfc_pred"].equals(b.predictions["lfc_pred"]) and canonical_json(
             a.metrics["search"]
         ) == canonical_json(b.metrics["search"])

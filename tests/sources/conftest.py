@@ -1,3 +1,3 @@
-"""The local REMC server of the data tests serves the real sources' tests too."""
+"""The data tests' fixtures (the local REMC server, a closed port, the cache) serve the real sources' tests too."""
 
-from tests.data.conftest import cache_dir, remc_server, self_signed, served, served_manifest  # noqa: F401
+from tests.data.conftest import *  # noqa: F403

@@ -25,6 +25,7 @@ from deepdiff.cli import main
 from deepdiff.grid.files import GRID_MISSING_FILE, GRID_RUNS_FILE, REPORT_NOTEBOOK
 from deepdiff.grid.jobs import plan_jobs
 from deepdiff.grid.settings import load_grid
+from deepdiff.report.figure5 import attention_runs
 from deepdiff.report.paper import FIGURE5_PAIR
 from deepdiff.report.runs import RUN_COUNT_MEANING
 from deepdiff.report.status import provenance_text, status_table
@@ -184,7 +185,7 @@ def test_shards_packed_and_merged_give_the_unsharded_status_page(tiny: Path, tmp
         bundles.append(bundle)
     grid = load_grid(None, [*TINY, "shard=1/2"])
     assert 0 < len(plan_jobs(grid)) < 6
-    merged = merge(bundles, tmp_path / "grid.tar.gz")
+    merged = merge(bundles, tmp_path / "grid.tar.gz", keep_attention=attention_runs)
     assert len(merged.runs) == 6
     unpack(merged.path, tmp_path / "published")
     pd.testing.assert_frame_equal(
