@@ -15,8 +15,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from tqdm.auto import tqdm
-
 from deepdiff._util.threads import usable_cpus
 from deepdiff.data.containers import PairData
 from deepdiff.methods.registry import run_method
@@ -98,6 +96,10 @@ def run_methods(
     n_workers = min(len(calls), default_workers(options.device) if workers is None else workers)
     if n_workers <= 1:
         return [_timed(call, options) for call in calls]
+    # Imported here: in a notebook without ipywidgets, tqdm.auto warns at import, and a page that only reads
+    # results (the status page) imports this module without running anything.
+    from tqdm.auto import tqdm
+
     quiet = replace(options, progress=False)
     # spawn, not fork: forking a process whose torch has started its thread pools can hang.
     context = multiprocessing.get_context("spawn")
