@@ -184,10 +184,14 @@ def test_train_notebook_with_other_parameters_from_another_directory(
 ) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    # without the last section's extra pairs, which the defaults' run covers
-    params = ("-p", "variant", "raw_d", "-p", "seed", "1", "-p", "pair", "E123-E116", "-y", "gene_counts: []")
+    # without the last section's extra pairs, which the defaults' run covers; the quick profile is one more
+    # parameter, and its six epochs keep the test short
+    params = (
+        *("-p", "variant", "raw_d", "-p", "seed", "1", "-p", "pair", "E123-E116", "-p", "profile", "quick"),
+        *("-y", "gene_counts: []"),
+    )
     proc, nb, seconds = run_notebook("03_train", tmp_path / "out.ipynb", e2e_env, params, cwd=elsewhere)
-    print(f"03_train (raw_d, seed 1, E123-E116, from {elsewhere}): {seconds:.0f} s")
+    print(f"03_train (raw_d, seed 1, E123-E116, quick, from {elsewhere}): {seconds:.0f} s")
     assert proc.returncode == 0, proc.stderr[-6000:]
     text = outputs(nb)["text"]
     assert "Raw:d" in text and "E123-E116" in text
