@@ -50,7 +50,7 @@ from deepdiff.data.layout import EXPRESSION_ROLE, FILE_ROLES, cell_file, cell_pa
 from deepdiff.data.manifest import PROBE_FILE, cell_entries, load_manifest
 from deepdiff.data.pair import Pair
 from deepdiff.data.remc_format import pair_split
-from deepdiff.errors import ConfigError, DataError
+from deepdiff.errors import ConfigError, DataError, check_choice
 
 #: Real sources (files on disk or downloaded).
 REAL_SOURCES: tuple[str, ...] = ("remc", "sample", "local")
@@ -369,8 +369,7 @@ def load_real_pair(
     DataError, DownloadError, ConfigError
         With messages that say what is wrong and what to do.
     """
-    if source not in REAL_SOURCES:
-        raise ConfigError(f"{source!r} is not a real data source; expected one of {', '.join(REAL_SOURCES)}")
+    check_choice(source, REAL_SOURCES, "real data source")
     if data_dir is not None and source != "local":
         raise ConfigError(f"data_dir is only used with source='local' (got source={source!r})")
     if source == "local":

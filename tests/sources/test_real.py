@@ -17,6 +17,7 @@ from deepdiff._util.paths import display_path
 from deepdiff.constants import SPLITS
 from deepdiff.data.containers import PairData
 from deepdiff.data.layout import EXPRESSION_ROLE, cell_file
+from deepdiff.data.pair import Pair
 from deepdiff.errors import ConfigError, DataError, DownloadError
 from deepdiff.sources import real as sources
 from deepdiff.sources.loading import load_pair
@@ -155,6 +156,10 @@ def test_configuration_errors(tmp_path: Path) -> None:
         load_pair("E123-E003", "sample", data_dir=tmp_path)
     with pytest.raises(ConfigError, match="unknown data source 'github'"):
         load_pair("E123-E003", "github")
+    with pytest.raises(
+        ConfigError, match="unknown real data source 'simulated'; choose one of remc, sample, local"
+    ):
+        sources.load_real_pair(Pair.parse("E123-E003"), "simulated")
     with pytest.raises(DataError, match="malformed pair 'E003E004'"):
         load_pair("E003E004", "sample")
 
